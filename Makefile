@@ -1,0 +1,62 @@
+# Two commands do all the set-up on a fresh Debian machine:
+#   make run    create .venv, install, add missing Qt system libraries, launch the app
+#   make test   same set-up, then the whole test suite offscreen
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+# What Qt needs on a bare Debian (see shared DESIGN.md "Facts measured on this machine").
+QT_LIBS  := libglib2.0-0 libgl1 libegl1 libdbus-1-3 libfontconfig1 libxkbcommon0 fonts-dejavu-core
+X11_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+            libxcb-render-util0 libxcb-shape0 libxcb-xkb1
+XVFB     := xvfb xauth
+
+.PHONY: run test bench setup syslibs syslibs-x11 package test-package screenshots clean
+
+run: syslibs syslibs-x11 $(STAMP)
+	$(BIN)/inference-explorer
+
+test: syslibs $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
+
+setup: syslibs $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+# Install missing Debian packages when root; otherwise print the exact command.
+define apt_install
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+		echo "note: not a Debian-like system; make sure Qt's system libraries are installed"; \
+	else \
+		missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then \
+			if [ "$$(id -u)" = 0 ]; then \
+				echo "installing:$$missing"; \
+				(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null \
+				|| { echo "apt-get failed for:$$missing"; exit 1; }; \
+			else \
+				echo "missing system libraries; run:  sudo apt-get install -y$$missing"; exit 1; \
+			fi; \
+		fi; \
+	fi
+endef
+
+syslibs:
+	$(call apt_install,$(QT_LIBS))
+
+syslibs-x11:
+	$(call apt_install,$(X11_LIBS))
+
+syslibs-xvfb:
+	$(call apt_install,$(XVFB))
+
+clean:
+	rm -rf build dist .pytest_cache

@@ -1,0 +1,1 @@
+"""The Qt side: windows, panels and plots. Holds no formulas — everything comes from explorer.core."""

@@ -1,0 +1,246 @@
+"""Headless command line over ``explorer.core`` (never imports Qt).
+
+    inference-explorer list models|hardware|formats [--json]
+    inference-explorer estimate --model llama-2-7b --hardware rtx-4090 --weights q4_0 ...
+    inference-explorer sweep --model ... --hardware ... --vary prompt=1:32768 --csv out.csv
+
+Bad input exits with status 2 and one line on stderr; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+from .core import presets
+from .core.estimate import Estimate, estimate
+from .core.hardware import HardwareError
+from .core.model import ModelSpec, SpecError
+from .core.report import plain_report
+from .core.scenario import LIMITS, Scenario, ScenarioError
+
+EXIT_USAGE = 2
+SWEEPABLE = ("prompt", "generate", "batch", "devices")
+
+
+class UsageError(Exception):
+    """One line for the user; exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + error
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="inference-explorer", description="Why LLM inference gets expensive, in numbers.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ls = sub.add_parser("list", help="list preset models, hardware or number formats")
+    ls.add_argument("what", choices=("models", "hardware", "formats"))
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+
+    for name, helptext in (("estimate", "estimate one scenario"), ("sweep", "vary one input, write CSV")):
+        e = sub.add_parser(name, help=helptext)
+        _scenario_args(e)
+        if name == "estimate":
+            e.add_argument("--json", action="store_true", help="print a JSON object")
+        else:
+            e.add_argument("--vary", required=True, metavar="FIELD=LO:HI",
+                           help=f"one of {', '.join(SWEEPABLE)}, e.g. prompt=1:32768")
+            e.add_argument("--points", type=int, default=64, help="log-spaced points (default 64)")
+            e.add_argument("--csv", required=True, metavar="FILE", help="output CSV ('-' for stdout)")
+    return p
+
+
+def _scenario_args(e: argparse.ArgumentParser) -> None:
+    src = e.add_mutually_exclusive_group()
+    src.add_argument("--model", help="model preset ID (see 'list models')")
+    src.add_argument("--model-file", metavar="FILE", help="JSON or TOML file with a model architecture")
+    src.add_argument("--scenario", metavar="FILE", help="a saved scenario (JSON); other flags override it")
+    e.add_argument("--hardware", help="hardware preset ID (see 'list hardware')")
+    e.add_argument("--devices", type=int)
+    e.add_argument("--parallel", choices=("tensor", "pipeline"))
+    e.add_argument("--weights", help="weight format (default fp16)")
+    e.add_argument("--kv", help="KV-cache format (default: FP16, or the weight format for fp32/bf16)")
+    e.add_argument("--compute", help="compute format (default: the weight format when it is a float, else fp16)")
+    e.add_argument("--batch", type=int)
+    e.add_argument("--prompt", type=int)
+    e.add_argument("--generate", type=int)
+    e.add_argument("--no-kv-cache", action="store_true", help="re-run the whole prefix for every token")
+    e.add_argument("--price-per-hour", type=float, metavar="USD", help="price per device-hour")
+    e.add_argument("--eta-compute", type=float, help="achieved share of peak FLOP/s (default per hardware)")
+    e.add_argument("--eta-memory", type=float, help="achieved share of peak bandwidth (default per hardware)")
+
+
+def default_formats(weights: str) -> tuple[str, str]:
+    """(kv, compute) defaults that follow the weight format the way runtimes do."""
+    fmt = presets.number_format(weights)
+    if fmt.kind == "float" and "compute" in fmt.roles:
+        kv = weights if weights in ("fp32", "bf16") else "fp16"
+        return kv, weights
+    return "fp16", "fp16"
+
+
+def scenario_from_args(a: argparse.Namespace) -> Scenario:
+    if a.scenario:
+        base = Scenario.from_json(_read(a.scenario))
+        fields = {}
+    else:
+        if not (a.model or a.model_file):
+            raise UsageError("give --model ID, --model-file FILE or --scenario FILE")
+        if not a.hardware:
+            raise UsageError("give --hardware ID (see 'inference-explorer list hardware')")
+        base = None
+        fields = {"model": presets.model(a.model) if a.model else load_model_file(a.model_file)}
+    if a.model and base is not None:
+        fields["model"] = presets.model(a.model)
+    if a.hardware:
+        fields["hardware"] = presets.device(a.hardware)
+    weights = a.weights or (base.weights if base else "fp16")
+    presets.number_format(weights)
+    kv_default, compute_default = default_formats(weights)
+    fields["weights"] = weights
+    fields["kv"] = a.kv or (base.kv if base and not a.weights else kv_default)
+    fields["compute"] = a.compute or (base.compute if base and not a.weights else compute_default)
+    for name in ("devices", "parallel", "batch", "prompt", "generate", "price_per_hour", "eta_compute", "eta_memory"):
+        v = getattr(a, name)
+        if v is not None:
+            fields[name] = v
+    if a.no_kv_cache:
+        fields["kv_cache"] = False
+    if base is not None:
+        return base.with_(**fields)
+    return Scenario(**fields)
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def load_model_file(path: str) -> ModelSpec:
+    """A model architecture from JSON or TOML (the fields of ModelSpec; id/name optional)."""
+    text = _read(path)
+    try:
+        if path.lower().endswith(".toml"):
+            import tomllib
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{path} is not valid {'TOML' if path.lower().endswith('.toml') else 'JSON'}: {exc}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} must hold one object with the model's fields")
+    stem = Path(path).stem
+    data.setdefault("id", "custom")
+    data.setdefault("name", f"Custom ({stem})")
+    try:
+        return ModelSpec.from_dict(data)
+    except TypeError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+# -- commands --------------------------------------------------------------------------------
+def cmd_list(a: argparse.Namespace) -> int:
+    table = {"models": presets.models, "hardware": presets.hardware, "formats": presets.formats}[a.what]()
+    if a.json:
+        print(json.dumps({k: v.to_dict() if hasattr(v, "to_dict") else vars(v) for k, v in table.items()},
+                         indent=2, ensure_ascii=False, default=list))
+        return 0
+    for key, v in table.items():
+        print(f"{key:18} {_list_line(a.what, v)}")
+    return 0
+
+
+def _list_line(what: str, v) -> str:
+    from .core.units import si
+    if what == "models":
+        return f"{v.name:28} {si(v.params_total, 'params')}"
+    if what == "hardware":
+        mark = " unified" if v.unified_memory else ""
+        return f"{v.name:40} {v.memory_gib:g} GiB{mark}, {v.bandwidth_gbs:g} GB/s"
+    return f"{v.name:22} {v.bits_per_weight:g} bits/weight  ({', '.join(v.roles)})"
+
+
+def cmd_estimate(a: argparse.Namespace) -> int:
+    s = scenario_from_args(a)
+    est = estimate(s)
+    if a.json:
+        print(json.dumps(_json_safe(est.to_dict()), indent=2))
+    else:
+        print(plain_report(s, est))
+    return 0
+
+
+def _json_safe(d: dict) -> dict:
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+
+
+def parse_vary(text: str) -> tuple[str, int, int]:
+    try:
+        field, rng = text.split("=", 1)
+        lo_s, hi_s = rng.split(":", 1)
+        lo, hi = int(float(lo_s)), int(float(hi_s))
+    except ValueError:
+        raise UsageError(f"--vary wants FIELD=LO:HI with whole numbers, e.g. prompt=1:32768 (got '{text}')") from None
+    if field not in SWEEPABLE:
+        raise UsageError(f"--vary can sweep {', '.join(SWEEPABLE)} (got '{field}')")
+    lo_lim, hi_lim = LIMITS[field]
+    if not (lo_lim <= lo < hi <= hi_lim):
+        raise UsageError(f"--vary {field} range must satisfy {lo_lim:g} ≤ LO < HI ≤ {hi_lim:g}")
+    return field, lo, hi
+
+
+def sweep_values(lo: int, hi: int, points: int) -> list[int]:
+    """Log-spaced whole numbers from lo to hi (linear from 0 when lo is 0), duplicates removed."""
+    import numpy as np
+    start = max(lo, 1)
+    vals = np.unique(np.round(np.geomspace(start, hi, points)).astype(np.int64)).tolist()
+    return ([0] if lo == 0 else []) + vals
+
+
+def cmd_sweep(a: argparse.Namespace) -> int:
+    field, lo, hi = parse_vary(a.vary)
+    if not 2 <= a.points <= 100_000:
+        raise UsageError("--points must be between 2 and 100000")
+    base = scenario_from_args(a)
+    rows = []
+    for v in sweep_values(lo, hi, a.points):
+        est = estimate(base.with_(**{field: v}))
+        rows.append({field: v, **_json_safe(est.to_dict())})
+    out = sys.stdout if a.csv == "-" else None
+    try:
+        fh = out or open(a.csv, "w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {a.csv}: {exc.strerror}") from None
+    with fh if out is None else contextlib.nullcontext(fh):
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    if out is None:
+        print(f"wrote {len(rows)} rows to {a.csv}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        a = build_parser().parse_args(argv)
+        return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep}[a.command](a)
+    except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset) as exc:
+        print(f"inference-explorer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `inference-explorer list models | head`
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+__all__ = ["main", "Estimate"]

@@ -1,0 +1,120 @@
+"""Bytes: weights, KV cache, traffic per step, and whether it all fits.
+
+Vectorized over context length ``t`` and batch ``B`` (numpy broadcasting). Byte counts are
+float64 so 10¹³ parameters or 10⁷-token contexts cannot overflow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import ModelSpec
+from .precision import NumberFormat
+
+ArrayLike = np.ndarray | float | int
+
+
+def _f(x: ArrayLike) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
+def weight_bytes(model: ModelSpec, weights: NumberFormat) -> float:
+    """All stored parameters at the weight format's real bits per weight (scales included)."""
+    return model.params_total * weights.bytes_per_value
+
+
+def kv_bytes_per_token(model: ModelSpec, kv: NumberFormat) -> float:
+    """2 · layers · kv_heads · head_dim · bytes — what one more token adds to the cache."""
+    return model.kv_elements_per_token * kv.bytes_per_value
+
+
+def cached_tokens_per_layer(model: ModelSpec, t: ArrayLike) -> np.ndarray:
+    """Tokens held per layer, averaged: sliding layers keep at most W (a rolling buffer)."""
+    t = _f(t)
+    if model.attention == "linear":
+        return np.zeros_like(t)
+    held = model.global_layers * t
+    if model.sliding_layers:
+        held = held + model.sliding_layers * np.minimum(t, model.window)
+    return held / model.layers
+
+
+def kv_cache_bytes(model: ModelSpec, kv: NumberFormat, t: ArrayLike, batch: ArrayLike = 1) -> np.ndarray:
+    """KV cache for ``batch`` sequences of ``t`` tokens (linear attention: its fixed state)."""
+    if model.attention == "linear":
+        return _f(batch) * model.state_elements * kv.bytes_per_value * np.ones_like(_f(t))
+    return _f(batch) * kv_bytes_per_token(model, kv) * cached_tokens_per_layer(model, t)
+
+
+def experts_touched(model: ModelSpec, tokens: ArrayLike) -> np.ndarray:
+    """Expected distinct routed experts per layer hit by ``tokens`` tokens, each picking k of E.
+
+    With uniform routing a token misses a given expert with probability 1 − k/E, so
+    E[unique] = E · (1 − (1 − k/E)^tokens). Dense models: 0.
+    """
+    if not model.is_moe:
+        return np.zeros_like(_f(tokens))
+    e, k = model.experts, model.active_experts
+    return e * (1.0 - (1.0 - k / e) ** _f(tokens))
+
+
+def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike) -> np.ndarray:
+    """Weight bytes streamed by one forward pass over ``tokens`` tokens (a decode step at batch
+    B has B tokens). Dense models read every matrix once; MoE reads only the experts touched.
+    The embedding table is a lookup: only one row per token is read."""
+    tokens = _f(tokens)
+    if model.is_moe:
+        routed_all = model.layers * model.experts * model.expert_params
+        resident = model.params_total - model.embedding_params - routed_all
+        routed = model.layers * experts_touched(model, tokens) * model.expert_params
+        params = resident + routed
+    else:
+        params = model.params_total - model.embedding_params + np.zeros_like(tokens)
+    if model.tied_embeddings:
+        params = params + model.vocab * model.d_model  # the tied table is read whole as LM head
+    rows = np.minimum(tokens, model.vocab) * model.d_model
+    return (params + rows) * weights.bytes_per_value
+
+
+def decode_step_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,
+                      t: ArrayLike, batch: ArrayLike = 1) -> dict[str, np.ndarray]:
+    """Bytes moved from memory to generate one token per sequence at context t.
+
+    weights: every weight matrix once (shared by the whole batch);
+    kv_read: each sequence reads its cache (t tokens, W on sliding layers);
+    kv_write: each sequence appends one token. Activations (~B·d per layer) are neglected.
+    """
+    t, batch = _f(t), _f(batch)
+    w = weight_bytes_read(model, weights, batch)
+    if model.attention == "linear":
+        state = batch * model.state_elements * kv.bytes_per_value
+        kv_read, kv_write = state, state
+    else:
+        kv_read = kv_cache_bytes(model, kv, t, batch)
+        kv_write = batch * kv_bytes_per_token(model, kv)
+    w, kv_read, kv_write = np.broadcast_arrays(w, kv_read, kv_write)
+    return {"weights": w, "kv_read": kv_read, "kv_write": kv_write, "total": w + kv_read + kv_write}
+
+
+def prefill_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,
+                  n: ArrayLike, batch: ArrayLike = 1) -> np.ndarray:
+    """Weights once for the whole prompt batch, plus writing the prompt's KV cache.
+
+    Assumes fused (flash) attention, whose K/V re-reads stay in on-chip memory."""
+    n, batch = _f(n), _f(batch)
+    return weight_bytes_read(model, weights, n * batch) + kv_cache_bytes(model, kv, n, batch)
+
+
+def memory_needed(weights_b: ArrayLike, kv_b: ArrayLike, reserve_b: float, devices: int) -> np.ndarray:
+    """Bytes needed per device when weights and KV cache are split evenly over ``devices``."""
+    return (_f(weights_b) + _f(kv_b)) / devices + reserve_b
+
+
+def max_batch(usable_b: float, weights_b: float, reserve_b: float, kv_per_seq_b: float, devices: int) -> int:
+    """Largest batch whose weights + KV cache + reserve fit the usable memory of every device."""
+    room = usable_b * devices - weights_b - reserve_b * devices
+    if room <= 0:
+        return 0
+    if kv_per_seq_b <= 0:
+        return 1_000_000
+    return int(min(room // kv_per_seq_b, 1_000_000))

@@ -1,0 +1,231 @@
+"""Transformer architecture description and what follows from it alone.
+
+A :class:`ModelSpec` is an immutable value. Everything here depends only on the
+architecture (not on precision, hardware or workload): parameter counts, the
+matrix-multiply parameters that cost FLOPs, and the per-token KV-cache *element*
+count (bytes follow once a KV format is chosen, in ``memory.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+ATTENTION_KINDS = ("full", "sliding", "linear")
+BIAS_KINDS = ("none", "qkv", "all")
+NORM_KINDS = ("rmsnorm", "layernorm")
+
+
+class SpecError(ValueError):
+    """An architecture that cannot exist (zero layers, heads not dividing, ...)."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A decoder-only transformer. Field names follow Hugging Face ``config.json`` loosely."""
+
+    id: str
+    name: str
+    layers: int
+    d_model: int
+    heads: int
+    kv_heads: int
+    ffn: int
+    vocab: int
+    head_dim: int = 0  # 0 = d_model // heads
+    gated: bool = True  # SwiGLU/GeGLU MLP (3 matrices) vs plain MLP (2)
+    tied_embeddings: bool = False
+    norm: str = "rmsnorm"
+    norms_per_layer: int = 2
+    attn_bias: str = "none"
+    mlp_bias: bool = False
+    learned_positions: int = 0  # rows of a learned absolute position table (GPT-2/3)
+    max_context: int = 4096
+    # Mixture of experts (experts == 0: dense MLP of width ``ffn``)
+    experts: int = 0
+    active_experts: int = 0
+    expert_ffn: int = 0
+    shared_experts: int = 0
+    # Attention variant
+    attention: str = "full"
+    window: int = 0  # sliding window W (tokens) for the sliding layers
+    sliding_fraction: float = 1.0  # share of layers that use the window (Gemma-2: 0.5)
+    # Provenance
+    based_on: str = ""
+    source: str = ""
+    official_params: float = 0.0
+    official_params_source: str = ""
+
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise SpecError(f"{self.name or self.id}: " + "; ".join(problems))
+
+    # -- validation ---------------------------------------------------------
+    def problems(self) -> list[str]:
+        p: list[str] = []
+        for name in ("layers", "d_model", "heads", "kv_heads", "ffn", "vocab"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                p.append(f"{name} must be a whole number ≥ 1 (got {v!r})")
+        if p:
+            return p
+        if self.kv_heads > self.heads or self.heads % self.kv_heads:
+            p.append(f"kv_heads ({self.kv_heads}) must divide heads ({self.heads})")
+        if self.head_dim < 0 or (self.head_dim == 0 and self.d_model % self.heads):
+            p.append("head_dim must be given when heads do not divide d_model")
+        if self.attention not in ATTENTION_KINDS:
+            p.append(f"attention must be one of {', '.join(ATTENTION_KINDS)}")
+        if self.attention == "sliding" and self.window < 1:
+            p.append("a sliding-window model needs window ≥ 1")
+        if not 0.0 <= self.sliding_fraction <= 1.0:
+            p.append("sliding_fraction must be between 0 and 1")
+        if self.attn_bias not in BIAS_KINDS:
+            p.append(f"attn_bias must be one of {', '.join(BIAS_KINDS)}")
+        if self.norm not in NORM_KINDS:
+            p.append(f"norm must be one of {', '.join(NORM_KINDS)}")
+        if self.experts:
+            if not 1 <= self.active_experts <= self.experts:
+                p.append("active_experts must be between 1 and experts")
+            if self.expert_ffn < 1:
+                p.append("expert_ffn must be ≥ 1 for a mixture-of-experts model")
+        if self.max_context < 1:
+            p.append("max_context must be ≥ 1")
+        return p
+
+    # -- derived shape --------------------------------------------------------
+    @property
+    def hd(self) -> int:
+        """Head dimension actually used."""
+        return self.head_dim or self.d_model // self.heads
+
+    @property
+    def is_moe(self) -> bool:
+        return self.experts > 0
+
+    @property
+    def attn_params_per_layer(self) -> int:
+        q = self.heads * self.hd
+        kv = self.kv_heads * self.hd
+        weights = self.d_model * (q + 2 * kv) + q * self.d_model
+        bias = {"none": 0, "qkv": q + 2 * kv, "all": q + 2 * kv + self.d_model}[self.attn_bias]
+        return weights + bias
+
+    def _mlp_params(self, width: int) -> int:
+        mats = 3 if self.gated else 2
+        bias = ((2 if self.gated else 1) * width + self.d_model) if self.mlp_bias else 0
+        return mats * self.d_model * width + bias
+
+    @property
+    def mlp_params_per_layer(self) -> int:
+        """All MLP parameters stored in one layer (every expert counted)."""
+        if not self.is_moe:
+            return self._mlp_params(self.ffn)
+        router = self.d_model * self.experts
+        return (self.experts + self.shared_experts) * self._mlp_params(self.expert_ffn) + router
+
+    @property
+    def active_mlp_params_per_layer(self) -> int:
+        """MLP parameters one token actually multiplies by (its routed + shared experts)."""
+        if not self.is_moe:
+            return self._mlp_params(self.ffn)
+        router = self.d_model * self.experts
+        return (self.active_experts + self.shared_experts) * self._mlp_params(self.expert_ffn) + router
+
+    @property
+    def expert_params(self) -> int:
+        """Parameters of one routed expert (one layer)."""
+        return self._mlp_params(self.expert_ffn) if self.is_moe else 0
+
+    @property
+    def norm_params_per_layer(self) -> int:
+        return self.norms_per_layer * self.d_model * (2 if self.norm == "layernorm" else 1)
+
+    @property
+    def embedding_params(self) -> int:
+        """Token embedding table (+ learned position table): looked up, not multiplied."""
+        return (self.vocab + self.learned_positions) * self.d_model
+
+    @property
+    def lm_head_params(self) -> int:
+        """Stored LM-head parameters (0 when tied to the embedding table)."""
+        return 0 if self.tied_embeddings else self.vocab * self.d_model
+
+    @property
+    def final_norm_params(self) -> int:
+        return self.d_model * (2 if self.norm == "layernorm" else 1)
+
+    @property
+    def params_total(self) -> int:
+        per_layer = self.attn_params_per_layer + self.mlp_params_per_layer + self.norm_params_per_layer
+        return self.layers * per_layer + self.embedding_params + self.lm_head_params + self.final_norm_params
+
+    @property
+    def params_active(self) -> int:
+        """Parameters used for one token (MoE: routed + shared experts only)."""
+        per_layer = self.attn_params_per_layer + self.active_mlp_params_per_layer + self.norm_params_per_layer
+        return self.layers * per_layer + self.embedding_params + self.lm_head_params + self.final_norm_params
+
+    @property
+    def matmul_params_per_token(self) -> int:
+        """Weights each token is multiplied by in the layers (2 FLOPs each); excludes the LM head."""
+        return self.layers * (self.attn_params_per_layer + self.active_mlp_params_per_layer)
+
+    @property
+    def lm_head_matmul_params(self) -> int:
+        """The logits projection is a d_model × vocab matmul even when tied to the embeddings."""
+        return self.vocab * self.d_model
+
+    # -- attention structure ---------------------------------------------------
+    @property
+    def sliding_layers(self) -> int:
+        if self.attention != "sliding":
+            return 0
+        return round(self.layers * self.sliding_fraction)
+
+    @property
+    def global_layers(self) -> int:
+        """Layers with full (unbounded) attention."""
+        if self.attention == "linear":
+            return 0
+        return self.layers - self.sliding_layers
+
+    @property
+    def kv_elements_per_token(self) -> int:
+        """KV-cache elements one token adds across all layers: 2 · layers · kv_heads · head_dim.
+
+        Linear/recurrent attention keeps a fixed state instead (see ``state_elements``).
+        """
+        if self.attention == "linear":
+            return 0
+        return 2 * self.layers * self.kv_heads * self.hd
+
+    @property
+    def state_elements(self) -> int:
+        """Fixed recurrent state of linear attention: layers · heads · head_dim² (per sequence)."""
+        if self.attention != "linear":
+            return 0
+        return self.layers * self.heads * self.hd * self.hd
+
+    # -- (de)serialisation ------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelSpec":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise SpecError(f"unknown model field(s): {', '.join(unknown)}")
+        missing = [n for n in ("id", "name", "layers", "d_model", "heads", "kv_heads", "ffn", "vocab") if n not in data]
+        if missing:
+            raise SpecError(f"model is missing field(s): {', '.join(missing)}")
+        return cls(**data)
+
+    def edited(self, **changes: Any) -> "ModelSpec":
+        """A copy with ``changes``; an edited preset becomes 'Custom (from …)'."""
+        if not changes:
+            return self
+        base = self.based_on or self.name
+        return replace(self, **changes, id="custom", name=f"Custom (from {base})", based_on=base,
+                       official_params=0.0, official_params_source="")

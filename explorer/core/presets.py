@@ -1,0 +1,81 @@
+"""Load the preset data files (models, hardware, number formats) shipped in ``explorer/data``.
+
+Presets are data, not code: each TOML table is one preset, keyed by its ID, with
+its source beside each figure. Loading is cached; lookups of an unknown ID raise
+:class:`UnknownPreset` naming the closest valid IDs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .hardware import HardwareSpec
+from .model import ModelSpec
+from .precision import NumberFormat
+
+
+class UnknownPreset(KeyError):
+    """An ID that names no preset. ``str()`` is a one-line message with suggestions."""
+
+    def __init__(self, kind: str, key: str, valid: list[str]):
+        self.kind, self.key, self.valid = kind, key, valid
+        close = difflib.get_close_matches(key.lower(), valid, n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(close)}?" if close else f" Valid: {', '.join(valid)}."
+        super().__init__(f"unknown {kind} '{key}'.{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0]
+
+
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files("explorer.data").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=None)
+def models() -> dict[str, ModelSpec]:
+    return {key: ModelSpec.from_dict({"id": key, **table}) for key, table in _load("models.toml").items()}
+
+
+@lru_cache(maxsize=None)
+def hardware() -> dict[str, HardwareSpec]:
+    return {key: HardwareSpec.from_dict({"id": key, **table}) for key, table in _load("hardware.toml").items()}
+
+
+@lru_cache(maxsize=None)
+def formats() -> dict[str, NumberFormat]:
+    return {key: NumberFormat.from_dict({"id": key, **table}) for key, table in _load("formats.toml").items()}
+
+
+def _get(kind: str, table: dict[str, Any], key: str) -> Any:
+    try:
+        return table[key]
+    except KeyError:
+        raise UnknownPreset(kind, key, sorted(table)) from None
+
+
+def model(key: str) -> ModelSpec:
+    return _get("model", models(), key)
+
+
+def device(key: str) -> HardwareSpec:
+    return _get("hardware", hardware(), key)
+
+
+def number_format(key: str) -> NumberFormat:
+    return _get("format", formats(), key)
+
+
+@lru_cache(maxsize=None)
+def efficiencies() -> dict[str, dict[str, Any]]:
+    """Default efficiency factors and memory budget per hardware category (with sources)."""
+    return _load("efficiency.toml")
+
+
+def efficiency(category: str) -> dict[str, Any]:
+    table = efficiencies()
+    return table.get(category) or table["datacenter-gpu"]

@@ -1,0 +1,71 @@
+"""A Scenario resolved to the numbers the formulas need: formats, effective peaks, budgets.
+
+Built once per scenario (cheap), then shared by every vectorized function of ``estimate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import presets
+from .precision import NumberFormat
+from .scenario import Scenario, ScenarioError
+from .units import GiB
+
+
+@dataclass(frozen=True)
+class Resolved:
+    scenario: Scenario
+    weights: NumberFormat
+    kv: NumberFormat
+    compute: NumberFormat
+    peak_flops: float  # dense peak of one device for the compute format (after fallback)
+    peak_key: str  # the hardware throughput key actually used
+    bandwidth: float  # B/s of one device
+    eta_compute: float
+    eta_memory: float
+    usable_bytes: float  # per device
+    reserve_bytes: float  # per device
+    link_bandwidth: float  # B/s per direction between devices
+    link_latency: float  # s per hop
+    price_per_hour: float | None  # per device
+
+    @property
+    def devices(self) -> int:
+        return self.scenario.devices
+
+    @property
+    def activation_bytes(self) -> float:
+        """Bytes per activation element sent between devices: the compute format, at most 4."""
+        return min(self.compute.bytes_per_value, 4.0) if self.compute.kind == "float" else 2.0
+
+    @property
+    def ridge_intensity(self) -> float:
+        """FLOP per byte where the effective roofline turns from memory- to compute-bound."""
+        return (self.peak_flops * self.eta_compute) / (self.bandwidth * self.eta_memory)
+
+
+def resolve(s: Scenario) -> Resolved:
+    hw = s.hardware
+    eff = presets.efficiency(hw.category)
+    compute = presets.number_format(s.compute)
+    peak, key = hw.peak_flops(compute.throughput_key)
+    if s.devices > 1 and hw.interconnect_gbs <= 0:
+        raise ScenarioError(f"{hw.name} has no device-to-device link figure; set one to split across {s.devices} devices")
+    price = s.price_per_hour if s.price_per_hour is not None else (hw.price_per_hour_usd or None)
+    return Resolved(
+        scenario=s,
+        weights=presets.number_format(s.weights),
+        kv=presets.number_format(s.kv),
+        compute=compute,
+        peak_flops=peak,
+        peak_key=key,
+        bandwidth=hw.bandwidth_bytes_per_s,
+        eta_compute=s.eta_compute if s.eta_compute is not None else float(eff["eta_compute"]),
+        eta_memory=s.eta_memory if s.eta_memory is not None else (hw.eta_memory or float(eff["eta_memory"])),
+        usable_bytes=hw.capacity_bytes * float(eff["usable_fraction"]),
+        reserve_bytes=float(eff["reserve_gib"]) * GiB,
+        link_bandwidth=hw.link_bytes_per_s,
+        link_latency=hw.interconnect_latency_us * 1e-6,
+        price_per_hour=price,
+    )

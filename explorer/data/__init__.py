@@ -1,0 +1,1 @@
+"""Preset data files (TOML). Read through ``explorer.core.presets``."""

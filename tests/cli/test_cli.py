@@ -1,0 +1,108 @@
+"""The command line as a user runs it: real subprocesses for exit codes and stderr."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from explorer.core import presets
+
+
+def run(*args, timeout=60):
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_list_models_json_has_required_ids():
+    out = run("list", "models", "--json")
+    assert out.returncode == 0
+    ids = json.loads(out.stdout)
+    for key in ("llama-2-7b", "llama-3-8b", "llama-3.1-70b", "mixtral-8x7b", "gpt-3-175b"):
+        assert key in ids
+
+
+def test_list_hardware_and_formats_text():
+    hw = run("list", "hardware")
+    assert hw.returncode == 0 and "m2-ultra" in hw.stdout and "unified" in hw.stdout
+    fm = run("list", "formats")
+    assert fm.returncode == 0 and "q4_k_m" in fm.stdout
+
+
+def test_estimate_json_fields_and_semantics():
+    out = run("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--weights", "q4_0",
+              "--batch", "1", "--prompt", "512", "--generate", "128", "--json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["fits"] is True and d["bound"] == "memory"
+    assert d["total_tokens_per_s"] == pytest.approx(d["decode_tokens_per_s"])  # batch 1
+    assert d["prefill_tokens_per_s"] == pytest.approx(512 / d["ttft_s"])
+    # Q4_0 = 4.5 bits per weight (llama.cpp block_q4_0): weights ≈ params · 4.5 / 8.
+    assert d["weight_bytes"] == pytest.approx(d["params_total"] * 4.5 / 8)
+
+
+def test_estimate_text_report_names_bottleneck():
+    out = run("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090")
+    assert out.returncode == 0
+    assert "Memory-bound" in out.stdout and "1,008 GB/s" in out.stdout
+
+
+def test_model_file(tmp_path):
+    spec = presets.model("llama-2-7b").to_dict()
+    spec.update(id="mine", name="Mine", layers=16)
+    f = tmp_path / "m.json"
+    f.write_text(json.dumps(spec))
+    out = run("estimate", "--model-file", str(f), "--hardware", "h100-sxm", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["params_total"] < presets.model("llama-2-7b").params_total
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (("estimate", "--model", "llama-2-7bb", "--hardware", "rtx-4090"), "llama-2-7b"),
+    (("estimate", "--model", "llama-2-7b", "--hardware", "rtx4090"), "rtx-4090"),
+    (("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--weights", "fp12"), "format"),
+    (("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--batch", "-3"), "batch"),
+    (("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--prompt", "1e99"), "invalid int"),
+    (("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--generate", "99999999999"), "generate"),
+    (("estimate", "--model-file", "/nonexistent/m.json", "--hardware", "rtx-4090"), "cannot read"),
+    (("estimate", "--hardware", "rtx-4090"), "--model"),
+    (("sweep", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--vary", "colour=1:3", "--csv", "-"), "--vary"),
+    (("frobnicate",), "invalid choice"),
+])
+def test_bad_input_exits_2_with_one_line(args, fragment):
+    out = run(*args)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], out.stderr
+
+
+def test_malformed_model_file(tmp_path):
+    f = tmp_path / "bad.json"
+    f.write_text("{ not json")
+    out = run("estimate", "--model-file", str(f), "--hardware", "rtx-4090")
+    assert out.returncode == 2 and "not valid JSON" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_sweep_csv(tmp_path):
+    f = tmp_path / "s.csv"
+    out = run("sweep", "--model", "llama-2-7b", "--hardware", "m2-ultra", "--vary", "prompt=1:32768",
+              "--points", "20", "--csv", str(f))
+    assert out.returncode == 0, out.stderr
+    with open(f, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert 10 <= len(rows) <= 20
+    prompts = [int(r["prompt"]) for r in rows]
+    assert prompts[0] == 1 and prompts[-1] == 32768 and prompts == sorted(prompts)
+    ttft = [float(r["ttft_s"]) for r in rows]
+    assert ttft == sorted(ttft)  # longer prompts never get faster
+
+
+def test_scenario_file(tmp_path):
+    from explorer.core.scenario import default_scenario
+    f = tmp_path / "s.json"
+    f.write_text(default_scenario().with_(batch=4).to_json())
+    out = run("estimate", "--scenario", str(f), "--generate", "10", "--json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["total_tokens_per_s"] == pytest.approx(4 * d["decode_tokens_per_s"])

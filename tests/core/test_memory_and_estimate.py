@@ -1,0 +1,174 @@
+"""Bytes, fit, roofline timing, parallelism and the one-point estimate."""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from explorer.core import memory, parallel, presets
+from explorer.core.estimate import decode_step_parts, decode_step_time, estimate, mean_decode
+from explorer.core.resolved import resolve
+from explorer.core.scenario import Scenario
+
+
+def scen(model="llama-2-7b", hw="rtx-4090", **kw) -> Scenario:
+    return Scenario(model=presets.model(model), hardware=presets.device(hw), **kw)
+
+
+def test_kv_cache_per_token_ground_truths():
+    # Llama-2-7B FP16: 2·32·32·128·2 B = 512 KiB per token (NVIDIA, "Mastering LLM Techniques:
+    # Inference Optimization", 2023). Llama-3-8B (GQA, 8 KV heads): 128 KiB.
+    fp16 = presets.number_format("fp16")
+    assert memory.kv_bytes_per_token(presets.model("llama-2-7b"), fp16) == 512 * 1024
+    assert memory.kv_bytes_per_token(presets.model("llama-3-8b"), fp16) == 128 * 1024
+
+
+@given(st.sampled_from(["fp32", "fp16", "bf16"]))
+def test_halving_bits_halves_weight_bytes(fid):
+    m = presets.model("llama-3-8b")
+    half = {"fp32": "fp16", "fp16": "fp8-e4m3", "bf16": "int4"}[fid]
+    a = memory.weight_bytes(m, presets.number_format(fid))
+    b = memory.weight_bytes(m, presets.number_format(half))
+    assert b == pytest.approx(a / (2 if fid != "bf16" else 4))
+
+
+def test_ridge_points():
+    # A100 40GB: 312 TFLOPS dense FP16 / 1,555 GB/s ≈ 200 FLOP/B (NVIDIA A100 datasheet figures;
+    # the "≈200" is the commonly quoted A100 ridge). H100 SXM: 989 / 3,350 ≈ 295 FLOP/B.
+    for hw, want in (("a100-40gb-sxm", 200.6), ("h100-sxm", 295.3)):
+        d = presets.device(hw)
+        peak, _ = d.peak_flops("fp16")
+        assert peak / d.bandwidth_bytes_per_s == pytest.approx(want, rel=0.01)
+
+
+def test_decode_is_memory_bound_at_batch_one_and_time_is_bytes_over_bandwidth():
+    s = scen()
+    r = resolve(s)
+    parts = decode_step_parts(r, np.array([0, 1000, 4000]))
+    assert np.all(parts["bound"] == 0)
+    want = parts["bytes"] / (r.bandwidth * r.eta_memory)
+    np.testing.assert_allclose(parts["time"], want, rtol=1e-12)
+
+
+def test_large_batch_becomes_compute_bound():
+    # Weights are shared by the batch, KV reads are not: with a short context a large batch
+    # turns decode compute-bound (with long contexts KV traffic keeps it memory-bound).
+    s = scen(hw="h100-sxm", batch=1024, prompt=16, generate=16)
+    assert estimate(s).bound == "compute"
+
+
+def test_mean_decode_matches_plain_loop():
+    s = scen(prompt=300, generate=100)
+    r = resolve(s)
+    want = np.mean([float(decode_step_time(r, t)) for t in range(300, 400)])
+    assert float(mean_decode(r, 300, 100)["time"]) == pytest.approx(want, rel=1e-12)
+    # Beyond the exact range the trapezoid stays within 0.1 % of the full mean.
+    t = np.arange(1000, 1000 + 5000)
+    full = decode_step_time(r, t).mean()
+    assert float(mean_decode(r, 1000, 5000)["time"]) == pytest.approx(full, rel=1e-3)
+
+
+def test_tg128_is_mean_over_contexts_0_to_127():
+    s = scen(prompt=0, generate=128)
+    r = resolve(s)
+    want = 1 / np.mean(decode_step_time(r, np.arange(128)))
+    assert estimate(s).decode_tokens_per_s == pytest.approx(want, rel=1e-12)
+
+
+def test_no_kv_cache_is_slower_and_grows_with_context():
+    a = estimate(scen(prompt=2000, generate=64))
+    b = estimate(scen(prompt=2000, generate=64, kv_cache=False))
+    assert b.tpot_s > 10 * a.tpot_s
+
+
+def test_fit_and_max_batch():
+    e = estimate(scen(model="llama-2-70b", hw="h100-sxm"))
+    assert not e.fits and e.max_batch == 0  # 138 GB of FP16 weights on one 80 GB card
+    e2 = estimate(scen(model="llama-2-70b", hw="h100-sxm", devices=2))
+    assert e2.fits and e2.max_batch >= 1
+    # max_batch is the boundary: one more sequence does not fit.
+    e4 = estimate(scen())
+    assert estimate(scen(batch=e4.max_batch)).fits
+    assert not estimate(scen(batch=e4.max_batch + 1)).fits
+
+
+def test_tensor_parallel_allreduce_formula():
+    # Ring all-reduce: 2(N-1)/N · M / B + 2(N-1) hops (Patarasuk & Yuan 2009).
+    t = parallel.allreduce_time(1e6, 4, 1e9, 1e-6)
+    assert float(t) == pytest.approx(2 * 3 / 4 * 1e6 / 1e9 + 6e-6)
+    assert float(parallel.allreduce_time(1e6, 1, 1e9, 1e-6)) == 0.0
+
+
+def test_tensor_parallel_speeds_up_decode_pipeline_does_not():
+    one = estimate(scen(model="llama-2-13b", hw="h100-sxm"))
+    tp = estimate(scen(model="llama-2-13b", hw="h100-sxm", devices=4, parallel="tensor"))
+    pp = estimate(scen(model="llama-2-13b", hw="h100-sxm", devices=4, parallel="pipeline"))
+    assert tp.tpot_s < one.tpot_s / 2
+    assert pp.tpot_s >= one.tpot_s
+    assert tp.memory_needed_per_device < one.memory_needed_per_device / 3
+
+
+def test_moe_experts_touched():
+    m = presets.model("mixtral-8x7b")
+    assert float(memory.experts_touched(m, 1)) == pytest.approx(2)
+    assert float(memory.experts_touched(m, 1000)) == pytest.approx(8)
+    fp16 = presets.number_format("fp16")
+    one_token = float(memory.weight_bytes_read(m, fp16, 1))
+    # At batch 1 Mixtral streams about its active parameters (12.9B, Mistral AI) — not all 46.7B.
+    assert one_token / 2 == pytest.approx(12.9e9, rel=0.03)
+
+
+def test_estimate_json_has_required_keys():
+    keys = ("params_total params_active weight_bytes kv_cache_bytes fits max_batch ttft_s "
+            "prefill_tokens_per_s tpot_s decode_tokens_per_s total_tokens_per_s bound "
+            "arithmetic_intensity energy_j_per_token usd_per_million_tokens").split()
+    d = estimate(scen()).to_dict()
+    assert set(keys) <= set(d)
+
+
+def test_energy_and_cost():
+    e = estimate(scen(hw="h100-sxm", price_per_hour=3.6, prompt=0, generate=100))
+    total_time = e.ttft_s + 100 * e.tpot_s
+    assert e.energy_j_per_token == pytest.approx(700 * total_time / 100)
+    assert e.usd_per_million_tokens == pytest.approx(3.6 / 3600 * total_time / 100 * 1e6)
+
+
+CALIBRATION = Path(__file__).resolve().parents[3] / "shared" / "calibration" / "llamacpp_llama2_7b.csv"
+
+
+@pytest.mark.skipif(not CALIBRATION.exists(), reason="shared/calibration not beside the checkout")
+def test_fp16_decode_within_25_percent_of_llamacpp_on_full_chips():
+    # Published llama.cpp tg128 (shared/calibration/llamacpp_llama2_7b.csv, discussion #4167).
+    with open(CALIBRATION, newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["weights"] == "fp16"
+                and r["metric"] == "decode_tokens_per_s" and r["hardware"] in presets.hardware()]
+    assert rows
+    for r in rows:
+        s = scen(hw=r["hardware"], prompt=0, generate=128)
+        got = estimate(s).decode_tokens_per_s
+        assert abs(got / float(r["value"]) - 1) < 0.25, (r["hardware"], got, r["value"])
+
+
+def test_everything_finite_for_every_preset_pair():
+    for mid in presets.models():
+        for hid in ("rtx-4090", "m2-ultra", "h100-sxm", "mi300x"):
+            d = estimate(scen(model=mid, hw=hid)).to_dict()
+            for k, v in d.items():
+                if isinstance(v, float):
+                    assert math.isfinite(v), (mid, hid, k)
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"kv_cache": False}, {"model": "mistral-7b"}, {"model": "gemma-2-9b"},
+    {"model": "mixtral-8x7b", "weights": "q4_0"}, {"devices": 4, "hw": "h100-sxm"},
+    {"devices": 3, "parallel": "pipeline", "hw": "h100-pcie"},
+])
+def test_lean_decode_time_equals_detailed_parts(kw):
+    s = scen(**kw)
+    r = resolve(s)
+    t = np.geomspace(1, 1e6, 50)[None, :]
+    b = np.array([1, 2, 64, 4096])[:, None]
+    np.testing.assert_allclose(decode_step_time(r, t, b), decode_step_parts(r, t, b)["time"], rtol=1e-12)
