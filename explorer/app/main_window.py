@@ -1,0 +1,176 @@
+"""The main window: panels docked on the left, readouts on top, live plots in the centre."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QGridLayout, QMainWindow, QMessageBox, QScrollArea,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from .. import APP_NAME
+from ..core.scenario import Scenario, ScenarioError
+from .panels.hardware_panel import HardwarePanel
+from .panels.model_panel import ModelPanel
+from .panels.precision_panel import PrecisionPanel
+from .panels.workload_panel import WorkloadPanel
+from .plots.compare_plot import ComparePlot
+from .plots.compute_plot import ComputePlot
+from .plots.memory_plot import MemoryPlot
+from .plots.roofline_plot import RooflinePlot
+from .readouts import Readouts
+from .settings import Settings
+from .store import ScenarioStore
+
+
+PANEL_WIDTH = 350  # px: the left dock; leaves ~920 px for the plots at 1280×720
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, scenario: Scenario, settings: Settings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.store = ScenarioStore(scenario, self)
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 720)
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.setSpacing(2)
+        self.readouts = Readouts(self.store)
+        lay.addWidget(self.readouts)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+        overview = QWidget()
+        grid = QGridLayout(overview)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(4)
+        self.plots = {"compute": ComputePlot(self.store), "memory": MemoryPlot(self.store),
+                      "roofline": RooflinePlot(self.store), "compare": ComparePlot(self.store)}
+        for i, plot in enumerate(self.plots.values()):
+            grid.addWidget(plot, i // 2, i % 2)
+        self.tabs.addTab(overview, "&Overview")
+        self.setCentralWidget(central)
+
+        self.panels = {"model": ModelPanel(self.store), "precision": PrecisionPanel(self.store),
+                       "hardware": HardwarePanel(self.store), "workload": WorkloadPanel(self.store)}
+        self.docks: dict[str, QDockWidget] = {}
+        for key, panel in self.panels.items():
+            dock = QDockWidget(panel.title, self)
+            dock.setObjectName(f"dock-{key}")
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(panel)
+            scroll.setMinimumWidth(PANEL_WIDTH)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            dock.setWidget(scroll)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+            self.docks[key] = dock
+        self.tabifyDockWidget(self.docks["model"], self.docks["precision"])
+        self.tabifyDockWidget(self.docks["precision"], self.docks["hardware"])
+        self.docks["model"].raise_()
+        self.resizeDocks([self.docks["model"], self.docks["workload"]], [520, 150], Qt.Orientation.Vertical)
+
+        self._build_menus()
+        self.store.changed.connect(self._on_changed)
+        self.store.rejected.connect(lambda msg: self.statusBar().showMessage(f"Not applied: {msg}", 8000))
+        self._on_changed(frozenset())
+
+    # -- menus and shortcuts ------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        def action(menu, text, slot, shortcut=None, tip=""):
+            a = QAction(text, self)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
+        file = self.menuBar().addMenu("&File")
+        action(file, "&Open scenario…", self.open_scenario, QKeySequence.StandardKey.Open, "Load a scenario file (JSON)")
+        action(file, "&Save scenario as…", self.save_scenario, QKeySequence.StandardKey.Save, "Save the scenario (JSON)")
+        action(file, "&Export plots as PNG…", self.export_png, "Ctrl+E", "Save the overview as an image")
+        file.addSeparator()
+        action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = action(edit, "&Undo", self.store.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = action(edit, "&Redo", self.store.redo, QKeySequence.StandardKey.Redo)
+        view = self.menuBar().addMenu("&View")
+        for i, key in enumerate(("model", "precision", "hardware", "workload"), start=1):
+            action(view, f"Show {self.panels[key].title} panel", lambda _=False, k=key: self.show_panel(k), f"Ctrl+{i}")
+        action(view, "&Full screen", self.toggle_full_screen, "F11")
+        help_ = self.menuBar().addMenu("&Help")
+        action(help_, "&About", self.about)
+
+    def show_panel(self, key: str) -> None:
+        dock = self.docks[key]
+        dock.show()
+        dock.raise_()
+        dock.widget().widget().setFocus()
+
+    def toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(self, APP_NAME, f"<b>{APP_NAME}</b> {__version__}<br>"
+                          "Why LLM inference gets expensive: attention's n², parameters, precision, "
+                          "the KV cache and memory bandwidth — every figure sourced.")
+
+    def _on_changed(self, _what: frozenset) -> None:
+        s = self.store.scenario
+        self.setWindowTitle(f"{APP_NAME} — {s.model.name} on {s.devices}× {s.hardware.name}")
+        self.undo_action.setEnabled(self.store.can_undo())
+        self.redo_action.setEnabled(self.store.can_redo())
+
+    # -- files ----------------------------------------------------------------------------------
+    def open_scenario(self, path: str | None = None) -> bool:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open scenario", "", "Scenarios (*.json);;All files (*)")
+            if not path:
+                return False
+        try:
+            scenario = Scenario.from_json(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            self._error(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+            return False
+        except ScenarioError as exc:
+            self._error(f"{Path(path).name} is not a usable scenario: {exc}")
+            return False
+        self.store.set_scenario(scenario)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def save_scenario(self, path: str | None = None) -> bool:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Save scenario", "scenario.json", "Scenarios (*.json)")
+            if not path:
+                return False
+        try:
+            Path(path).write_text(self.store.scenario.to_json(), encoding="utf-8")
+        except OSError as exc:
+            self._error(f"Cannot save {path}: {exc.strerror}")
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def export_png(self, path: str | None = None) -> bool:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export PNG", "inference-explorer.png", "PNG (*.png)")
+            if not path:
+                return False
+        ok = self.centralWidget().grab().save(path, "PNG")
+        if not ok:
+            self._error(f"Cannot write {path}")
+        return ok
+
+    def _error(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+        QMessageBox.warning(self, APP_NAME, text)

@@ -1,0 +1,26 @@
+"""What every panel shares: the store, a field → control map, and refresh on change."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ..store import ScenarioStore
+
+
+class Panel(QWidget):
+    #: Scenario fields this panel edits; a test checks every field has a control somewhere.
+    fields: tuple[str, ...] = ()
+    title = ""
+
+    def __init__(self, store: ScenarioStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.controls: dict[str, QWidget] = {}
+        self.setObjectName(type(self).__name__)
+        store.changed.connect(self._on_changed)
+
+    def _on_changed(self, what: frozenset) -> None:
+        self.refresh(what)
+
+    def refresh(self, what: frozenset = frozenset()) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError

@@ -1,0 +1,135 @@
+"""Hardware: preset device, its editable figures, device count, parallel mode, efficiencies."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QVBoxLayout
+
+from ...core import presets
+from ...core.resolved import resolve
+from ...core.scenario import LIMITS
+from ..widgets import int_spin, note_label, optional_spin, read_optional, set_optional, set_quietly
+from .base import Panel
+from .preset_combo import CUSTOM, PresetCombo
+
+TFLOPS_KEYS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
+FIGURES = (  # field, label, suffix, maximum, decimals, tooltip
+    ("bandwidth_gbs", "Bandwidth", "GB/s", 100_000, 0, "Peak memory bandwidth (data sheet): decides decode speed"),
+    ("memory_gib", "Memory", "GiB", 10_000, 0, "Memory capacity (unified memory: the whole machine's)"),
+    ("tdp_w", "Power (TDP)", "W", 10_000, 0, "Board power; energy per token uses TDP × time (an upper bound)"),
+    ("interconnect_gbs", "Link", "GB/s", 10_000, 1, "Device-to-device bandwidth per direction (NVLink, PCIe, …)"),
+    ("interconnect_latency_us", "Link latency", "µs", 10_000, 1, "Per-hop latency of one all-reduce step"),
+)
+
+
+class HardwarePanel(Panel):
+    fields = ("hardware", "devices", "parallel", "eta_compute", "eta_memory", "price_per_hour")
+    title = "Hardware"
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        outer = QVBoxLayout(self)
+        items = [(k, f"{d.name}{'  ◆ unified' if d.unified_memory else ''}") for k, d in presets.hardware().items()]
+        self.preset = PresetCombo(items, "Device preset; every figure is from its data sheet (see source below)")
+        self.preset.currentIndexChanged.connect(self._pick)
+        outer.addWidget(self.preset)
+        self.controls["hardware"] = self.preset
+        self.source = note_label()
+        outer.addWidget(self.source)
+
+        figs = QGroupBox("Figures (editable)")
+        form = QFormLayout(figs)
+        self.figure_boxes: dict[str, QDoubleSpinBox] = {}
+        for field, label, suffix, maximum, decimals, tip in FIGURES:
+            box = QDoubleSpinBox()
+            box.setRange(0.0 if "interconnect" in field else 0.1, maximum)
+            box.setDecimals(decimals)
+            box.setSuffix(f" {suffix}")
+            box.setToolTip(tip)
+            box.setKeyboardTracking(False)
+            box.valueChanged.connect(lambda v, f=field: self._edit(**{f: float(v)}))
+            form.addRow(label, box)
+            self.figure_boxes[field] = box
+        self.tflops_boxes: dict[str, QDoubleSpinBox] = {}
+        for key in TFLOPS_KEYS:
+            box = optional_spin(0.1, 100_000, 1, "— not listed", f"Dense peak {key.upper()} throughput (no sparsity)",
+                                step=0.1, suffix="TFLOPS" if key.startswith(("fp", "tf", "bf")) else "TOPS")
+            box.valueChanged.connect(lambda _v, k=key: self._edit_tflops(k))
+            form.addRow(f"Peak {key.upper()}", box)
+            self.tflops_boxes[key] = box
+        outer.addWidget(figs)
+
+        run = QGroupBox("Deployment")
+        rform = QFormLayout(run)
+        self.devices = int_spin(*[int(v) for v in LIMITS["devices"]], "Devices the model is split across")
+        self.devices.valueChanged.connect(lambda v: self.store.update(devices=int(v)))
+        self.parallel = QComboBox()
+        self.parallel.addItem("Tensor parallel (split every layer)", "tensor")
+        self.parallel.addItem("Pipeline parallel (split the layers)", "pipeline")
+        self.parallel.setToolTip("Tensor: faster per token, two all-reduces per layer. Pipeline: more memory, same latency.")
+        self.parallel.currentIndexChanged.connect(lambda _i: self.store.update(parallel=self.parallel.currentData()))
+        self.eta_compute = optional_spin(0.01, 1.0, 2, "default", "Share of peak FLOP/s real kernels reach")
+        self.eta_memory = optional_spin(0.01, 1.0, 2, "default", "Share of peak bandwidth real kernels reach")
+        self.price = optional_spin(0.0, 10_000, 2, "— (preset)", "Price per device-hour, USD", step=0.1, suffix="$/h")
+        for name, box in (("eta_compute", self.eta_compute), ("eta_memory", self.eta_memory), ("price_per_hour", self.price)):
+            box.valueChanged.connect(lambda _v, n=name, b=box: self.store.update(**{n: read_optional(b)}))
+        rform.addRow("&Devices", self.devices)
+        rform.addRow("Parallel", self.parallel)
+        rform.addRow("η compute", self.eta_compute)
+        rform.addRow("η memory", self.eta_memory)
+        rform.addRow("Price", self.price)
+        self.effective = note_label()
+        rform.addRow(self.effective)
+        outer.addWidget(run)
+        outer.addStretch(1)
+        self.controls.update(devices=self.devices, parallel=self.parallel, eta_compute=self.eta_compute,
+                             eta_memory=self.eta_memory, price_per_hour=self.price)
+        self.refresh()
+
+    # -- user edits -> store ---------------------------------------------------------------
+    def _pick(self, _index: int) -> None:
+        key = self.preset.currentData()
+        if key and key != CUSTOM:
+            self.store.update(hardware=presets.device(key))
+
+    def _edit(self, **changes) -> None:
+        hw = self.store.scenario.hardware
+        if all(getattr(hw, k) == v for k, v in changes.items()):
+            return
+        try:
+            self.store.update(hardware=hw.edited(**changes))
+        except ValueError as exc:
+            self.store.rejected.emit(str(exc))
+
+    def _edit_tflops(self, key: str) -> None:
+        tflops = dict(self.store.scenario.hardware.tflops)
+        v = read_optional(self.tflops_boxes[key])
+        if v is None:
+            tflops.pop(key, None)
+        else:
+            tflops[key] = v
+        self._edit(tflops=tflops)
+
+    # -- store -> widgets -----------------------------------------------------------------
+    def refresh(self, what: frozenset = frozenset()) -> None:
+        s = self.store.scenario
+        hw = s.hardware
+        self.preset.show_current(hw.id, hw.name)
+        for field, box in self.figure_boxes.items():
+            set_quietly(box, float(getattr(hw, field)))
+        for key, box in self.tflops_boxes.items():
+            set_optional(box, hw.tflops.get(key))
+        set_quietly(self.devices, s.devices)
+        set_quietly(self.parallel, s.parallel)
+        set_optional(self.eta_compute, s.eta_compute)
+        set_optional(self.eta_memory, s.eta_memory)
+        set_optional(self.price, s.price_per_hour)
+        mark = "◆ Unified memory, shared by CPU and GPU. " if hw.unified_memory else ""
+        self.source.setText(f"{mark}Source: {hw.source or '—'}")
+        self.source.setToolTip("\n".join(f"{k}: {v}" for k, v in hw.sources.items()))
+        try:
+            r = resolve(s)
+            price = f"${r.price_per_hour:g}/h" if r.price_per_hour is not None else "no price"
+            self.effective.setText(f"In use: η compute {r.eta_compute:.2f}, η memory {r.eta_memory:.2f}, "
+                                   f"usable {r.usable_bytes / 2**30:.0f} GiB per device, {price}.")
+        except ValueError as exc:
+            self.effective.setText(str(exc))

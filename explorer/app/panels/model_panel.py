@@ -1,0 +1,133 @@
+"""Model: a preset architecture, every field editable; an edited preset becomes 'Custom (from …)'."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
+
+from ...core import presets
+from ...core.model import SpecError
+from ...core.units import binary_bytes, count
+from ..widgets import int_spin, note_label, set_quietly
+from .base import Panel
+from .preset_combo import CUSTOM, PresetCombo
+
+INT_FIELDS = (  # field, label, min, max, tooltip
+    ("layers", "Layers", 1, 1_000, "Transformer blocks (L): attention and MLP in each"),
+    ("d_model", "Width d_model", 1, 1_000_000, "Hidden size"),
+    ("heads", "Query heads", 1, 4_096, "Attention heads h: relationships scale as h·n²"),
+    ("kv_heads", "KV heads", 1, 4_096, "Grouped-query attention: fewer KV heads shrink the KV cache, not the FLOPs"),
+    ("head_dim", "Head dim", 0, 65_536, "0 = d_model / heads"),
+    ("ffn", "FFN width", 1, 10_000_000, "MLP hidden width (per expert for MoE)"),
+    ("vocab", "Vocabulary", 1, 10_000_000, "Tokens in the vocabulary: LM head is vocab × d_model"),
+)
+MOE_FIELDS = (
+    ("experts", "Experts", 0, 1_024, "Routed experts per layer (0 = dense MLP)"),
+    ("active_experts", "Active experts", 0, 1_024, "Experts each token is routed to (k)"),
+    ("expert_ffn", "Expert FFN width", 0, 10_000_000, "MLP width of one expert"),
+)
+
+
+class ModelPanel(Panel):
+    fields = ("model",)
+    title = "Model"
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        outer = QVBoxLayout(self)
+        items = [(k, m.name) for k, m in presets.models().items()]
+        self.preset = PresetCombo(items, "Model preset (architecture from its config.json / paper)")
+        self.preset.currentIndexChanged.connect(self._pick)
+        outer.addWidget(self.preset)
+        self.controls["model"] = self.preset
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        outer.addWidget(self.summary)
+        self.error = note_label()
+        self.error.setStyleSheet("color: #D55E00;")
+        outer.addWidget(self.error)
+
+        arch = QGroupBox("Architecture")
+        form = QFormLayout(arch)
+        self.boxes: dict[str, object] = {}
+        for field, label, lo, hi, tip in INT_FIELDS:
+            self._add_int(form, field, label, lo, hi, tip)
+        self.gated = QCheckBox("Gated MLP (SwiGLU: 3 matrices)")
+        self.tied = QCheckBox("Tied input/output embeddings")
+        for field, box in (("gated", self.gated), ("tied_embeddings", self.tied)):
+            box.toggled.connect(lambda on, f=field: self._edit(**{f: bool(on)}))
+            form.addRow(box)
+            self.boxes[field] = box
+        outer.addWidget(arch)
+
+        moe = QGroupBox("Mixture of experts")
+        mform = QFormLayout(moe)
+        for field, label, lo, hi, tip in MOE_FIELDS:
+            self._add_int(mform, field, label, lo, hi, tip)
+        outer.addWidget(moe)
+
+        att = QGroupBox("Attention")
+        aform = QFormLayout(att)
+        self.attention = QComboBox()
+        for key, label in (("full", "Full (every pair: n²)"), ("sliding", "Sliding window (n·W)"),
+                           ("linear", "Linear / recurrent (fixed state)")):
+            self.attention.addItem(label, key)
+        self.attention.setToolTip("Efficient architectures cut attention's quadratic cost")
+        self.attention.currentIndexChanged.connect(lambda _i: self._edit(attention=self.attention.currentData()))
+        aform.addRow("Variant", self.attention)
+        self._add_int(aform, "window", "Window W", 0, 10_000_000, "Tokens each query sees on sliding layers")
+        self.fraction = QDoubleSpinBox()
+        self.fraction.setRange(0.0, 1.0)
+        self.fraction.setSingleStep(0.05)
+        self.fraction.setKeyboardTracking(False)
+        self.fraction.setToolTip("Share of layers using the window (Gemma-2 alternates: 0.5)")
+        self.fraction.valueChanged.connect(lambda v: self._edit(sliding_fraction=float(v)))
+        aform.addRow("Sliding layers", self.fraction)
+        self.boxes.update(attention=self.attention, sliding_fraction=self.fraction)
+        outer.addWidget(att)
+        outer.addStretch(1)
+        self.refresh()
+
+    def _add_int(self, form: QFormLayout, field: str, label: str, lo: int, hi: int, tip: str) -> None:
+        box = int_spin(lo, hi, tip)
+        box.valueChanged.connect(lambda v, f=field: self._edit(**{f: int(v)}))
+        form.addRow(label, box)
+        self.boxes[field] = box
+
+    def _pick(self, _index: int) -> None:
+        key = self.preset.currentData()
+        if key and key != CUSTOM:
+            self.store.update(model=presets.model(key))
+
+    def _edit(self, **changes) -> None:
+        m = self.store.scenario.model
+        if all(getattr(m, k) == v for k, v in changes.items()):
+            return
+        if changes.get("experts") and not m.experts:  # turning a dense model into MoE
+            changes.setdefault("active_experts", min(2, changes["experts"]))
+            changes.setdefault("expert_ffn", m.ffn)
+        if changes.get("attention") == "sliding" and not m.window:
+            changes.setdefault("window", 4096)
+        if changes.get("experts") == 0:
+            changes.update(active_experts=0, expert_ffn=0)
+        try:
+            new = m.edited(**changes)
+        except SpecError as exc:
+            self.error.setText(f"Not applied: {exc}")
+            return
+        self.error.setText("")
+        self.store.update(model=new)
+
+    def refresh(self, what: frozenset = frozenset()) -> None:
+        m = self.store.scenario.model
+        kv = self.store.scenario.kv
+        self.preset.show_current(m.id, m.name)
+        for field, box in self.boxes.items():
+            set_quietly(box, getattr(m, field))
+        from ...core.memory import kv_bytes_per_token
+
+        per_token = kv_bytes_per_token(m, presets.number_format(kv))
+        moe = f", {count(m.params_active)} active per token" if m.is_moe else ""
+        kv_text = (f"fixed state {binary_bytes(m.state_elements * presets.number_format(kv).bytes_per_value)}"
+                   if m.attention == "linear" else f"{binary_bytes(per_token)} per token ({kv.upper()})")
+        self.summary.setText(f"<b>{count(m.params_total)}</b> parameters{moe}<br>KV cache: {kv_text}"
+                             + (f"<br><small>Source: {m.source}</small>" if m.source else ""))

@@ -1,0 +1,82 @@
+"""Precision: weight, KV-cache and compute formats — and what each really stores for π."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout
+
+from ...core import presets
+from ...core.precision import multiplier_area_ratio
+from ...core.resolved import resolve
+from ..widgets import note_label, set_quietly
+from .base import Panel
+
+HONEST_NOTE = ("Precision changes how many bytes each number takes and which peak rate the hardware "
+               "offers — never how many multiply-adds the model performs.")
+TIPS = {
+    "weights": "Format of the stored weights: sets the model's size in memory and the bytes read per token",
+    "kv": "Format of the KV cache: sets bytes per cached token",
+    "compute": "Format the matrix multiplies run in: selects the hardware's peak throughput",
+}
+
+
+class PrecisionPanel(Panel):
+    fields = ("weights", "kv", "compute")
+    title = "Precision"
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        for role, label in (("weights", "&Weights"), ("kv", "&KV cache"), ("compute", "Co&mpute")):
+            box = QComboBox()
+            box.setToolTip(TIPS[role])
+            for key, fmt in presets.formats().items():
+                if role in fmt.roles:
+                    box.addItem(f"{fmt.name}  ({fmt.bits_per_weight:g} bits)", key)
+                    box.setItemData(box.count() - 1, fmt.source, role=3)  # Qt.ToolTipRole
+            box.currentIndexChanged.connect(lambda _i, r=role, b=box: self.store.update(**{r: b.currentData()}))
+            form.addRow(label, box)
+            self.controls[role] = box
+        self.pi = QLabel()
+        self.pi.setToolTip("The essay's π example, computed: the value each chosen format actually stores")
+        outer.addWidget(self.pi)
+        self.note = note_label(HONEST_NOTE, small=False)
+        outer.addWidget(self.note)
+        self.silicon = note_label()
+        outer.addWidget(self.silicon)
+        outer.addStretch(1)
+        self.refresh()
+
+    def refresh(self, what: frozenset = frozenset()) -> None:
+        s = self.store.scenario
+        for role in self.fields:
+            set_quietly(self.controls[role], getattr(s, role))
+        rows = []
+        shown = []
+        for role in ("weights", "kv", "compute"):
+            fmt = presets.number_format(getattr(s, role))
+            if fmt.id in shown:
+                continue
+            shown.append(fmt.id)
+            d = fmt.describe_pi()
+            scale = " (scale 4/qmax)" if fmt.kind == "int" else ""
+            rows.append(f"<tr><td>{fmt.name}</td><td align='right'><tt>{d['stored']:.10g}</tt></td>"
+                        f"<td align='right'>{d['relative_error']:.1e}</td><td>{scale}</td></tr>")
+        self.pi.setText(
+            f"<b>π = {math.pi:.11f}</b> is stored as:<table cellspacing='6'>"
+            "<tr><th align='left'>format</th><th>value</th><th>rel. error</th><th></th></tr>"
+            + "".join(rows) + "</table>")
+        fp32, fp16 = presets.number_format("fp32"), presets.number_format("fp16")
+        r = resolve(s)
+        hw = s.hardware
+        p32, p16 = hw.tflops.get("fp32"), hw.tflops.get("fp16")
+        rates = (f" {hw.name}: {p32:g} TFLOPS FP32 vs {p16:g} TFLOPS FP16 (dense)." if p32 and p16 else "")
+        fallback = ("" if r.peak_key == r.compute.throughput_key else
+                    f" <b>{hw.name} lists no {r.compute.throughput_key.upper()} rate; using {r.peak_key.upper()}.</b>")
+        self.silicon.setText(
+            f"Why the essay says FP32 “quadruples compute”: a multiplier's silicon grows with the square of "
+            f"its significand — FP32 (24 bits) needs ~{multiplier_area_ratio(fp32, fp16):.1f}× the area of FP16 "
+            f"(11 bits), so chips offer far more FP16 throughput.{rates}{fallback}")

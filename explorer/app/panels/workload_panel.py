@@ -1,0 +1,43 @@
+"""Workload: prompt length, generation length, batch, KV cache on/off."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout
+
+from ...core.scenario import LIMITS
+from ..widgets import LogSliderSpin, set_quietly
+from .base import Panel
+
+
+class WorkloadPanel(Panel):
+    fields = ("prompt", "generate", "batch", "kv_cache")
+    title = "Workload"
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        s = store.scenario
+        form = QFormLayout(self)
+        self.prompt = LogSliderSpin(*LIMITS["prompt"], s.prompt, "tokens",
+                                    "Prompt (context) length n: attention scores n² pairs per head")
+        self.generate = LogSliderSpin(*LIMITS["generate"], s.generate, "tokens",
+                                      "Tokens to generate, one decode step each")
+        self.batch = LogSliderSpin(*LIMITS["batch"], s.batch, "seq",
+                                   "Sequences decoded together: they share one read of the weights")
+        self.kv_cache = QCheckBox("KV cache (reuse earlier keys/values)")
+        self.kv_cache.setToolTip("Off: every new token re-runs the whole prefix — cumulative cost grows ~n³ instead of ~n²")
+        form.addRow("&Prompt", self.prompt)
+        form.addRow("&Generate", self.generate)
+        form.addRow("&Batch", self.batch)
+        form.addRow("", self.kv_cache)
+        self.controls = {"prompt": self.prompt, "generate": self.generate, "batch": self.batch,
+                         "kv_cache": self.kv_cache}
+        for name in ("prompt", "generate", "batch"):
+            self.controls[name].valueChanged.connect(lambda v, n=name: self.store.update(**{n: int(v)}))
+        self.kv_cache.toggled.connect(lambda on: self.store.update(kv_cache=bool(on)))
+        self.refresh()
+
+    def refresh(self, what: frozenset = frozenset()) -> None:
+        s = self.store.scenario
+        for name in ("prompt", "generate", "batch"):
+            self.controls[name].setValue(getattr(s, name))
+        set_quietly(self.kv_cache, s.kv_cache)

@@ -1,0 +1,181 @@
+"""PlotCard: a titled pyqtgraph plot with units on both axes, a legend, a log-log toggle and a
+hover readout of the nearest data point. Curves are created once and updated with setData."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from ...core.units import si
+from ..store import ScenarioStore
+from ..theme import colour
+
+
+def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Drop points a plot must never receive: NaN, ±inf, and (on log axes) values ≤ 0."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if log_y:
+        ok &= y > 0
+    return x[ok], y[ok]
+
+
+class PlotCard(QWidget):
+    """Base for the views. Subclasses build items in ``__init__`` and fill them in ``redraw``."""
+
+    title = ""
+    x_label, x_units = "", ""
+    y_label, y_units = "", ""
+    default_log = (True, True)
+    log_toggle = True
+
+    def __init__(self, store: ScenarioStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setObjectName(type(self).__name__)
+        self._series: dict[str, tuple[pg.PlotDataItem, str]] = {}
+        head = QHBoxLayout()
+        # Headings may be longer than a small plot is wide: they never force the window wider.
+        self.heading = QLabel(f"<b>{self.title}</b>")
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        head.addWidget(self.heading, 3)
+        self.log_box = QCheckBox("log-log")
+        self.log_box.setToolTip("Logarithmic axes: a curve's slope is its growth order (1 linear, 2 quadratic, 3 cubic)")
+        self.log_box.setChecked(self.default_log[1])
+        self.log_box.setVisible(self.log_toggle)
+        self.log_box.toggled.connect(self._set_log)
+        head.addWidget(self.log_box)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setLabel("bottom", self.x_label, units=self.x_units)
+        self.plot.setLabel("left", self.y_label, units=self.y_units)
+        self._apply_log(*self.default_log)
+        self.plot.setMinimumSize(260, 160)
+        # Hover readout: a small label floating in the plot's top-left corner.
+        self.readout = QLabel("", self.plot)
+        self.readout.setStyleSheet("background: rgba(255,255,255,215); color: #222; font-size: 8.5pt; padding: 1px 3px;")
+        self.readout.move(58, 4)
+        self.readout.hide()
+        # The legend is a wrapping label under the plot: it never hides a curve and reflows
+        # to any width (a pyqtgraph LegendItem either covers data or forces a minimum width).
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("font-size: 8pt;")
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._legend: dict[str, tuple[str, str]] = {}  # key -> (glyph html, name)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(2)
+        lay.addLayout(head)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.legend)
+        self._hover_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
+        store.changed.connect(self.on_changed)
+
+    # -- building --------------------------------------------------------------------------
+    def add_curve(self, key: str, name: str, colour_name: str | int, width: float = 2.0,
+                  dash: bool = False, units: str | None = None, symbol: str | None = None) -> pg.PlotDataItem:
+        c = colour(colour_name)
+        if symbol:
+            item = self.plot.plot([], [], pen=None, symbol=symbol, symbolSize=11, symbolBrush=c, symbolPen="k", name=name)
+            glyph = "●" if symbol == "o" else "■"
+        else:
+            pen = pg.mkPen(c, width=width, style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine)
+            item = self.plot.plot([], [], pen=pen, name=name)
+            item.setClipToView(True)
+            glyph = "╍╍" if dash else "━━"
+        self._series[key] = (item, self.y_units if units is None else units)
+        self._legend[key] = (f"<span style='color:{c}; font-weight:bold'>{glyph}</span>", name)
+        self._render_legend()
+        return item
+
+    def _render_legend(self) -> None:
+        parts = [f"{g}&nbsp;{n.replace(' ', '&nbsp;')}" for g, n in self._legend.values()]
+        self.legend.setText(" &nbsp; ".join(parts))
+
+    def curve(self, key: str) -> pg.PlotDataItem:
+        return self._series[key][0]
+
+    def set_curve(self, key: str, x, y) -> None:
+        self.curve(key).setData(*finite(x, y, self.log_y))
+
+    def set_heading(self, detail: str) -> None:
+        text = f"<b>{self.title}</b>" + (f" — {detail}" if detail else "")
+        self.heading.setText(text)
+        self.heading.setToolTip(text)
+
+    def set_legend_name(self, key: str, name: str) -> None:
+        glyph, old = self._legend[key]
+        if old != name:
+            self._legend[key] = (glyph, name)
+            self._render_legend()
+
+    def view_xy(self, x: float, y: float) -> tuple[float, float]:
+        """Data → view coordinates for items that do not follow log mode (text, lines)."""
+        import math
+
+        lx, ly = self.log_x, self.log_y
+        return (math.log10(x) if lx and x > 0 else x), (math.log10(y) if ly and y > 0 else y)
+
+    @property
+    def log_x(self) -> bool:
+        return bool(self.plot.getPlotItem().ctrl.logXCheck.isChecked())
+
+    @property
+    def log_y(self) -> bool:
+        return bool(self.plot.getPlotItem().ctrl.logYCheck.isChecked())
+
+    def _set_log(self, on: bool) -> None:
+        self._apply_log(self.default_log[0] or on, on)
+        self.redraw()
+        self.plot.enableAutoRange()
+
+    def _apply_log(self, log_x: bool, log_y: bool) -> None:
+        """Log axes show decades of the plain unit (1, 10², 10⁴ tokens); SI prefixes are for
+        linear axes only, where they keep tick labels short."""
+        item = self.plot.getPlotItem()
+        item.setLogMode(log_x, log_y)
+        for side, log in (("bottom", log_x), ("left", log_y)):
+            item.getAxis(side).enableAutoSIPrefix(not log)
+
+    # -- updating --------------------------------------------------------------------------
+    def on_changed(self, what: frozenset) -> None:
+        if self.isVisible() or not self.isWindow():
+            self.redraw()
+
+    def redraw(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    # -- hover readout ---------------------------------------------------------------------
+    def _hover(self, event) -> None:
+        pos = event[0]
+        vb = self.plot.getPlotItem().vb
+        if not self.plot.sceneBoundingRect().contains(pos):
+            return
+        best, best_d = None, 12.0 ** 2  # within 12 px
+        for key, (item, units) in self._series.items():
+            xd, yd = item.getData()
+            if xd is None or len(xd) == 0 or not item.isVisible():
+                continue
+            sx, sy = self._to_scene(vb, xd, yd)
+            d = (sx - pos.x()) ** 2 + (sy - pos.y()) ** 2
+            i = int(np.argmin(d))
+            if d[i] < best_d:
+                ox, oy = item.getOriginalDataset()
+                best_d, best = d[i], (item.name(), ox[i], oy[i], units)
+        if best is None:
+            self.readout.hide()
+            return
+        name, x, y, units = best
+        self.readout.setText(f"{name}: {si(x, self.x_units)} → {si(y, units)}")
+        self.readout.adjustSize()
+        self.readout.show()
+
+    @staticmethod
+    def _to_scene(vb, xd, yd):
+        tr = vb.childGroup.sceneTransform()
+        m = np.array([[tr.m11(), tr.m21(), tr.m31()], [tr.m12(), tr.m22(), tr.m32()]])
+        return m[0, 0] * xd + m[0, 1] * yd + m[0, 2], m[1, 0] * xd + m[1, 1] * yd + m[1, 2]

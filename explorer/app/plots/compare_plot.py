@@ -1,0 +1,76 @@
+"""Hardware comparison: the current scenario's decode speed and time to first token on
+several devices side by side (default: the essay's RTX 4090, M2 Ultra, H100 PCIe and SXM)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyqtgraph as pg
+
+from ...core import series
+from ...core.units import duration
+from ..theme import colour
+from .base import PlotCard
+
+BOUND_COLOUR = {"memory-bound": "blue", "compute-bound": "green", "interconnect-bound": "purple"}
+
+
+def short_name(name: str) -> str:
+    """'NVIDIA GeForce RTX 4090 24GB' -> 'RTX 4090'; 'Apple M2 Ultra (76-core GPU)' -> 'M2 Ultra'."""
+    name = re.sub(r"\(.*?\)", "", name)
+    name = re.sub(r"\b(NVIDIA|GeForce|Apple|AMD Instinct|AMD)\b", "", name)
+    name = re.sub(r"\b\d+\s?GB\b", "", name)
+    return " ".join(name.split())[:16]
+
+
+class ComparePlot(PlotCard):
+    title = "Same scenario, other hardware"
+    x_label, x_units = "", ""
+    y_label, y_units = "decode per sequence", "tokens/s"
+    default_log = (False, False)
+    log_toggle = False
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        self.legend.setText("Bars: decode tokens/s per sequence; colour = what limits it "
+                            "(<span style='color:#0072B2'>memory</span>, <span style='color:#009E73'>compute</span>, "
+                            "<span style='color:#CC79A7'>interconnect</span>); ● = current device")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.plot.addItem(self.bars)
+        self.plot.getPlotItem().getAxis("bottom").setHeight(36)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.labels: list[pg.TextItem] = []
+        self.results: list[series.DeviceResult] = []
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.results = series.compare_devices(self.store.scenario)
+        heights, brushes, ticks = [], [], []
+        for i, res in enumerate(self.results):
+            e = res.estimate
+            ok = e is not None and e.fits and e.decode_tokens_per_s is not None
+            heights.append(e.decode_tokens_per_s if ok else 0.0)
+            brushes.append(pg.mkBrush(colour(BOUND_COLOUR.get(res.label, "grey"))))
+            current = " ●" if res.device_id == self.store.scenario.hardware.id else ""
+            ticks.append((i, f"{short_name(res.name)}{current}"))
+        x = np.arange(len(heights), dtype=float)
+        self.bars.setOpts(x=x, height=np.asarray(heights), width=0.6, brushes=brushes)
+        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks])
+        top = max(heights + [1.0])
+        while len(self.labels) < len(self.results):  # a pool: labels are made once, then reused
+            label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
+            self.plot.addItem(label)
+            self.labels.append(label)
+        for i, label in enumerate(self.labels):
+            label.setVisible(i < len(self.results))
+        for i, res in enumerate(self.results):
+            e = res.estimate
+            if e is None or not e.fits:
+                text = res.label
+            else:
+                text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label}"
+            self.labels[i].setText(text)
+            self.labels[i].setPos(i, heights[i] + 0.02 * top)
+        self.plot.setXRange(-0.6, len(heights) - 0.4, padding=0)
+        self.plot.setYRange(0, top * 1.35, padding=0)

@@ -1,0 +1,57 @@
+"""Compute growth vs sequence length: relationships (n², h·n², L·h·n²), prefill FLOPs split
+into the parameter and attention parts, and cumulative generation with and without a KV
+cache. On log-log axes each legend entry carries the curve's fitted slope."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from ...core import series
+from ...core.units import count
+from ..theme import colour
+from .base import PlotCard
+
+CURVES = (  # key, legend name, colour, dashed
+    ("relationships_head", "pairs/head n²", "sky", True),
+    ("relationships_layer", "pairs/layer h·n²", "blue", True),
+    ("relationships_forward", "pairs/pass L·h·n²", "black", True),
+    ("flops_linear", "FLOP prefill: weights", "green", False),
+    ("flops_attention", "FLOP prefill: attention", "orange", False),
+    ("generation_kv_cache", "FLOP to generate n, KV cache", "purple", False),
+    ("generation_no_cache", "FLOP to generate n, no cache", "vermillion", False),
+)
+
+
+class ComputePlot(PlotCard):
+    title = "Compute growth vs sequence length"
+    x_label, x_units = "sequence length n", "tokens"
+    y_label, y_units = "count", ""
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        for key, name, c, dash in CURVES:
+            self.add_curve(key, name, c, dash=dash, units="FLOP" if "flops" in key or "generation" in key else "pairs")
+        self.examples = self.plot.plot([], [], pen=None, symbol="o", symbolSize=9,
+                                       symbolBrush=colour("sky"), symbolPen="k")
+        self.example_labels = []
+        for n, rel in series.ESSAY_EXAMPLES:
+            label = pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", color="#222", anchor=(-0.08, -0.1))
+            self.plot.addItem(label)
+            self.example_labels.append((label, n, rel))
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=pg.QtCore.Qt.PenStyle.DotLine))
+        self.marker.setToolTip("current prompt + generation length")
+        self.plot.addItem(self.marker)
+        self.redraw()
+
+    def redraw(self) -> None:
+        s = self.store.scenario
+        data = series.compute_growth(s)
+        n = data["n"]
+        for key, name, _c, _d in CURVES:
+            self.set_curve(key, n, data["curves"][key])
+            slope = data["slopes"][key]
+            self.set_legend_name(key, f"{name} (slope {slope:.1f})" if slope == slope else name)
+        self.examples.setData([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
+        for label, x, y in self.example_labels:
+            label.setPos(*self.view_xy(x, y))
+        self.marker.setPos(self.view_xy(max(1, s.prompt + s.generate), 1)[0])

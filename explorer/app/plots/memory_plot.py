@@ -1,0 +1,57 @@
+"""Memory and traffic vs context length: weights + KV cache (stacked) against the usable
+capacity, the context where it stops fitting, and bytes moved per generated token."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from ...core import series
+from ...core.units import count, si
+from ..theme import colour
+from .base import PlotCard
+
+BASELINE = 1.0  # bytes: the floor of the stacked areas (0 cannot be shown on log axes)
+
+
+class MemoryPlot(PlotCard):
+    title = "Memory & traffic vs context"
+    x_label, x_units = "context length", "tokens"
+    y_label, y_units = "memory", "B"
+    default_log = (True, False)
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        self.base = self.plot.plot([], [], pen=None)
+        self.add_curve("weights", "weights", "blue", width=1.5)
+        self.add_curve("total", "weights + KV cache (batch)", "orange", width=1.5)
+        self.add_curve("traffic", "bytes moved per generated token", "black", dash=True)
+        self.add_curve("capacity", "usable memory", "vermillion", width=2)
+        self.fill_w = pg.FillBetweenItem(self.base, self.curve("weights"), brush=pg.mkBrush(0, 114, 178, 70))
+        self.fill_kv = pg.FillBetweenItem(self.curve("weights"), self.curve("total"), brush=pg.mkBrush(230, 159, 0, 90))
+        self.plot.addItem(self.fill_w)
+        self.plot.addItem(self.fill_kv)
+        self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
+                                     label="", labelOpts={"position": 0.85, "color": colour("vermillion"),
+                                                          "anchors": [(1, 0), (1, 0)]})
+        self.plot.addItem(self.limit)
+        self.redraw()
+
+    def redraw(self) -> None:
+        s = self.store.scenario
+        d = series.memory_traffic(s)
+        self.base.setData(d.t, np.full_like(d.t, BASELINE))
+        self.set_curve("weights", d.t, d.weights)
+        self.set_curve("total", d.t, d.weights + d.kv)
+        self.set_curve("traffic", d.t, d.bytes_per_token)
+        self.set_curve("capacity", d.t, np.full_like(d.t, d.capacity))
+        if d.fit_limit is None:
+            self.limit.setVisible(False)
+        else:
+            self.limit.setVisible(True)
+            where = max(d.fit_limit, 1.0)
+            self.limit.setPos(self.view_xy(where, 1)[0])
+            self.limit.label.setFormat("does not fit at all" if d.fit_limit == 0 else
+                                       f"stops fitting at {count(d.fit_limit)} tokens")
+        self.set_heading(f"{si(d.capacity, 'B')} usable on {s.devices}× {s.hardware.name}")

@@ -1,0 +1,43 @@
+"""Roofline: attainable FLOP/s vs arithmetic intensity for the chosen hardware, the ridge
+point, and live operating points for prefill and decode; batch moves the decode point."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from ...core import series
+from ...core.units import si
+from ..theme import colour
+from .base import PlotCard
+
+
+class RooflinePlot(PlotCard):
+    title = "Roofline"
+    x_label, x_units = "arithmetic intensity", "FLOP/B"
+    y_label, y_units = "attainable", "FLOP/s"
+    log_toggle = False
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        self.add_curve("peak", "data-sheet roof", "grey", width=1.5, dash=True)
+        self.add_curve("effective", "achievable roof (η)", "blue", width=2.5)
+        self.add_curve("batch_path", "decode, batch 1 → 4096", "purple", width=1.2)
+        self.add_curve("decode", "decode (now)", "orange", symbol="o")
+        self.add_curve("prefill", "prefill (now)", "green", symbol="s")
+        self.ridge = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
+                                     label="", labelOpts={"position": 0.1, "color": "#333", "anchors": [(0, 1), (0, 1)]})
+        self.plot.addItem(self.ridge)
+        self.redraw()
+
+    def redraw(self) -> None:
+        r = series.roofline(self.store.scenario)
+        self.set_curve("peak", r.intensity, r.peak_roof)
+        self.set_curve("effective", r.intensity, r.effective_roof)
+        self.set_curve("batch_path", *r.batch_path)
+        self.set_curve("decode", [r.decode_point[0]], [r.decode_point[1]])
+        self.set_curve("prefill", [r.prefill_point[0]], [r.prefill_point[1]])
+        self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
+        self.ridge.label.setFormat(f"ridge {r.ridge:,.0f} FLOP/B")
+        b = self.store.scenario.batch
+        self.set_heading(f"{r.peak_key.upper()}; decode at batch {b}: {si(r.decode_point[1], 'FLOP/s')}")

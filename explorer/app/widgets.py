@@ -1,0 +1,136 @@
+"""Reusable controls: a log-scale slider paired with an exact entry box, optional numbers,
+and a helper that sets a control's value without echoing a signal back (no feedback loops)."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
+                               QWidget)
+
+SLIDER_STEPS = 1000
+
+
+class LogSliderSpin(QWidget):
+    """A slider on a log scale (for ranges spanning decades) beside an exact spin box.
+
+    Position 0 maps to ``minimum`` (which may be 0); positions 1…SLIDER_STEPS span
+    max(minimum, 1)…maximum logarithmically. Emits ``valueChanged(int)`` on user edits.
+    """
+
+    valueChanged = Signal(int)
+
+    def __init__(self, minimum: int, maximum: int, value: int, suffix: str = "", tooltip: str = "",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._min, self._max = int(minimum), int(maximum)
+        self._lo = max(self._min, 1)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, SLIDER_STEPS)
+        self.slider.setPageStep(SLIDER_STEPS // 20)
+        self.spin = QSpinBox()
+        self.spin.setRange(self._min, self._max)
+        self.spin.setGroupSeparatorShown(True)
+        self.spin.setKeyboardTracking(False)  # typed numbers apply on Enter / focus-out
+        self.spin.setAccelerated(True)
+        if suffix:
+            self.spin.setSuffix(f" {suffix}")
+        self.spin.setMinimumWidth(104)
+        for w in (self, self.slider, self.spin):
+            w.setToolTip(tooltip)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.spin)
+        self.slider.valueChanged.connect(self._from_slider)
+        self.spin.valueChanged.connect(self._from_spin)
+        self.setValue(value)
+
+    def value(self) -> int:
+        return self.spin.value()
+
+    def setValue(self, v: int) -> None:
+        """Programmatic set: moves both widgets, emits nothing."""
+        with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
+            self.spin.setValue(int(v))
+            self.slider.setValue(self._to_pos(int(v)))
+
+    def _to_pos(self, v: int) -> int:
+        if v <= self._min and self._min == 0:
+            return 0
+        span = math.log(self._max / self._lo) or 1.0
+        frac = math.log(max(v, self._lo) / self._lo) / span
+        return max(1 if self._min == 0 else 0, round(frac * SLIDER_STEPS))
+
+    def _from_pos(self, pos: int) -> int:
+        if pos == 0 and self._min == 0:
+            return 0
+        return int(round(self._lo * (self._max / self._lo) ** (pos / SLIDER_STEPS)))
+
+    def _from_slider(self, pos: int) -> None:
+        v = self._from_pos(pos)
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(v)
+        self.valueChanged.emit(self.spin.value())
+
+    def _from_spin(self, v: int) -> None:
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(self._to_pos(v))
+        self.valueChanged.emit(v)
+
+
+def optional_spin(minimum: float, maximum: float, decimals: int, special: str, tooltip: str,
+                  step: float = 0.01, suffix: str = "") -> QDoubleSpinBox:
+    """A number box whose lowest position means 'not set' (shown as ``special``)."""
+    box = QDoubleSpinBox()
+    box.setDecimals(decimals)
+    box.setRange(minimum - step, maximum)  # one step below the range = "not set"
+    box.setSingleStep(step)
+    box.setSpecialValueText(special)
+    box.setKeyboardTracking(False)
+    box.setToolTip(tooltip)
+    if suffix:
+        box.setSuffix(f" {suffix}")
+    return box
+
+
+def set_optional(box: QDoubleSpinBox, value: float | None) -> None:
+    with QSignalBlocker(box):
+        box.setValue(box.minimum() if value is None else value)
+
+
+def read_optional(box: QDoubleSpinBox) -> float | None:
+    return None if box.value() <= box.minimum() + 1e-12 else float(box.value())
+
+
+def set_quietly(widget, value) -> None:
+    """Set a control from code without emitting its change signal."""
+    with QSignalBlocker(widget):
+        if isinstance(widget, QComboBox):
+            i = widget.findData(value)
+            widget.setCurrentIndex(i if i >= 0 else 0)
+        elif hasattr(widget, "setChecked") and isinstance(value, bool):
+            widget.setChecked(value)
+        else:
+            widget.setValue(value)
+
+
+def int_spin(minimum: int, maximum: int, tooltip: str, suffix: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(minimum, maximum)
+    box.setGroupSeparatorShown(True)
+    box.setKeyboardTracking(False)
+    box.setToolTip(tooltip)
+    if suffix:
+        box.setSuffix(f" {suffix}")
+    return box
+
+
+def note_label(text: str = "", small: bool = True) -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if small:
+        lab.setStyleSheet("color: #444; font-size: 8.5pt;")
+    return lab

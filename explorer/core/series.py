@@ -1,0 +1,167 @@
+"""Ready-to-plot series for the GUI's views (and CSV export): arrays from the core formulas.
+
+Each function takes a Scenario and returns plain numpy arrays and numbers; the Qt side only
+draws them. Point counts stay near a plot's pixel width (a few hundred).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import compute, memory, presets
+from .estimate import Estimate, decode_step_parts, estimate, mean_decode, prefill_parts
+from .resolved import resolve
+from .roofline import attainable_flops
+from .scenario import Scenario, ScenarioError
+
+POINTS = 240
+ESSAY_EXAMPLES = ((100, 10_000), (1_000, 1_000_000))  # seed essay: tokens -> relationships
+COMPARE_DEVICES = ("rtx-4090", "m2-ultra", "h100-pcie", "h100-sxm")  # the essay's comparison
+
+
+def loglog_slope(x: np.ndarray, y: np.ndarray, decades: float = 1.0) -> float:
+    """Least-squares slope of log y vs log x over the last ``decades`` of x (the growth order
+    at long lengths: 1 linear, 2 quadratic, 3 cubic). NaN when y is not positive there."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    sel = (x >= x[-1] / 10**decades) & (y > 0)
+    if sel.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(np.log10(x[sel]), np.log10(y[sel]), 1)[0])
+
+
+def length_grid(s: Scenario, points: int = POINTS) -> np.ndarray:
+    top = max(1e6, 2.0 * (s.prompt + s.generate))
+    return np.unique(np.round(np.geomspace(1, top, points)))
+
+
+def compute_growth(s: Scenario, n: np.ndarray | None = None) -> dict:
+    """Per-sequence counts vs sequence length n: relationships, prefill FLOPs split into the
+    parameter (linear) and attention parts, and cumulative generation FLOPs with/without a
+    KV cache (generating n tokens from an empty context)."""
+    m = s.model
+    n = length_grid(s) if n is None else np.asarray(n, float)
+    curves = {
+        "relationships_head": compute.relationships_per_head(m, n),
+        "relationships_layer": compute.relationships_per_layer(m, n),
+        "relationships_forward": compute.relationships_per_forward(m, n),
+        "flops_linear": compute.linear_flops_per_token(m) * n + compute.lm_head_flops(m),
+        "flops_attention": compute.attention_flops_prefill(m, n),
+        "flops_prefill": compute.prefill_flops(m, n),
+        "generation_kv_cache": compute.generation_flops(m, 0, n, kv_cache=True),
+        "generation_no_cache": compute.generation_flops(m, 0, n, kv_cache=False),
+    }
+    return {"n": n, "curves": curves, "slopes": {k: loglog_slope(n, v) for k, v in curves.items()}}
+
+
+@dataclass(frozen=True)
+class MemoryTraffic:
+    t: np.ndarray
+    weights: np.ndarray  # bytes, all devices
+    kv: np.ndarray  # bytes for the whole batch
+    capacity: float  # usable bytes for weights + KV over all devices
+    fit_limit: float | None  # context where weights + KV stop fitting (None: fits everywhere)
+    bytes_per_token: np.ndarray  # bytes moved per generated token, per sequence
+
+
+def memory_traffic(s: Scenario, t: np.ndarray | None = None) -> MemoryTraffic:
+    """Context from 1 token to a few times the interesting lengths: the model's trained
+    context, the scenario's own, and where the cache stops fitting."""
+    r = resolve(s)
+    w = memory.weight_bytes(s.model, r.weights)
+    capacity = (r.usable_bytes - r.reserve_bytes) * s.devices
+    limit = _fit_limit(s, r, w, capacity)
+    if t is None:
+        top = max(s.model.max_context, s.prompt + s.generate, 2 * (limit or 0), 1024) * 2
+        t = np.unique(np.round(np.geomspace(1, min(top, 1e7), POINTS)))
+    t = np.asarray(t, float)
+    kv = memory.kv_cache_bytes(s.model, r.kv, t, s.batch)
+    step = decode_step_parts(r, t)
+    return MemoryTraffic(t=t, weights=np.full_like(t, w), kv=kv, capacity=capacity,
+                         fit_limit=limit, bytes_per_token=step["bytes"] / s.batch)
+
+
+def _fit_limit(s: Scenario, r, w: float, capacity: float) -> float | None:
+    """Largest context whose weights + KV cache fit (bisection; KV is monotone in t)."""
+    def need(t: float) -> float:
+        return w + float(memory.kv_cache_bytes(s.model, r.kv, t, s.batch))
+    if need(0) > capacity:
+        return 0.0
+    hi = 1e7
+    if need(hi) <= capacity:
+        return None
+    lo = 0.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if need(mid) <= capacity else (lo, mid)
+    return lo
+
+
+@dataclass(frozen=True)
+class Roofline:
+    intensity: np.ndarray  # FLOP/byte
+    peak_roof: np.ndarray  # FLOP/s from data-sheet peaks (all devices on the critical path)
+    effective_roof: np.ndarray  # with η_compute, η_memory
+    ridge: float  # peak ridge (FLOP/byte)
+    effective_ridge: float
+    decode_point: tuple[float, float]  # (intensity, achieved FLOP/s) at the current batch
+    prefill_point: tuple[float, float]
+    batch_path: tuple[np.ndarray, np.ndarray]  # decode operating points for batch 1 … 4096
+    peak_key: str
+
+
+def roofline(s: Scenario) -> Roofline:
+    r = resolve(s)
+    split = s.devices if s.parallel == "tensor" else 1
+    peak, bw = r.peak_flops * split, r.bandwidth * split
+    eff_peak, eff_bw = peak * r.eta_compute, bw * r.eta_memory
+    i = np.geomspace(0.05, 2e4, POINTS)
+    gen = max(s.generate, 1)
+    dec = mean_decode(r, s.prompt, gen)
+    pre = prefill_parts(r, max(s.prompt, 1))
+    batches = np.unique(np.round(np.geomspace(1, 4096, 48)))
+    path = mean_decode(r, s.prompt, gen, batches)
+    return Roofline(
+        intensity=i,
+        peak_roof=attainable_flops(i, peak, bw),
+        effective_roof=attainable_flops(i, eff_peak, eff_bw),
+        ridge=peak / bw,
+        effective_ridge=eff_peak / eff_bw,
+        decode_point=(float(dec["flops"] / dec["bytes"]), float(dec["flops"] / dec["time"])),
+        prefill_point=(float(pre["flops"] / pre["bytes"]), float(pre["flops"] / pre["time"])),
+        batch_path=(path["flops"] / path["bytes"], path["flops"] / path["time"]),
+        peak_key=r.peak_key,
+    )
+
+
+@dataclass(frozen=True)
+class DeviceResult:
+    device_id: str
+    name: str
+    estimate: Estimate | None
+    error: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.estimate is None:
+            return self.error
+        if not self.estimate.fits:
+            return "does not fit"
+        return f"{self.estimate.bound}-bound"
+
+
+def compare_devices(s: Scenario, devices: tuple[str, ...] = COMPARE_DEVICES) -> list[DeviceResult]:
+    """The current scenario on several devices (the current one included, first if new)."""
+    ids = list(devices)
+    if s.hardware.id not in ids:
+        ids.insert(0, s.hardware.id)
+    out = []
+    for did in ids:
+        hw = s.hardware if did == s.hardware.id else presets.device(did)
+        try:
+            est = estimate(s.with_(hardware=hw))
+            out.append(DeviceResult(did, hw.name, est))
+        except ScenarioError as exc:
+            out.append(DeviceResult(did, hw.name, None, str(exc)))
+    return out
