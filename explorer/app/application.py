@@ -55,6 +55,12 @@ def run(args: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("inference-explorer")
+    from ..resources import ResourceError, app_icon
+
+    try:
+        app.setWindowIcon(app_icon())
+    except ResourceError as exc:  # a broken install still starts; --self-test reports it
+        log.warning("%s", exc)
     from .theme import apply_theme
 
     apply_theme(app)
