@@ -59,6 +59,10 @@ class Readouts(QWidget):
         self.sentence.setWordWrap(True)
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sentence.setStyleSheet("font-size: 10pt;")
+        # A fixed two-line height: a sentence that wraps differently must not re-lay-out
+        # (and so repaint from scratch) every plot below it.
+        self.sentence.setFixedHeight(self.sentence.fontMetrics().lineSpacing() * 2 + 6)
+        self.sentence.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         outer.addWidget(self.sentence)
         store.changed.connect(lambda _what: self.refresh())
         self.refresh()
@@ -80,5 +84,7 @@ class Readouts(QWidget):
         v["energy"].setText(si(e.energy_j_per_token, "J"))
         v["cost"].setText(f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price")
         v["rel"].setText(count(e.relationships_per_forward))
-        self.sentence.setText(bottleneck_sentence(s, e))
+        text = bottleneck_sentence(s, e)
+        self.sentence.setText(text)
+        self.sentence.setToolTip(text)
         self.estimate = e

@@ -105,6 +105,23 @@ def prefill_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,
     return weight_bytes_read(model, weights, n * batch) + kv_cache_bytes(model, kv, n, batch)
 
 
+def context_that_fits(model: ModelSpec, kv: NumberFormat, batch: float, room_bytes: float) -> float:
+    """Largest context t whose KV cache for ``batch`` sequences fits in ``room_bytes``:
+    the inverse of :func:`kv_cache_bytes` (piecewise linear: global layers grow with t,
+    sliding layers stop at W). ``inf`` when the cache never outgrows the room."""
+    if room_bytes < 0:
+        return 0.0
+    if model.attention == "linear":
+        return float("inf") if float(kv_cache_bytes(model, kv, 0, batch)) <= room_bytes else 0.0
+    x = room_bytes / (batch * kv_bytes_per_token(model, kv))  # tokens held per layer, averaged
+    g, sl, layers = model.global_layers, model.sliding_layers, model.layers
+    if not sl or x <= model.window:
+        return x
+    if not g:
+        return float("inf")
+    return (x * layers - sl * model.window) / g
+
+
 def memory_needed(weights_b: ArrayLike, kv_b: ArrayLike, reserve_b: float, devices: int) -> np.ndarray:
     """Bytes needed per device when weights and KV cache are split evenly over ``devices``."""
     return (_f(weights_b) + _f(kv_b)) / devices + reserve_b

@@ -83,19 +83,9 @@ def memory_traffic(s: Scenario, t: np.ndarray | None = None) -> MemoryTraffic:
 
 
 def _fit_limit(s: Scenario, r, w: float, capacity: float) -> float | None:
-    """Largest context whose weights + KV cache fit (bisection; KV is monotone in t)."""
-    def need(t: float) -> float:
-        return w + float(memory.kv_cache_bytes(s.model, r.kv, t, s.batch))
-    if need(0) > capacity:
-        return 0.0
-    hi = 1e7
-    if need(hi) <= capacity:
-        return None
-    lo = 0.0
-    for _ in range(80):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if need(mid) <= capacity else (lo, mid)
-    return lo
+    """Largest context whose weights + KV cache fit (None: fits at any length up to 10⁷)."""
+    t = memory.context_that_fits(s.model, r.kv, s.batch, capacity - w)
+    return None if t > 1e7 else max(t, 0.0)
 
 
 @dataclass(frozen=True)
@@ -120,7 +110,7 @@ def roofline(s: Scenario) -> Roofline:
     gen = max(s.generate, 1)
     dec = mean_decode(r, s.prompt, gen)
     pre = prefill_parts(r, max(s.prompt, 1))
-    batches = np.unique(np.round(np.geomspace(1, 4096, 48)))
+    batches = np.unique(np.round(np.geomspace(1, 4096, 25)))
     path = mean_decode(r, s.prompt, gen, batches)
     return Roofline(
         intensity=i,

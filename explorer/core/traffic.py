@@ -220,14 +220,15 @@ class Cliff:
 def cliff_demo(lanes: int = DEFAULT_LANES) -> Cliff:
     """Settings that show the seed's point: near capacity, and one more closure → gridlock.
 
-    About a quarter of the lanes are closed (at most so many that 5 stay open), leaving m
-    open; demand is m − ½ lanes' worth, so ρ = (m − ½)/m before (≥ 0.9, "near capacity",
-    when m ≥ 5) and (m − ½)/(m − 1) > 1 after. 16 lanes: 4 closed, demand 0.719 of the road,
+    About a quarter of the lanes are closed (at most so many that 6 stay open), leaving m
+    open; demand is m − ½ lanes' worth — half a lane from either edge — so ρ = (m − ½)/m
+    before (> 0.9, "near capacity", when m ≥ 6, i.e. lanes ≥ 6) and (m − ½)/(m − 1) > 1
+    after. 16 lanes: 4 closed, demand 0.719 of the road,
     ρ 0.958 → 1.045. Apply it with :func:`tokens_per_s_for_demand`.
     """
     if lanes < 1:
         raise ValueError("need at least one lane")
-    closed = max(0, min(lanes // 4, lanes - 5))
+    closed = max(0, min(lanes // 4, lanes - 6))
     m = lanes - closed
     fraction = (m - 0.5) / lanes
     before = (m - 0.5) / m

@@ -172,3 +172,17 @@ def test_lean_decode_time_equals_detailed_parts(kw):
     t = np.geomspace(1, 1e6, 50)[None, :]
     b = np.array([1, 2, 64, 4096])[:, None]
     np.testing.assert_allclose(decode_step_time(r, t, b), decode_step_parts(r, t, b)["time"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("model", ["llama-2-7b", "mistral-7b", "gemma-2-9b"])
+@pytest.mark.parametrize("batch", [1, 7])
+def test_context_that_fits_inverts_kv_cache_bytes(model, batch):
+    m = presets.model(model)
+    kv = presets.number_format("fp16")
+    for room in (1e8, 3e9, 4e10):
+        t = memory.context_that_fits(m, kv, batch, room)
+        if not math.isfinite(t):
+            assert float(memory.kv_cache_bytes(m, kv, 1e9, batch)) <= room
+            continue
+        assert float(memory.kv_cache_bytes(m, kv, t, batch)) == pytest.approx(room, rel=1e-9)
+        assert float(memory.kv_cache_bytes(m, kv, t * 1.01 + 1, batch)) > room

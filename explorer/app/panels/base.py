@@ -10,6 +10,8 @@ from ..store import ScenarioStore
 class Panel(QWidget):
     #: Scenario fields this panel edits; a test checks every field has a control somewhere.
     fields: tuple[str, ...] = ()
+    #: Further fields whose change alters what the panel shows (derived text).
+    shows: tuple[str, ...] = ()
     title = ""
 
     def __init__(self, store: ScenarioStore, parent: QWidget | None = None):
@@ -20,7 +22,8 @@ class Panel(QWidget):
         store.changed.connect(self._on_changed)
 
     def _on_changed(self, what: frozenset) -> None:
-        self.refresh(what)
+        if what & (set(self.fields) | set(self.shows)):
+            self.refresh(what)
 
     def refresh(self, what: frozenset = frozenset()) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -23,6 +23,7 @@ FIGURES = (  # field, label, suffix, maximum, decimals, tooltip
 
 class HardwarePanel(Panel):
     fields = ("hardware", "devices", "parallel", "eta_compute", "eta_memory", "price_per_hour")
+    shows = ()
     title = "Hardware"
 
     def __init__(self, store, parent=None):

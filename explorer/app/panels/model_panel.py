@@ -29,6 +29,7 @@ MOE_FIELDS = (
 
 class ModelPanel(Panel):
     fields = ("model",)
+    shows = ("kv",)
     title = "Model"
 
     def __init__(self, store, parent=None):

@@ -23,6 +23,7 @@ TIPS = {
 
 class PrecisionPanel(Panel):
     fields = ("weights", "kv", "compute")
+    shows = ("hardware",)
     title = "Precision"
 
     def __init__(self, store, parent=None):

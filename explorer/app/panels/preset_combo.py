@@ -18,6 +18,8 @@ class PresetCombo(QComboBox):
 
     def show_current(self, key: str, custom_name: str) -> None:
         """Select ``key``; for a custom spec add a first entry carrying its name."""
+        if self.currentData() == key and (key != CUSTOM or self.currentText() == custom_name):
+            return
         with QSignalBlocker(self):
             self.clear()
             if key == CUSTOM:

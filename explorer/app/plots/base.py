@@ -6,11 +6,36 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.units import si
 from ..store import ScenarioStore
 from ..theme import colour
+
+
+def _nice_ceiling(v: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ v."""
+    if v <= 0:
+        return 1.0
+    k = 10 ** np.floor(np.log10(v))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * k >= v * (1 - 1e-12):
+            return float(m * k)
+    return float(10 * k)
+
+
+def _snap(values: np.ndarray, log: bool, headroom: float, floor: float | None) -> tuple[float, float] | None:
+    values = values[np.isfinite(values)]
+    if log:
+        values = values[values > 0]
+    if values.size == 0:
+        return None
+    lo, hi = float(values.min()), float(values.max()) * headroom
+    if log:
+        a, b = np.floor(np.log10(lo)), np.ceil(np.log10(hi))
+        return float(a), float(max(b, a + 1))
+    lo = floor if floor is not None else (0.0 if lo >= 0 else -_nice_ceiling(-lo))
+    return lo, _nice_ceiling(hi) if hi > lo else lo + 1.0
 
 
 def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -52,8 +77,14 @@ class PlotCard(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", self.x_label, units=self.x_units)
         self.plot.setLabel("left", self.y_label, units=self.y_units)
+        self._range: tuple | None = None
+        self.plot.getPlotItem().vb.disableAutoRange()
         self._apply_log(*self.default_log)
         self.plot.setMinimumSize(260, 160)
+        # Axes repaint from a pixmap cache unless their range changes: replaying an axis's
+        # text costs ~4 ms a paint, the largest share of an update otherwise.
+        for side in ("left", "bottom"):
+            self.plot.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         # Hover readout: a small label floating in the plot's top-left corner.
         self.readout = QLabel("", self.plot)
         self.readout.setStyleSheet("background: rgba(255,255,255,215); color: #222; font-size: 8.5pt; padding: 1px 3px;")
@@ -86,6 +117,8 @@ class PlotCard(QWidget):
             pen = pg.mkPen(c, width=width, style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine)
             item = self.plot.plot([], [], pen=pen, name=name)
             item.setClipToView(True)
+            # Repaint from a pixmap while the curve is unchanged (another item moved).
+            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             glyph = "╍╍" if dash else "━━"
         self._series[key] = (item, self.y_units if units is None else units)
         self._legend[key] = (f"<span style='color:{c}; font-weight:bold'>{glyph}</span>", name)
@@ -100,7 +133,25 @@ class PlotCard(QWidget):
         return self._series[key][0]
 
     def set_curve(self, key: str, x, y) -> None:
-        self.curve(key).setData(*finite(x, y, self.log_y))
+        """Update a curve's data — skipped when nothing changed, so an edit that does not
+        concern this curve costs no repaint."""
+        x, y = finite(x, y, self.log_y)
+        item = self.curve(key)
+        ox, oy = item.getOriginalDataset()
+        if ox is not None and ox.shape == x.shape and np.array_equal(ox, x) and np.array_equal(oy, y):
+            return
+        item.setData(x, y)
+
+    def fit_view(self, x_values, y_values, y_floor: float | None = None, headroom: float = 1.08) -> None:
+        """Set the visible range from data, snapped to whole decades (log axes) or to 1-2-5
+        steps (linear axes). Small changes keep the same range, so the axes' cached
+        pictures stay valid and an update repaints only the curves."""
+        xr = _snap(np.asarray(x_values, float), self.log_x, 1.0, None)
+        yr = _snap(np.asarray(y_values, float), self.log_y, headroom, y_floor)
+        if xr is None or yr is None or (xr, yr) == self._range:
+            return
+        self._range = (xr, yr)
+        self.plot.getPlotItem().vb.setRange(xRange=xr, yRange=yr, padding=0)
 
     def set_heading(self, detail: str) -> None:
         text = f"<b>{self.title}</b>" + (f" — {detail}" if detail else "")
@@ -130,8 +181,12 @@ class PlotCard(QWidget):
 
     def _set_log(self, on: bool) -> None:
         self._apply_log(self.default_log[0] or on, on)
+        self._range = None
+        self.reset_cache()
         self.redraw()
-        self.plot.enableAutoRange()
+
+    def reset_cache(self) -> None:
+        """Forget memoised data so the next redraw rebuilds every item (after a log toggle)."""
 
     def _apply_log(self, log_x: bool, log_y: bool) -> None:
         """Log axes show decades of the plain unit (1, 10², 10⁴ tokens); SI prefixes are for
@@ -142,9 +197,13 @@ class PlotCard(QWidget):
             item.getAxis(side).enableAutoSIPrefix(not log)
 
     # -- updating --------------------------------------------------------------------------
+    #: Scenario fields the view depends on (None: all of them).
+    depends: frozenset | None = None
+
     def on_changed(self, what: frozenset) -> None:
-        if self.isVisible() or not self.isWindow():
-            self.redraw()
+        if self.depends is not None and not (what & self.depends):
+            return
+        self.redraw()
 
     def redraw(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -41,8 +41,15 @@ class ComparePlot(PlotCard):
         self.plot.getPlotItem().getAxis("bottom").setHeight(36)
         self.plot.setMouseEnabled(x=False, y=False)
         self.labels: list[pg.TextItem] = []
+        for _ in range(len(series.COMPARE_DEVICES) + 1):  # the comparison set + the current device
+            self._new_label()
         self.results: list[series.DeviceResult] = []
         self.redraw()
+
+    def _new_label(self) -> None:
+        label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
+        self.plot.addItem(label)
+        self.labels.append(label)
 
     def redraw(self) -> None:
         self.results = series.compare_devices(self.store.scenario)
@@ -58,10 +65,8 @@ class ComparePlot(PlotCard):
         self.bars.setOpts(x=x, height=np.asarray(heights), width=0.6, brushes=brushes)
         self.plot.getPlotItem().getAxis("bottom").setTicks([ticks])
         top = max(heights + [1.0])
-        while len(self.labels) < len(self.results):  # a pool: labels are made once, then reused
-            label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
-            self.plot.addItem(label)
-            self.labels.append(label)
+        while len(self.labels) < len(self.results):  # only if someone compares more devices
+            self._new_label()
         for i, label in enumerate(self.labels):
             label.setVisible(i < len(self.results))
         for i, res in enumerate(self.results):
@@ -72,5 +77,4 @@ class ComparePlot(PlotCard):
                 text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label}"
             self.labels[i].setText(text)
             self.labels[i].setPos(i, heights[i] + 0.02 * top)
-        self.plot.setXRange(-0.6, len(heights) - 0.4, padding=0)
-        self.plot.setYRange(0, top * 1.35, padding=0)
+        self.fit_view([-0.6, len(heights) - 0.4], [0.0, top], y_floor=0.0, headroom=1.35)

@@ -4,6 +4,7 @@ cache. On log-log axes each legend entry carries the curve's fitted slope."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 
 from ...core import series
@@ -26,6 +27,7 @@ class ComputePlot(PlotCard):
     title = "Compute growth vs sequence length"
     x_label, x_units = "sequence length n", "tokens"
     y_label, y_units = "count", ""
+    depends = frozenset({"model", "prompt", "generate"})  # per sequence: batch, hardware, precision do not enter
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
@@ -41,17 +43,28 @@ class ComputePlot(PlotCard):
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=pg.QtCore.Qt.PenStyle.DotLine))
         self.marker.setToolTip("current prompt + generation length")
         self.plot.addItem(self.marker)
+        self._key = None
         self.redraw()
 
     def redraw(self) -> None:
         s = self.store.scenario
-        data = series.compute_growth(s)
+        grid = series.length_grid(s)
+        key = (s.model, grid[-1])
+        if key != self._key:  # the curves depend on the model and the grid only
+            self._key = key
+            self._draw_curves(series.compute_growth(s, grid))
+        self.marker.setPos(self.view_xy(max(1, s.prompt + s.generate), 1)[0])
+
+    def reset_cache(self) -> None:
+        self._key = None
+
+    def _draw_curves(self, data: dict) -> None:
         n = data["n"]
         for key, name, _c, _d in CURVES:
             self.set_curve(key, n, data["curves"][key])
             slope = data["slopes"][key]
             self.set_legend_name(key, f"{name} (slope {slope:.1f})" if slope == slope else name)
+        self.fit_view(n, np.concatenate(list(data["curves"].values())))
         self.examples.setData([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
         for label, x, y in self.example_labels:
             label.setPos(*self.view_xy(x, y))
-        self.marker.setPos(self.view_xy(max(1, s.prompt + s.generate), 1)[0])

@@ -46,6 +46,8 @@ class MemoryPlot(PlotCard):
         self.set_curve("total", d.t, d.weights + d.kv)
         self.set_curve("traffic", d.t, d.bytes_per_token)
         self.set_curve("capacity", d.t, np.full_like(d.t, d.capacity))
+        self.fit_view(d.t, np.concatenate([d.weights + d.kv, d.bytes_per_token, [d.capacity]]),
+                      y_floor=0.0 if not self.log_y else None)
         if d.fit_limit is None:
             self.limit.setVisible(False)
         else:

@@ -3,6 +3,7 @@ point, and live operating points for prefill and decode; batch moves the decode 
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -37,6 +38,7 @@ class RooflinePlot(PlotCard):
         self.set_curve("batch_path", *r.batch_path)
         self.set_curve("decode", [r.decode_point[0]], [r.decode_point[1]])
         self.set_curve("prefill", [r.prefill_point[0]], [r.prefill_point[1]])
+        self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]]))
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
         self.ridge.label.setFormat(f"ridge {r.ridge:,.0f} FLOP/B")
         b = self.store.scenario.batch

@@ -1,0 +1,36 @@
+"""Fixtures for GUI tests: a main window built around a given scenario, with its own settings file."""
+
+import pytest
+
+from explorer.app.settings import Settings
+from explorer.core.scenario import default_scenario
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    from explorer.app.main_window import MainWindow
+    from explorer.app.theme import apply_theme
+    from PySide6.QtWidgets import QApplication
+
+    apply_theme(QApplication.instance())
+
+    def build(scenario=None, size=(1280, 720)):
+        w = MainWindow(scenario or default_scenario(), settings=Settings(tmp_path / "settings.ini"))
+        qtbot.addWidget(w)
+        w.resize(*size)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    return build
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch):
+    """A modal box would hang an offscreen test: record the messages instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: shown.append(a[2] if len(a) > 2 else a)))
+    return shown

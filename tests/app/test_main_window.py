@@ -1,0 +1,227 @@
+"""The main window driven the way a user drives it; plot data checked against explorer.core."""
+
+import json
+from dataclasses import fields
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from explorer.core import presets, series
+from explorer.core.estimate import estimate
+from explorer.core.scenario import LIMITS, Scenario, default_scenario
+
+
+def settle(qtbot, w):
+    w.store.flush()
+    qtbot.wait(1)
+
+
+def curve(w, plot, key):
+    return w.plots[plot].curve(key).getOriginalDataset()
+
+
+def test_typing_a_prompt_length_moves_memory_and_compute_plots(qtbot, make_window):
+    w = make_window()
+    spin = w.panels["workload"].prompt.spin
+    spin.selectAll()
+    qtbot.keyClicks(spin, "8192")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    settle(qtbot, w)
+    assert w.store.scenario.prompt == 8192
+    want = series.memory_traffic(w.store.scenario)
+    x, y = curve(w, "memory", "total")
+    np.testing.assert_allclose(x, want.t)
+    np.testing.assert_allclose(y, want.weights + want.kv)
+    assert w.plots["compute"].marker.value() == pytest.approx(np.log10(8192 + 256))  # log x axis
+
+
+def test_batch_slider_moves_the_decode_point(qtbot, make_window):
+    w = make_window()
+    before = curve(w, "roofline", "decode")
+    w.panels["workload"].batch.slider.setValue(600)  # a user drag, ends somewhere mid-range
+    settle(qtbot, w)
+    s = w.store.scenario
+    assert s.batch > 1
+    r = series.roofline(s)
+    x, y = curve(w, "roofline", "decode")
+    assert x[0] == pytest.approx(r.decode_point[0]) and y[0] == pytest.approx(r.decode_point[1])
+    assert x[0] > before[0][0]  # a bigger batch reuses each weight byte more
+
+
+def test_weight_format_changes_weights_curve(qtbot, make_window):
+    w = make_window()
+    box = w.panels["precision"].controls["weights"]
+    box.setCurrentIndex(box.findData("int4"))
+    settle(qtbot, w)
+    assert w.store.scenario.weights == "int4"
+    _, y = curve(w, "memory", "weights")
+    assert y[0] == pytest.approx(estimate(w.store.scenario).weight_bytes)
+    assert y[0] == pytest.approx(default_scenario().model.params_total * 0.5)  # INT4: half a byte per weight
+
+
+def test_hardware_preset_and_figure_edit(qtbot, make_window):
+    w = make_window()
+    panel = w.panels["hardware"]
+    panel.preset.setCurrentIndex(panel.preset.findData("h100-sxm"))
+    settle(qtbot, w)
+    assert w.store.scenario.hardware.id == "h100-sxm"
+    bw = panel.figure_boxes["bandwidth_gbs"]
+    bw.selectAll()
+    qtbot.keyClicks(bw, "1000")
+    qtbot.keyClick(bw, Qt.Key.Key_Return)
+    settle(qtbot, w)
+    hw = w.store.scenario.hardware
+    assert hw.id == "custom" and hw.bandwidth_gbs == 1000 and "H100" in hw.name
+    assert panel.preset.currentText().startswith("Custom (from")
+    want = estimate(w.store.scenario)
+    assert w.readouts.estimate.tpot_s == pytest.approx(want.tpot_s)
+
+
+def test_model_edit_becomes_custom_and_updates_curves(qtbot, make_window):
+    w = make_window()
+    layers = w.panels["model"].boxes["layers"]
+    layers.selectAll()
+    qtbot.keyClicks(layers, "64")
+    qtbot.keyClick(layers, Qt.Key.Key_Return)
+    settle(qtbot, w)
+    m = w.store.scenario.model
+    assert m.layers == 64 and m.id == "custom"
+    x, y = curve(w, "compute", "relationships_forward")
+    np.testing.assert_allclose(y, series.compute_growth(w.store.scenario, x)["curves"]["relationships_forward"])
+
+
+def test_invalid_model_edit_is_refused_with_a_message(qtbot, make_window):
+    w = make_window()
+    kv = w.panels["model"].boxes["kv_heads"]
+    kv.setValue(5)  # 5 does not divide 32 query heads
+    settle(qtbot, w)
+    assert w.store.scenario.model.kv_heads == 32
+    assert "kv_heads" in w.panels["model"].error.text()
+
+
+def test_kv_cache_checkbox(qtbot, make_window):
+    w = make_window()
+    before = w.readouts.estimate.tpot_s
+    w.panels["workload"].kv_cache.click()
+    settle(qtbot, w)
+    assert w.store.scenario.kv_cache is False
+    assert w.readouts.estimate.tpot_s > 5 * before
+
+
+def _different(field, s: Scenario):
+    return {
+        "model": presets.model("mixtral-8x7b"), "hardware": presets.device("m2-ultra"),
+        "weights": "q4_0", "kv": "fp8-e4m3", "compute": "bf16", "devices": 2, "parallel": "pipeline",
+        "batch": 16, "prompt": 300, "generate": 40, "kv_cache": False, "eta_compute": 0.55,
+        "eta_memory": 0.6, "price_per_hour": 2.5,
+    }[field]
+
+
+def _control_value(ctrl):
+    for getter in ("currentData", "isChecked", "value"):
+        if hasattr(ctrl, getter):
+            return getattr(ctrl, getter)()
+
+
+@pytest.mark.parametrize("field", [f.name for f in fields(Scenario)])
+def test_every_field_has_a_control_that_round_trips(qtbot, make_window, field):
+    w = make_window()
+    owners = [p for p in w.panels.values() if field in p.controls]
+    assert len(owners) == 1, f"{field} needs exactly one control"
+    ctrl = owners[0].controls[field]
+    new = _different(field, w.store.scenario)
+    w.store.update(**{field: new})  # model -> widget
+    settle(qtbot, w)
+    shown = _control_value(ctrl)
+    expect = new.id if field in ("model", "hardware") else new
+    assert shown == pytest.approx(expect) if isinstance(expect, float) else shown == expect
+    w.store.set_scenario(default_scenario())  # widget -> model: re-apply the shown value
+    settle(qtbot, w)
+    if hasattr(ctrl, "spin"):  # slider + exact box: type into the box
+        ctrl.spin.setValue(expect)
+    elif hasattr(ctrl, "setCurrentIndex"):
+        ctrl.setCurrentIndex(ctrl.findData(expect))
+    elif isinstance(expect, bool):
+        ctrl.setChecked(expect)
+    else:
+        ctrl.setValue(expect)
+    settle(qtbot, w)
+    got = getattr(w.store.scenario, field)
+    got = got.id if field in ("model", "hardware") else got
+    assert got == pytest.approx(expect) if isinstance(expect, float) else got == expect
+
+
+def _all_plot_data(w):
+    for plot in w.plots.values():
+        for key, (item, _u) in plot._series.items():
+            yield plot.objectName(), key, item.getOriginalDataset()
+
+
+@pytest.mark.parametrize("changes", [
+    {"prompt": int(LIMITS["prompt"][1]), "generate": int(LIMITS["generate"][1])},
+    {"prompt": 0, "generate": 1, "batch": int(LIMITS["batch"][1])},
+    {"model": presets.model("llama-3.1-405b"), "devices": int(LIMITS["devices"][1])},
+    {"model": presets.model("gemma-2-9b"), "weights": "q4_k_m", "kv": "q4_0", "compute": "int4"},
+    {"model": presets.model("gpt-2-124m"), "hardware": presets.device("m1"), "kv_cache": False, "prompt": 1},
+])
+def test_plots_never_receive_nan_or_inf(qtbot, make_window, changes):
+    w = make_window()
+    items_before = {p: len(v.plot.getPlotItem().items) for p, v in w.plots.items()}
+    curves_before = {(p.objectName(), k): id(i) for p in w.plots.values() for k, (i, _) in p._series.items()}
+    assert w.store.update(**changes)
+    settle(qtbot, w)
+    for name, key, (x, y) in _all_plot_data(w):
+        if x is None:
+            continue
+        assert np.all(np.isfinite(x)) and np.all(np.isfinite(y)), (name, key)
+    # Created once, updated with setData: the same items, no new ones.
+    assert {(p.objectName(), k): id(i) for p in w.plots.values() for k, (i, _) in p._series.items()} == curves_before
+    assert {p: len(v.plot.getPlotItem().items) for p, v in w.plots.items()} == items_before
+
+
+def test_log_log_slopes_shown_for_growth_curves(qtbot, make_window):
+    w = make_window()
+    text = w.plots["compute"].legend.text()
+    assert "slope&nbsp;2.0" in text and "slope&nbsp;1.0" in text
+
+
+def test_compare_plot_marks_devices_that_cannot_hold_the_model(qtbot, make_window):
+    w = make_window(default_scenario().with_(model=presets.model("llama-2-70b")))
+    labels = {r.device_id: r.label for r in w.plots["compare"].results}
+    assert labels["rtx-4090"] == "does not fit"
+    assert labels["m2-ultra"] == "memory-bound"  # 138 GB of FP16 weights fit in 192 GB unified memory
+
+
+def test_window_renders_something(qtbot, make_window):
+    w = make_window()
+    img = w.grab().toImage()
+    assert img.width() >= 1280 - 1 and img.height() >= 700
+    sample = {img.pixel(x, y) for x in range(0, img.width(), 37) for y in range(0, img.height(), 29)}
+    assert len(sample) > 20  # not a blank window
+
+
+def test_open_scenario_file_and_bad_file(qtbot, make_window, tmp_path, no_modal_boxes):
+    w = make_window()
+    good = tmp_path / "good.json"
+    good.write_text(default_scenario().with_(batch=7, weights="q8_0").to_json())
+    assert w.open_scenario(str(good))
+    settle(qtbot, w)
+    assert w.store.scenario.batch == 7 and w.panels["workload"].batch.value() == 7
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"version": 1, "model": "nope", "hardware": "rtx-4090"}))
+    before = w.store.scenario
+    assert not w.open_scenario(str(bad))
+    assert w.store.scenario == before and no_modal_boxes and "nope" in no_modal_boxes[-1]
+    out = tmp_path / "saved.json"
+    assert w.save_scenario(str(out))
+    assert Scenario.from_json(out.read_text()) == before
+
+
+def test_undo_shortcut(qtbot, make_window):
+    w = make_window()
+    w.panels["workload"].batch.spin.setValue(32)
+    settle(qtbot, w)
+    w.undo_action.trigger()
+    settle(qtbot, w)
+    assert w.store.scenario.batch == 1 and w.panels["workload"].batch.value() == 1
