@@ -12,7 +12,7 @@ X11_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libx
             libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 XVFB     := xvfb xauth
 
-.PHONY: run test bench setup syslibs syslibs-x11 package test-package screenshots clean
+.PHONY: run test bench setup syslibs syslibs-x11 syslibs-xvfb package test-package screenshots clean
 
 run: syslibs syslibs-x11 $(STAMP)
 	$(BIN)/inference-explorer
@@ -57,6 +57,24 @@ syslibs-x11:
 
 syslibs-xvfb:
 	$(call apt_install,$(XVFB))
+
+# The desktop bundle (packaging/README.md). A dedicated venv holds exactly one Qt binding;
+# X11 libraries are installed first so the bundle carries them (xcb platform plugin).
+PKG_VENV  := .venv-package
+PKG_STAMP := $(PKG_VENV)/.installed-stamp
+
+$(PKG_STAMP): pyproject.toml
+	test -x $(PKG_VENV)/bin/python || $(PYTHON) -m venv $(PKG_VENV)
+	$(PKG_VENV)/bin/python -m pip install -q --upgrade pip
+	$(PKG_VENV)/bin/python -m pip install -q ".[package]"
+	touch $@
+
+package: syslibs syslibs-x11 $(PKG_STAMP)
+	$(PKG_VENV)/bin/python packaging/build.py
+
+# Build, then start the bundle with no display (it must switch to offscreen itself) and under Xvfb.
+test-package: package syslibs-xvfb $(STAMP)
+	env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM $(BIN)/python -m pytest -m package tests/packaging -v
 
 clean:
 	rm -rf build dist .pytest_cache
