@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QGridLayout, QMainWindo
 
 from .. import APP_NAME
 from ..core.scenario import Scenario, ScenarioError
+from .highway.view import HighwayView
 from .panels.hardware_panel import HardwarePanel
 from .panels.model_panel import ModelPanel
 from .panels.precision_panel import PrecisionPanel
@@ -52,6 +53,8 @@ class MainWindow(QMainWindow):
         for i, plot in enumerate(self.plots.values()):
             grid.addWidget(plot, i // 2, i % 2)
         self.tabs.addTab(overview, "&Overview")
+        self.highway = HighwayView(self.store)
+        self.tabs.addTab(self.highway, "&Highway (bandwidth)")
         self.setCentralWidget(central)
 
         self.panels = {"model": ModelPanel(self.store), "precision": PrecisionPanel(self.store),

@@ -1,0 +1,1 @@
+"""The highway: memory bandwidth as lanes of traffic (the model lives in explorer.core.traffic)."""

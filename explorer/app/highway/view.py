@@ -1,0 +1,220 @@
+"""The highway tab: the seed's 16-lane rush hour, driven by the live scenario.
+
+Lanes = memory bandwidth ÷ N; traffic = the bytes the scenario moves per second; closed lanes =
+construction (plus, on unified-memory machines, the CPU/display's share). Readouts and the
+fundamental diagram come from explorer.core.traffic; the moving cars are a seeded
+Nagel–Schreckenberg simulation of the same numbers. The animation runs only while visible."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QButtonGroup, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
+
+from ...core import traffic
+from ...core.units import bandwidth, count
+from ..store import ScenarioStore
+from .diagram import FundamentalDiagram
+from .road import RoadWidget
+
+FRAME_MS = 16  # ~60 fps
+FRAMES_PER_STEP = 4  # one simulation step every 4 frames, positions interpolated between
+STATE_COLOURS = {"free flow": "#009E73", "heavy": "#0072B2", "near capacity": "#E69F00", "gridlock": "#D55E00"}
+DEMO_DELAY_MS = 2500
+ROAD_CELLS = 120  # cells per lane: long enough for jams to form, short enough to see each car
+
+
+class HighwayView(QWidget):
+    def __init__(self, store: ScenarioStore, parent: QWidget | None = None, seed: int = 0):
+        super().__init__(parent)
+        self.setObjectName("HighwayView")
+        self.store = store
+        self.seed = seed
+        self.paused = False
+        self._frame = 0
+        self.state: traffic.HighwayState | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self.tick)
+
+        self.road = RoadWidget()
+        self.diagram = FundamentalDiagram()
+        controls = self._build_controls()
+        self.readout = QLabel()
+        self.readout.setWordWrap(True)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state_label = QLabel()
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.state_label.setMinimumWidth(150)
+
+        top = QHBoxLayout()
+        top.addWidget(self.state_label)
+        top.addWidget(self.readout, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.diagram.flow, 1)
+        side.addWidget(self.diagram.latency, 1)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addWidget(self.road, 1, 0)
+        grid.addLayout(side, 1, 1)
+        grid.addWidget(controls, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
+
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.toggle_pause,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        store.changed.connect(lambda _what: self.refresh())
+        self.sim = None
+        self.refresh()
+
+    # -- controls ---------------------------------------------------------------------------
+    def _build_controls(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+
+        road = QGroupBox("Road")
+        f = QFormLayout(road)
+        self.lanes = QSpinBox()
+        self.lanes.setRange(1, 64)
+        self.lanes.setValue(traffic.DEFAULT_LANES)
+        self.lanes.setToolTip("Split the device's bandwidth into this many lanes")
+        self.closed = QSpinBox()
+        self.closed.setRange(0, 64)
+        self.closed.setToolTip("Lanes closed for construction (less usable bandwidth)")
+        self.shared = QSlider(Qt.Orientation.Horizontal)
+        self.shared.setRange(0, 50)
+        self.shared.setToolTip("Unified memory: share of bandwidth taken by the CPU and display")
+        self.shared_label = QLabel("0 %")
+        shared_row = QHBoxLayout()
+        shared_row.addWidget(self.shared, 1)
+        shared_row.addWidget(self.shared_label)
+        f.addRow("Lanes", self.lanes)
+        f.addRow("Closed", self.closed)
+        f.addRow("CPU/display share", shared_row)
+        row.addWidget(road)
+
+        traffic_box = QGroupBox("Traffic")
+        t = QFormLayout(traffic_box)
+        self.fastest = QRadioButton("As fast as the hardware allows")
+        self.target = QRadioButton("Target per user")
+        self.fastest.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.fastest)
+        group.addButton(self.target)
+        self.rate = QDoubleSpinBox()
+        self.rate.setRange(0.1, 100_000)
+        self.rate.setValue(20.0)
+        self.rate.setSuffix(" tokens/s")
+        self.rate.setToolTip("A chat feels fluent at ~20 tokens/s per user")
+        self.users = QSpinBox()
+        self.users.setRange(1, 1_000_000)
+        self.users.setGroupSeparatorShown(True)
+        self.users.setSuffix(" users")
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.target)
+        target_row.addWidget(self.rate, 1)
+        t.addRow(self.fastest)
+        t.addRow(target_row)
+        t.addRow("× ", self.users)
+        row.addWidget(traffic_box, 1)
+
+        buttons = QVBoxLayout()
+        self.pause_button = QPushButton("Pause (Space)")
+        self.pause_button.setCheckable(True)
+        self.pause_button.toggled.connect(self.set_paused)
+        self.demo_button = QPushButton("Demo: one more lane")
+        self.demo_button.setToolTip("The essay's point: at ρ ≈ 0.96, one more closed lane gridlocks the road")
+        self.demo_button.clicked.connect(self.demo_cliff)
+        buttons.addWidget(self.pause_button)
+        buttons.addWidget(self.demo_button)
+        row.addLayout(buttons)
+
+        for w in (self.lanes, self.closed, self.users):
+            w.valueChanged.connect(self.refresh)
+        self.rate.valueChanged.connect(self.refresh)
+        self.shared.valueChanged.connect(self.refresh)
+        self.fastest.toggled.connect(self.refresh)
+        return box
+
+    # -- model → view ---------------------------------------------------------------------
+    def compute_state(self) -> traffic.HighwayState:
+        s = self.store.scenario
+        self.closed.setMaximum(self.lanes.value())
+        return traffic.highway_state(
+            s, lanes=self.lanes.value(), closed=self.closed.value(),
+            shared_fraction=self.shared.value() / 100.0 if s.hardware.unified_memory else 0.0,
+            target_tokens_per_s=None if self.fastest.isChecked() else self.rate.value(),
+            users=self.users.value())
+
+    def refresh(self, *_args) -> None:
+        s = self.store.scenario
+        unified = s.hardware.unified_memory
+        self.shared.setEnabled(unified)
+        self.shared_label.setText(f"{self.shared.value()} %" if unified else "n/a (not unified)")
+        self.rate.setEnabled(self.target.isChecked())
+        self.users.setEnabled(self.target.isChecked())
+        st = self.state = self.compute_state()
+        if self.sim is None or self.sim.lanes != st.lanes:
+            self.sim = traffic.simulation_for(st, seed=self.seed, length=ROAD_CELLS)
+            self.road.set_sim(self.sim)
+        self.sim.set_closed(st.closed_lanes)
+        self.sim.set_demand(st.demand_lanes)
+        self.diagram.update(st)
+        colour = STATE_COLOURS[st.state]
+        self.state_label.setText(f"<div style='font-size:15pt; font-weight:700; color:{colour}'>{st.state}</div>"
+                                 f"<div>ρ = {st.rho:.2f}</div>" if st.rho == st.rho else st.state)
+        lat = "unbounded (queue grows)" if st.latency_multiplier == float("inf") else f"× {st.latency_multiplier:.2f}"
+        shared = f" ({st.shared_lanes} taken by CPU/display)" if st.shared_lanes else ""
+        self.readout.setText(
+            f"Demand <b>{bandwidth(st.demand)}</b> ({count(st.steps_per_s)} steps/s × {bandwidth(st.bytes_per_step).replace('/s', '')} per step) · "
+            f"open capacity <b>{bandwidth(st.capacity)}</b>: {st.open_lanes} of {st.lanes} lanes × {bandwidth(st.lane_capacity)}{shared} · "
+            f"delivered <b>{bandwidth(st.delivered)}</b> = <b>{st.delivered_tokens_per_s:,.1f} tokens/s</b> · "
+            f"queue grows {bandwidth(st.queue_growth)} · latency {lat}")
+        self.road.update()
+
+    # -- animation ------------------------------------------------------------------------------
+    def tick(self) -> None:
+        self._frame += 1
+        if self._frame % FRAMES_PER_STEP == 0:
+            self.road.remember()
+            self.sim.step()
+        self.road.frac = (self._frame % FRAMES_PER_STEP + 1) / FRAMES_PER_STEP
+        self.road.update()
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self.pause_button.setText("Resume (Space)" if paused else "Pause (Space)")
+        self._sync_timer()
+
+    def toggle_pause(self) -> None:
+        self.pause_button.toggle()
+
+    def _sync_timer(self) -> None:
+        run = self.isVisible() and not self.paused
+        if run and not self.timer.isActive():
+            self.timer.start()
+        elif not run and self.timer.isActive():
+            self.timer.stop()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._sync_timer()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._sync_timer()
+
+    # -- the seed's demonstration -------------------------------------------------------------
+    def demo_cliff(self) -> None:
+        """Near capacity first (ρ ≈ 0.96), then — after a pause to watch — one more closure."""
+        cliff = traffic.cliff_demo(self.lanes.value())
+        self.shared.setValue(0)
+        self.closed.setValue(cliff.closed)
+        self.target.setChecked(True)
+        self.rate.setValue(traffic.tokens_per_s_for_demand(self.store.scenario, cliff.demand_fraction, self.users.value()))
+        QTimer.singleShot(DEMO_DELAY_MS, lambda: self.closed.setValue(cliff.closed + 1))
