@@ -100,6 +100,12 @@ def main() -> int:
             tar.add(bundle, arcname=NAME)
         print(f"archive: {out.relative_to(ROOT)}  {out.stat().st_size / 2**20:.1f} MiB  "
               f"({time.perf_counter() - t1:.1f} s)")
+        app = DIST / f"{NAME}.app"
+        if sys.platform == "darwin" and app.is_dir():
+            out_app = DIST / archive_name(ver).replace(".tar.gz", "-app.tar.gz")
+            with tarfile.open(out_app, "w:gz", compresslevel=6) as tar:
+                tar.add(app, arcname=app.name)
+            print(f"archive: {out_app.relative_to(ROOT)}  {out_app.stat().st_size / 2**20:.1f} MiB")
     return 0
 
 

@@ -113,9 +113,14 @@ def trim(binaries: list, datas: list, log=print) -> tuple[list, list]:
     kept = [e for e in kept if e not in orphans and not (e[2] == "SYMLINK" and _key(e[0]) in gone_keys)]
     datas = [e for e in datas if not (e[2] == "SYMLINK" and _key(e[0]) in gone_keys)]
     new_datas = [e for e in datas if keep_file(e[0])]
-    if sys.platform == "darwin":  # a dropped Qt framework's Resources/ (Info.plist) goes with it
+    if sys.platform == "darwin":  # a dropped Qt framework's Resources/ and symlinks go with it
         gone = {_key(d) + ".framework" for d, _s, _t in orphans}
-        new_datas = [e for e in new_datas if not any(p.lower() in gone for p in PurePosixPath(e[0]).parts)]
+
+        def in_gone(entry) -> bool:
+            return any(p.lower() in gone for p in PurePosixPath(entry[0]).parts)
+
+        new_datas = [e for e in new_datas if not in_gone(e)]
+        kept = [e for e in kept if not in_gone(e)]
     n_datas = len(datas)
     log(f"trim: dropped {len(dropped)} Qt plugins, {len(orphans)} libraries only they needed "
         f"({', '.join(sorted(_key(d) for d, _s, _t in orphans)) or 'none'}), "
