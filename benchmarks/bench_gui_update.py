@@ -31,7 +31,22 @@ print(time.time() - t0)
 """
 
 
-def update_latency(n: int = 80) -> list[float]:
+def drag_edits(n: int) -> list[dict]:
+    """What a user does: drag the prompt slider across its range, then the batch slider."""
+    import numpy as np
+
+    half = n // 2
+    prompts = np.unique(np.round(np.geomspace(64, 65536, half)).astype(int))
+    batches = np.unique(np.round(np.geomspace(1, 256, n - half)).astype(int))
+    return [{"prompt": int(p)} for p in prompts] + [{"batch": int(b)} for b in batches]
+
+
+def jump_edits(n: int) -> list[dict]:
+    """Worst case: batch and prompt both jump to unrelated values on every edit."""
+    return [{"batch": 1 + (i * 37) % 512, "prompt": 128 + (i * 997) % 30000} for i in range(n)]
+
+
+def update_latency(edits: list[dict]) -> list[float]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -46,7 +61,6 @@ def update_latency(n: int = 80) -> list[float]:
     app.processEvents()
     w.repaint()
     times = []
-    edits = [{"batch": 1 + (i * 37) % 512, "prompt": 128 + (i * 997) % 30000} for i in range(n)]
     for change in edits:
         t0 = time.perf_counter()
         w.store.update(**change)
@@ -66,7 +80,9 @@ def startup(n: int = 5) -> list[float]:
 
 
 def main() -> None:
-    print(summary("GUI: input change -> all plots + readouts repainted (1280x720, offscreen)", update_latency(), 16))
+    print(summary("GUI: slider drag step -> all plots + readouts repainted (1280x720, offscreen)",
+                  update_latency(drag_edits(120)), 16))
+    print(summary("GUI: worst case, two inputs jump at once -> repainted", update_latency(jump_edits(60)), 16))
     print(summary("GUI: process start -> first painted window", startup(), 1000))
 
 

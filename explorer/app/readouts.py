@@ -11,6 +11,7 @@ from ..core.report import bottleneck_sentence
 from ..core.scenario import ScenarioError
 from ..core.units import count, duration, si
 from .store import ScenarioStore
+from .widgets import TextPane
 
 TILES = (  # key, caption, tooltip
     ("ttft", "time to first token", "Prefill of the whole prompt (batch included)"),
@@ -22,6 +23,11 @@ TILES = (  # key, caption, tooltip
     ("cost", "$ / 1M tokens", "Price per device-hour × time ÷ generated tokens"),
     ("rel", "relationships", "Attention scores per forward pass at the full context: L·h·n²"),
 )
+
+
+def _b(text: str, colour: str = "") -> str:
+    style = f" style='color:{colour}'" if colour else ""
+    return f"<b{style}>{text}</b>"
 
 
 COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720
@@ -42,9 +48,7 @@ class Readouts(QWidget):
         for col, (key, caption, tip) in enumerate(TILES):
             cap = QLabel(caption)
             cap.setStyleSheet("color: #555; font-size: 8pt;")
-            val = QLabel("—")
-            val.setStyleSheet("font-size: 11.5pt; font-weight: 600;")
-            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            val = TextPane(lines=1, point_size=11.5)
             for w in (cap, val):
                 w.setToolTip(tip)
             row, c = divmod(col, COLUMNS)
@@ -55,14 +59,9 @@ class Readouts(QWidget):
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setStyleSheet("color: #ddd;")
-        self.sentence = QLabel()
-        self.sentence.setWordWrap(True)
-        self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.sentence.setStyleSheet("font-size: 10pt;")
-        # A fixed two-line height: a sentence that wraps differently must not re-lay-out
-        # (and so repaint from scratch) every plot below it.
-        self.sentence.setFixedHeight(self.sentence.fontMetrics().lineSpacing() * 2 + 6)
-        self.sentence.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Text panes, not QLabels: a changed number must not re-lay-out (and so repaint from
+        # scratch) every plot below it.
+        self.sentence = TextPane(lines=2, point_size=10)
         outer.addWidget(self.sentence)
         store.changed.connect(lambda _what: self.refresh())
         self.refresh()
@@ -75,16 +74,13 @@ class Readouts(QWidget):
             self.sentence.setText(f"<span style='color:#D55E00'>{exc}</span>")
             return
         v = self.values
-        v["ttft"].setText(duration(e.ttft_s))
-        v["tpot"].setText(duration(e.tpot_s) if e.tpot_s else "—")
-        v["tps"].setText(f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—")
-        v["fit"].setText(f"fits · max batch {e.max_batch:,}" if e.fits else "does not fit")
-        v["fit"].setStyleSheet("font-size: 11.5pt; font-weight: 600;" + ("" if e.fits else " color: #D55E00;"))
-        v["bound"].setText(e.bound)
-        v["energy"].setText(si(e.energy_j_per_token, "J"))
-        v["cost"].setText(f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price")
-        v["rel"].setText(count(e.relationships_per_forward))
-        text = bottleneck_sentence(s, e)
-        self.sentence.setText(text)
-        self.sentence.setToolTip(text)
+        v["ttft"].setText(_b(duration(e.ttft_s)))
+        v["tpot"].setText(_b(duration(e.tpot_s) if e.tpot_s else "—"))
+        v["tps"].setText(_b(f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—"))
+        v["fit"].setText(_b(f"fits · max batch {e.max_batch:,}") if e.fits else _b("does not fit", "#D55E00"))
+        v["bound"].setText(_b(e.bound))
+        v["energy"].setText(_b(si(e.energy_j_per_token, "J")))
+        v["cost"].setText(_b(f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price"))
+        v["rel"].setText(_b(count(e.relationships_per_forward)))
+        self.sentence.setText(bottleneck_sentence(s, e))
         self.estimate = e

@@ -134,3 +134,50 @@ def note_label(text: str = "", small: bool = True) -> QLabel:
     if small:
         lab.setStyleSheet("color: #444; font-size: 8.5pt;")
     return lab
+
+
+class TextPane(QWidget):
+    """Rich text that changes often without re-laying-out the window.
+
+    A QLabel asks its parent layout to recompute on every setText (its size hint may have
+    changed), and in a window of plots that relayout repaints everything. A TextPane has a
+    fixed height of ``lines`` lines and only repaints itself; text that does not fit is cut
+    (the full text is in the tooltip).
+    """
+
+    def __init__(self, lines: int = 1, point_size: float | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtGui import QTextDocument
+
+        self._doc = QTextDocument(self)
+        self._doc.setDocumentMargin(0)
+        font = self.font()
+        if point_size:
+            font.setPointSizeF(point_size)
+        self._doc.setDefaultFont(font)
+        self.setFont(font)
+        self._html = ""
+        line = self.fontMetrics().lineSpacing()
+        self.setFixedHeight(int(line * lines * 1.25) + 2)
+        self.setMinimumWidth(20)
+        from PySide6.QtWidgets import QSizePolicy
+
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def setText(self, html: str) -> None:
+        if html != self._html:
+            self._html = html
+            self._doc.setHtml(html)
+            self.setToolTip(html)
+            self.update()
+
+    def text(self) -> str:
+        return self._html
+
+    def paintEvent(self, _event) -> None:
+        from PySide6.QtGui import QPainter
+
+        self._doc.setTextWidth(self.width())
+        p = QPainter(self)
+        self._doc.drawContents(p)
+        p.end()

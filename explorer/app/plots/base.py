@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSi
 from ...core.units import si
 from ..store import ScenarioStore
 from ..theme import colour
+from ..widgets import TextPane
 
 
 def _nice_ceiling(v: float) -> float:
@@ -38,6 +39,17 @@ def _snap(values: np.ndarray, log: bool, headroom: float, floor: float | None) -
     return lo, _nice_ceiling(hi) if hi > lo else lo + 1.0
 
 
+def _keep(old: tuple[float, float], new: tuple[float, float], log: bool) -> tuple[float, float]:
+    """The old range if the new data fits inside it and still fills enough of it (within one
+    decade at each end on log axes, at least 40 % of the height on linear ones)."""
+    inside = old[0] <= new[0] and new[1] <= old[1]
+    if log:
+        snug = new[0] - old[0] <= 1 and old[1] - new[1] <= 1
+    else:
+        snug = (new[1] - old[0]) >= 0.4 * (old[1] - old[0])
+    return old if inside and snug else new
+
+
 def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Drop points a plot must never receive: NaN, ±inf, and (on log axes) values ≤ 0."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -63,8 +75,8 @@ class PlotCard(QWidget):
         self._series: dict[str, tuple[pg.PlotDataItem, str]] = {}
         head = QHBoxLayout()
         # Headings may be longer than a small plot is wide: they never force the window wider.
-        self.heading = QLabel(f"<b>{self.title}</b>")
-        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.heading = TextPane(lines=1)
+        self.heading.setText(f"<b>{self.title}</b>")
         head.addWidget(self.heading, 3)
         self.log_box = QCheckBox("log-log")
         self.log_box.setToolTip("Logarithmic axes: a curve's slope is its growth order (1 linear, 2 quadratic, 3 cubic)")
@@ -148,15 +160,18 @@ class PlotCard(QWidget):
         pictures stay valid and an update repaints only the curves."""
         xr = _snap(np.asarray(x_values, float), self.log_x, 1.0, None)
         yr = _snap(np.asarray(y_values, float), self.log_y, headroom, y_floor)
-        if xr is None or yr is None or (xr, yr) == self._range:
+        if xr is None or yr is None:
+            return
+        if self._range is not None:  # hysteresis: keep a range that still shows the data well
+            xr = _keep(self._range[0], xr, self.log_x)
+            yr = _keep(self._range[1], yr, self.log_y)
+        if (xr, yr) == self._range:
             return
         self._range = (xr, yr)
         self.plot.getPlotItem().vb.setRange(xRange=xr, yRange=yr, padding=0)
 
     def set_heading(self, detail: str) -> None:
-        text = f"<b>{self.title}</b>" + (f" — {detail}" if detail else "")
-        self.heading.setText(text)
-        self.heading.setToolTip(text)
+        self.heading.setText(f"<b>{self.title}</b>" + (f" — {detail}" if detail else ""))
 
     def set_legend_name(self, key: str, name: str) -> None:
         glyph, old = self._legend[key]

@@ -29,6 +29,8 @@ class RooflinePlot(PlotCard):
         self.ridge = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
                                      label="", labelOpts={"position": 0.1, "color": "#333", "anchors": [(0, 1), (0, 1)]})
         self.plot.addItem(self.ridge)
+        self.decode_label = pg.TextItem("", color="#333", anchor=(-0.05, 1.1))
+        self.plot.addItem(self.decode_label)
         self.redraw()
 
     def redraw(self) -> None:
@@ -41,5 +43,7 @@ class RooflinePlot(PlotCard):
         self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]]))
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
         self.ridge.label.setFormat(f"ridge {r.ridge:,.0f} FLOP/B")
+        self.set_heading(f"{r.peak_key.upper()} peak of {self.store.scenario.hardware.name}")
         b = self.store.scenario.batch
-        self.set_heading(f"{r.peak_key.upper()}; decode at batch {b}: {si(r.decode_point[1], 'FLOP/s')}")
+        self.decode_label.setText(f"decode, batch {b}: {si(r.decode_point[1], 'FLOP/s')}")
+        self.decode_label.setPos(*self.view_xy(*r.decode_point))
