@@ -36,7 +36,7 @@ def main() -> None:
     w.show()
     app.processEvents()
     baseline = cpu_share(app, 1.0)  # the polling loop itself, highway never shown
-    w.tabs.setCurrentWidget(w.highway)
+    w.tabs.setCurrentIndex(1)
     hv = w.highway
     c = traffic.cliff_demo(16)
     hv.closed.setValue(c.closed + 1)

@@ -53,8 +53,11 @@ class MainWindow(QMainWindow):
         for i, plot in enumerate(self.plots.values()):
             grid.addWidget(plot, i // 2, i % 2)
         self.tabs.addTab(overview, "&Overview")
-        self.highway = HighwayView(self.store)
-        self.tabs.addTab(self.highway, "&Highway (bandwidth)")
+        self._highway: HighwayView | None = None  # built when its tab is first opened
+        self._highway_page = QWidget()
+        QVBoxLayout(self._highway_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._highway_page, "&Highway (bandwidth)")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 
         self.panels = {"model": ModelPanel(self.store), "precision": PrecisionPanel(self.store),
@@ -110,6 +113,18 @@ class MainWindow(QMainWindow):
         action(view, "&Full screen", self.toggle_full_screen, "F11")
         help_ = self.menuBar().addMenu("&Help")
         action(help_, "&About", self.about)
+
+    @property
+    def highway(self) -> HighwayView:
+        """The highway view, created on first use (keeps start-up fast)."""
+        if self._highway is None:
+            self._highway = HighwayView(self.store)
+            self._highway_page.layout().addWidget(self._highway)
+        return self._highway
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self._highway_page:
+            self.highway.show()
 
     def show_panel(self, key: str) -> None:
         dock = self.docks[key]

@@ -28,7 +28,9 @@ def loglog_slope(x: np.ndarray, y: np.ndarray, decades: float = 1.0) -> float:
     sel = (x >= x[-1] / 10**decades) & (y > 0)
     if sel.sum() < 2:
         return float("nan")
-    return float(np.polyfit(np.log10(x[sel]), np.log10(y[sel]), 1)[0])
+    lx, ly = np.log10(x[sel]), np.log10(y[sel])
+    dx = lx - lx.mean()
+    return float((dx * (ly - ly.mean())).sum() / (dx * dx).sum())  # least-squares slope
 
 
 def length_grid(s: Scenario, points: int = POINTS) -> np.ndarray:

@@ -11,7 +11,7 @@ from explorer.core.scenario import default_scenario
 
 def test_int4_weights_lower_the_demand_about_fourfold(qtbot, make_window):
     w = make_window()
-    w.tabs.setCurrentWidget(w.highway)
+    w.tabs.setCurrentIndex(1)
     hv = w.highway
     hv.target.setChecked(True)  # a fixed request rate: demand = bytes per step × steps/s
     fp16 = hv.state.demand
@@ -40,7 +40,7 @@ def test_timer_runs_only_when_visible_and_not_paused(qtbot, make_window):
     w = make_window()
     hv = w.highway
     assert not hv.timer.isActive()  # hidden behind the Overview tab
-    w.tabs.setCurrentWidget(hv)
+    w.tabs.setCurrentIndex(1)
     qtbot.waitUntil(hv.timer.isActive, timeout=1000)
     hv.pause_button.click()
     assert not hv.timer.isActive() and hv.paused
@@ -52,7 +52,7 @@ def test_timer_runs_only_when_visible_and_not_paused(qtbot, make_window):
 
 def test_demo_goes_from_near_capacity_to_gridlock(qtbot, make_window):
     w = make_window()
-    w.tabs.setCurrentWidget(w.highway)
+    w.tabs.setCurrentIndex(1)
     hv = w.highway
     hv.demo_button.click()
     assert hv.state.state == "near capacity"

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from ...core import series
 from ...core.units import duration
 from ..theme import colour
-from .base import PlotCard
+from .base import PlotCard, set_text
 
 BOUND_COLOUR = {"memory-bound": "blue", "compute-bound": "green", "interconnect-bound": "purple"}
 
@@ -75,6 +75,6 @@ class ComparePlot(PlotCard):
                 text = res.label
             else:
                 text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label}"
-            self.labels[i].setText(text)
+            set_text(self.labels[i], text)
             self.labels[i].setPos(i, heights[i] + 0.02 * top)
         self.fit_view([-0.6, len(heights) - 0.4], [0.0, top], y_floor=0.0, headroom=1.35)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from ...core import series
 from ...core.units import count, si
 from ..theme import colour
-from .base import PlotCard
+from .base import PlotCard, set_line_label
 
 BASELINE = 1.0  # bytes: the floor of the stacked areas (0 cannot be shown on log axes)
 
@@ -54,6 +54,6 @@ class MemoryPlot(PlotCard):
             self.limit.setVisible(True)
             where = max(d.fit_limit, 1.0)
             self.limit.setPos(self.view_xy(where, 1)[0])
-            self.limit.label.setFormat("does not fit at all" if d.fit_limit == 0 else
+            set_line_label(self.limit, "does not fit at all" if d.fit_limit == 0 else
                                        f"stops fitting at {count(d.fit_limit)} tokens")
         self.set_heading(f"{si(d.capacity, 'B')} usable on {s.devices}× {s.hardware.name}")

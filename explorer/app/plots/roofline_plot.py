@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from ...core import series
 from ...core.units import si
 from ..theme import colour
-from .base import PlotCard
+from .base import PlotCard, set_line_label, set_text
 
 
 class RooflinePlot(PlotCard):
@@ -42,8 +42,8 @@ class RooflinePlot(PlotCard):
         self.set_curve("prefill", [r.prefill_point[0]], [r.prefill_point[1]])
         self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]]))
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
-        self.ridge.label.setFormat(f"ridge {r.ridge:,.0f} FLOP/B")
+        set_line_label(self.ridge, f"ridge {r.ridge:,.0f} FLOP/B")
         self.set_heading(f"{r.peak_key.upper()} peak of {self.store.scenario.hardware.name}")
         b = self.store.scenario.batch
-        self.decode_label.setText(f"decode, batch {b}: {si(r.decode_point[1], 'FLOP/s')}")
+        set_text(self.decode_label, f"decode, batch {b}: {si(r.decode_point[1], 'FLOP/s')}")
         self.decode_label.setPos(*self.view_xy(*r.decode_point))
