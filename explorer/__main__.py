@@ -1,19 +1,22 @@
-"""``python -m explorer`` / ``inference-explorer``: the GUI with no arguments, else the CLI."""
+"""``python -m explorer`` / ``inference-explorer``: a CLI subcommand runs headless (no Qt);
+anything else (no arguments, or GUI options such as ``--self-test``) opens the GUI."""
 
 from __future__ import annotations
 
 import sys
 
+CLI_WORDS = ("list", "estimate", "sweep", "-h", "--help")
+
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if not args or args[0].startswith("--self-test") or args[0] in ("--scenario-file",):
-        from .app.application import run  # Qt is imported only on this path
+    if args and (args[0] in CLI_WORDS or not args[0].startswith("-")):
+        from .cli import main as cli_main
 
-        return run(args)
-    from .cli import main as cli_main
+        return cli_main(args)
+    from .app.application import run  # Qt is imported only on this path
 
-    return cli_main(args)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -151,6 +151,13 @@ class TextPane(QWidget):
 
         self._doc = QTextDocument(self)
         self._doc.setDocumentMargin(0)
+        if lines == 1:  # one line: cut at the edge rather than wrap out of sight
+            from PySide6.QtGui import QTextOption
+
+            option = QTextOption()
+            option.setWrapMode(QTextOption.WrapMode.NoWrap)
+            self._doc.setDefaultTextOption(option)
+        self._lines = lines
         font = self.font()
         if point_size:
             font.setPointSizeF(point_size)
@@ -177,7 +184,8 @@ class TextPane(QWidget):
     def paintEvent(self, _event) -> None:
         from PySide6.QtGui import QPainter
 
-        self._doc.setTextWidth(self.width())
+        if self._lines > 1:
+            self._doc.setTextWidth(self.width())
         p = QPainter(self)
         self._doc.drawContents(p)
         p.end()

@@ -54,7 +54,10 @@ def count(value: float) -> str:
         return "—"
     for scale, word in ((1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if abs(value) >= scale:
-            return f"{_sig(value / scale, 3)} {word}"
+            digits = _sig(value / scale, 3)
+            if "." in digits:
+                digits = digits.rstrip("0").rstrip(".")
+            return f"{digits} {word}"
     return f"{value:,.0f}"
 
 

@@ -15,11 +15,11 @@ from ..widgets import TextPane
 
 
 def _nice_ceiling(v: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ v."""
+    """The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) that is ≥ v."""
     if v <= 0:
         return 1.0
     k = 10 ** np.floor(np.log10(v))
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if m * k >= v * (1 - 1e-12):
             return float(m * k)
     return float(10 * k)
@@ -167,11 +167,12 @@ class PlotCard(QWidget):
             return
         item.setData(x, y)
 
-    def fit_view(self, x_values, y_values, y_floor: float | None = None, headroom: float = 1.08) -> None:
+    def fit_view(self, x_values, y_values, y_floor: float | None = None, headroom: float = 1.08,
+                 exact_x: tuple[float, float] | None = None) -> None:
         """Set the visible range from data, snapped to whole decades (log axes) or to 1-2-5
         steps (linear axes). Small changes keep the same range, so the axes' cached
         pictures stay valid and an update repaints only the curves."""
-        xr = _snap(np.asarray(x_values, float), self.log_x, 1.0, None)
+        xr = exact_x or _snap(np.asarray(x_values, float), self.log_x, 1.0, None)
         yr = _snap(np.asarray(y_values, float), self.log_y, headroom, y_floor)
         if xr is None or yr is None:
             return

@@ -27,7 +27,7 @@ def short_name(name: str) -> str:
 class ComparePlot(PlotCard):
     title = "Same scenario, other hardware"
     x_label, x_units = "", ""
-    y_label, y_units = "decode per sequence", "tokens/s"
+    y_label, y_units = "decode", "tokens/s"
     default_log = (False, False)
     log_toggle = False
 
@@ -77,4 +77,4 @@ class ComparePlot(PlotCard):
                 text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label}"
             set_text(self.labels[i], text)
             self.labels[i].setPos(i, heights[i] + 0.02 * top)
-        self.fit_view([-0.6, len(heights) - 0.4], [0.0, top], y_floor=0.0, headroom=1.35)
+        self.fit_view([], [0.0, top], y_floor=0.0, headroom=1.45, exact_x=(-0.6, len(heights) - 0.4))

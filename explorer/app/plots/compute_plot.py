@@ -13,9 +13,9 @@ from ..theme import colour
 from .base import PlotCard
 
 CURVES = (  # key, legend name, colour, dashed
-    ("relationships_head", "pairs/head n²", "sky", True),
-    ("relationships_layer", "pairs/layer h·n²", "blue", True),
-    ("relationships_forward", "pairs/pass L·h·n²", "black", True),
+    ("relationships_head", "pairs per head n²", "sky", True),
+    ("relationships_layer", "per layer h·n²", "blue", True),
+    ("relationships_forward", "per pass L·h·n²", "black", True),
     ("flops_linear", "FLOP prefill: weights", "green", False),
     ("flops_attention", "FLOP prefill: attention", "orange", False),
     ("generation_kv_cache", "FLOP to generate n, KV cache", "purple", False),
@@ -37,7 +37,8 @@ class ComputePlot(PlotCard):
                                        symbolBrush=colour("sky"), symbolPen="k")
         self.example_labels = []
         for n, rel in series.ESSAY_EXAMPLES:
-            label = pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", color="#222", anchor=(-0.08, -0.1))
+            label = pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", color="#222", anchor=(-0.06, -0.05))
+            label.setToolTip("The essay's example: every token scored against every token (n²)")
             self.plot.addItem(label)
             self.example_labels.append((label, n, rel))
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=pg.QtCore.Qt.PenStyle.DotLine))
