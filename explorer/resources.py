@@ -1,4 +1,4 @@
-"""The ONE place that finds files in ``resources/`` (icons, and whatever joins them later).
+"""The ONE place that finds files in ``resources/`` (icons, example scenarios).
 
 Three layouts, tried in this order:
 
@@ -58,6 +58,12 @@ def icon_files() -> list[Path]:
     """Every icon image shipped (SVG source and the generated PNGs), sorted by name."""
     folder = resources_dir() / "icons"
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".svg", ".png"))
+
+
+def scenario_files() -> list[Path]:
+    """The example scenarios (JSON) shipped in ``resources/scenarios``, sorted by name."""
+    folder = resources_dir() / "scenarios"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 def icon_png(size: int) -> Path:

@@ -94,7 +94,24 @@ def run(args: list[str]) -> int:
     return app.exec()
 
 
+# Qt messages that say nothing to a user (the offscreen platform prints this for every dock).
+QT_NOISE = ("This plugin does not support propagateSizeHints",)
+
+
+def _qt_message(mode, _context, message: str) -> None:
+    if any(message.startswith(n) for n in QT_NOISE):
+        return
+    from PySide6.QtCore import QtMsgType
+
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
+    log.log(level, "Qt: %s", message)
+
+
 def _setup_logging() -> None:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qInstallMessageHandler(_qt_message)
     if log.handlers:
         return
     handler = logging.StreamHandler(sys.stderr)

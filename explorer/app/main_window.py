@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QGridLayout, QMainWindow, QMessageBox, QScrollArea,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from .. import APP_NAME
+from .. import APP_NAME, resources
 from ..core.scenario import Scenario, ScenarioError
 from .highway.view import HighwayView
 from .panels.hardware_panel import HardwarePanel
@@ -102,6 +102,10 @@ class MainWindow(QMainWindow):
         action(file, "&Open scenario…", self.open_scenario, QKeySequence.StandardKey.Open, "Load a scenario file (JSON)")
         action(file, "&Save scenario as…", self.save_scenario, QKeySequence.StandardKey.Save, "Save the scenario (JSON)")
         action(file, "&Export plots as PNG…", self.export_png, "Ctrl+E", "Save the overview as an image")
+        examples = file.addMenu("E&xamples")
+        for path in resources.scenario_files():
+            label = path.stem.split("-", 1)[-1].replace("-", " ")
+            action(examples, label, lambda _=False, p=str(path): self.open_scenario(p), tip=f"Open {path.name}")
         file.addSeparator()
         action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = self.menuBar().addMenu("&Edit")
