@@ -24,3 +24,26 @@ def summary(name: str, seconds: list[float], target_ms: float | None = None) -> 
     if target_ms is not None:
         line += f"  (target ≤ {target_ms:g} ms: {'OK' if p95 <= target_ms else 'MISSED'})"
     return line
+
+
+def open_window(size: tuple[int, int] = (1280, 720)):
+    """A QApplication and the main window with the default scenario, shown and painted once
+    (offscreen unless a platform is set). Returns (app, window)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from explorer.app.main_window import MainWindow
+    from explorer.app.theme import apply_theme
+    from explorer.core.scenario import default_scenario
+
+    apply_theme(app)
+    window = MainWindow(default_scenario())
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    window.repaint()
+    return app, window

@@ -11,22 +11,13 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from _util import summary  # noqa: E402
+from _util import open_window, summary  # noqa: E402
 
 STARTUP_CODE = r"""
 import time, os
 t0 = float(os.environ["BENCH_T0"])
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-from explorer.app.theme import apply_theme
-apply_theme(app)
-from explorer.app.main_window import MainWindow
-from explorer.core.scenario import default_scenario
-w = MainWindow(default_scenario())
-w.resize(1280, 720)
-w.show()
-app.processEvents()
-w.repaint()
+from _util import open_window
+open_window()
 print(time.time() - t0)
 """
 
@@ -47,19 +38,7 @@ def jump_edits(n: int) -> list[dict]:
 
 
 def update_latency(edits: list[dict]) -> list[float]:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    from explorer.app.main_window import MainWindow
-    from explorer.app.theme import apply_theme
-    from explorer.core.scenario import default_scenario
-
-    apply_theme(app)
-    w = MainWindow(default_scenario())
-    w.resize(1280, 720)
-    w.show()
-    app.processEvents()
-    w.repaint()
+    app, w = open_window()
     times = []
     for change in edits:
         t0 = time.perf_counter()
@@ -74,7 +53,8 @@ def startup(n: int = 5) -> list[float]:
     out = []
     for _ in range(n):
         env = dict(os.environ, BENCH_T0=repr(time.time()))
-        r = subprocess.run([sys.executable, "-c", STARTUP_CODE], env=env, capture_output=True, text=True, check=True)
+        r = subprocess.run([sys.executable, "-c", STARTUP_CODE], env=env, capture_output=True, text=True, check=True,
+                           cwd=os.path.dirname(os.path.abspath(__file__)))
         out.append(float(r.stdout.strip().splitlines()[-1]))
     return out
 

@@ -10,7 +10,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-from _util import summary  # noqa: E402
+from _util import open_window, summary  # noqa: E402
 
 
 def cpu_share(app, seconds: float) -> float:
@@ -22,19 +22,9 @@ def cpu_share(app, seconds: float) -> float:
 
 
 def main() -> None:
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication([])
-    from explorer.app.main_window import MainWindow
-    from explorer.app.theme import apply_theme
     from explorer.core import traffic
-    from explorer.core.scenario import default_scenario
 
-    apply_theme(app)
-    w = MainWindow(default_scenario())
-    w.resize(1280, 720)
-    w.show()
-    app.processEvents()
+    app, w = open_window()
     baseline = cpu_share(app, 1.0)  # the polling loop itself, highway never shown
     w.tabs.setCurrentIndex(1)
     hv = w.highway

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
+from .spec_fields import check_fields, custom_copy
 from .units import GB, GiB, TFLOPS
 
 CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc")
@@ -95,17 +96,10 @@ class HardwareSpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "HardwareSpec":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise HardwareError(f"unknown hardware field(s): {', '.join(unknown)}")
-        missing = [n for n in ("id", "name", "memory_gib", "bandwidth_gbs", "tflops", "tdp_w") if n not in data]
-        if missing:
-            raise HardwareError(f"hardware is missing field(s): {', '.join(missing)}")
+        check_fields(cls, data, ("id", "name", "memory_gib", "bandwidth_gbs", "tflops", "tdp_w"), "hardware",
+                     HardwareError)
         return cls(**data)
 
     def edited(self, **changes: Any) -> "HardwareSpec":
-        if not changes:
-            return self
-        base = self.based_on or self.name
-        return replace(self, **changes, id="custom", name=f"Custom (from {base})", based_on=base)
+        """A copy with ``changes``; an edited preset becomes 'Custom (from …)'."""
+        return custom_copy(self, changes)

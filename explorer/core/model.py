@@ -8,8 +8,10 @@ count (bytes follow once a KV format is chosen, in ``memory.py``).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass
 from typing import Any
+
+from .spec_fields import check_fields, custom_copy
 
 ATTENTION_KINDS = ("full", "sliding", "linear")
 BIAS_KINDS = ("none", "qkv", "all")
@@ -213,19 +215,10 @@ class ModelSpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelSpec":
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise SpecError(f"unknown model field(s): {', '.join(unknown)}")
-        missing = [n for n in ("id", "name", "layers", "d_model", "heads", "kv_heads", "ffn", "vocab") if n not in data]
-        if missing:
-            raise SpecError(f"model is missing field(s): {', '.join(missing)}")
+        check_fields(cls, data, ("id", "name", "layers", "d_model", "heads", "kv_heads", "ffn", "vocab"), "model",
+                     SpecError)
         return cls(**data)
 
     def edited(self, **changes: Any) -> "ModelSpec":
         """A copy with ``changes``; an edited preset becomes 'Custom (from …)'."""
-        if not changes:
-            return self
-        base = self.based_on or self.name
-        return replace(self, **changes, id="custom", name=f"Custom (from {base})", based_on=base,
-                       official_params=0.0, official_params_source="")
+        return custom_copy(self, changes, official_params=0.0, official_params_source="")

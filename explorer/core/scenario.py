@@ -14,6 +14,7 @@ from typing import Any
 from . import presets
 from .hardware import HardwareError, HardwareSpec
 from .model import ModelSpec, SpecError
+from .spec_fields import check_fields
 
 FORMAT_VERSION = 1
 PARALLEL_MODES = ("tensor", "pipeline")
@@ -79,10 +80,7 @@ class Scenario:
         if version != FORMAT_VERSION:
             raise ScenarioError(f"unsupported scenario version {version!r} (this app reads version {FORMAT_VERSION})")
         body = {k: v for k, v in data.items() if k != "version"}
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(body) - known)
-        if unknown:
-            raise ScenarioError(f"unknown scenario field(s): {', '.join(unknown)}")
+        check_fields(cls, body, ("model", "hardware"), "scenario", ScenarioError)
         try:
             body["model"] = _resolve(body.get("model"), ModelSpec, presets.model)
             body["hardware"] = _resolve(body.get("hardware"), HardwareSpec, presets.device)
