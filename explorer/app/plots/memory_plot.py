@@ -12,6 +12,7 @@ from ...core.units import count, si
 from ..theme import colour
 from .base import PlotCard, set_line_label
 
+VIEW_OVER_CAPACITY = 1.6  # linear y axis shows up to 1.6 × usable memory
 BASELINE = 1.0  # bytes: the floor of the stacked areas (0 cannot be shown on log axes)
 
 
@@ -27,7 +28,7 @@ class MemoryPlot(PlotCard):
         self.add_curve("weights", "weights", "blue", width=1.5)
         self.add_curve("total", "weights + KV cache (batch)", "orange", width=1.5)
         self.add_curve("traffic", "bytes moved per generated token", "black", dash=True)
-        self.add_curve("capacity", "usable memory", "vermillion", width=2)
+        self.add_curve("capacity", "room for weights + KV", "vermillion", width=2)
         self.fill_w = pg.FillBetweenItem(self.base, self.curve("weights"), brush=pg.mkBrush(0, 114, 178, 70))
         self.fill_kv = pg.FillBetweenItem(self.curve("weights"), self.curve("total"), brush=pg.mkBrush(230, 159, 0, 90))
         self.plot.addItem(self.fill_w)
@@ -46,8 +47,14 @@ class MemoryPlot(PlotCard):
         self.set_curve("total", d.t, d.weights + d.kv)
         self.set_curve("traffic", d.t, d.bytes_per_token)
         self.set_curve("capacity", d.t, np.full_like(d.t, d.capacity))
-        self.fit_view(d.t, np.concatenate([d.weights + d.kv, d.bytes_per_token, [d.capacity]]),
-                      y_floor=0.0 if not self.log_y else None)
+        if self.log_y:
+            self.fit_view(d.t, np.concatenate([d.weights + d.kv, d.bytes_per_token, [d.capacity]]))
+        else:
+            # Linear axis: scaled to the capacity line (and the weights), not to the KV curve,
+            # which may run far past what fits — the range then holds still while a batch or
+            # prompt slider moves, and the story (where it crosses capacity) stays in view.
+            top = max(VIEW_OVER_CAPACITY * d.capacity, 1.15 * float(d.weights[0]))
+            self.fit_view(d.t, [0.0, top], y_floor=0.0, headroom=1.0)
         if d.fit_limit is None:
             self.limit.setVisible(False)
         else:
@@ -56,4 +63,5 @@ class MemoryPlot(PlotCard):
             self.limit.setPos(self.view_xy(where, 1)[0])
             set_line_label(self.limit, "does not fit at all" if d.fit_limit == 0 else
                                        f"stops fitting at {count(d.fit_limit)} tokens")
-        self.set_heading(f"{si(d.capacity, 'B')} usable on {s.devices}× {s.hardware.name}")
+        self.set_heading(f"{si(d.capacity, 'B')} for weights + KV on {s.devices}× {s.hardware.name} "
+                         "(usable share of memory, less the runtime reserve)")
