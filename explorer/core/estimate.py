@@ -23,8 +23,9 @@ def _f(x) -> np.ndarray:
 
 def _decode_terms(r: Resolved, t: np.ndarray, batch: np.ndarray) -> tuple:
     """Per-sequence FLOPs and KV bytes (shaped like t), weight bytes and link time (shaped like
-    batch) of one decode step. Kept apart so a context × batch grid costs only the final
-    broadcasts — the 10⁶-point sweep depends on it."""
+    batch) of one decode pass; ``batch`` is the sequences in that pass (see ``_pass``). Kept
+    apart so a context × batch grid costs only the final broadcasts — the 10⁶-point sweep
+    depends on it."""
     s = r.scenario
     m = s.model
     if s.kv_cache:
@@ -39,21 +40,31 @@ def _decode_terms(r: Resolved, t: np.ndarray, batch: np.ndarray) -> tuple:
         seq_flops = compute.decode_step_flops_no_cache(m, t)
         seq_kv = np.zeros_like(t)
         w_bytes = memory.weight_bytes_read(m, r.weights, batch * (t + 1))
-    comm = parallel.comm_time(s.parallel, m.layers, m.d_model, batch, s.devices,
+    tokens = batch if s.kv_cache else batch * (t + 1)  # activations sent between devices
+    comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices,
                               r.activation_bytes, r.link_bandwidth or 1.0, r.link_latency)
     return seq_flops, seq_kv, w_bytes, comm
 
 
+def _pass(r: Resolved, batch) -> np.ndarray:
+    """Sequences per forward pass (pipeline decode runs min(N, B) micro-batches)."""
+    s = r.scenario
+    return parallel.pass_batch(s.parallel, s.devices, _f(s.batch if batch is None else batch))
+
+
 def _rates(r: Resolved, stream: float) -> tuple[float, float, float]:
     """Effective FLOP/s, weight-stream B/s and KV B/s on the critical path."""
-    split = parallel.work_divisor(r.scenario.parallel, r.scenario.devices)
-    bw = r.bandwidth * r.eta_memory * split
-    return r.peak_flops * r.eta_compute * split, bw * stream, bw
+    s = r.scenario
+    split = parallel.work_divisor(s.parallel, s.devices)
+    bw = r.bandwidth * r.eta_memory
+    kv_split = parallel.kv_time_divisor(s.parallel, s.devices, s.model.kv_heads)
+    return r.peak_flops * r.eta_compute * split, bw * split * stream, bw * kv_split
 
 
 def decode_step_time(r: Resolved, t, batch=None) -> np.ndarray:
-    """Seconds for one decode step at context t (vectorized; the lean path of decode_step_parts)."""
-    batch = _f(r.scenario.batch if batch is None else batch)
+    """Seconds per generated token of each sequence at context t (one decode pass; vectorized,
+    the lean path of decode_step_parts)."""
+    batch = _pass(r, batch)
     seq_flops, seq_kv, w_bytes, comm = _decode_terms(r, _f(t), batch)
     rate, w_bw, kv_bw = _rates(r, r.weights.stream_efficiency)
     tc = batch * (seq_flops / rate)
@@ -62,8 +73,8 @@ def decode_step_time(r: Resolved, t, batch=None) -> np.ndarray:
 
 
 def decode_step_parts(r: Resolved, t, batch=None) -> dict[str, np.ndarray]:
-    """FLOPs, bytes, time and bound of one decode step at context t (all devices)."""
-    batch = _f(r.scenario.batch if batch is None else batch)
+    """FLOPs, bytes, time and bound of one decode pass at context t (all devices)."""
+    batch = _pass(r, batch)
     seq_flops, seq_kv, w_bytes, comm = _decode_terms(r, _f(t), batch)
     flops, kv_bytes = batch * seq_flops, batch * seq_kv
     w_bytes = w_bytes + 0 * kv_bytes
@@ -71,8 +82,9 @@ def decode_step_parts(r: Resolved, t, batch=None) -> dict[str, np.ndarray]:
 
 
 def prefill_parts(r: Resolved, n, batch=None) -> dict[str, np.ndarray]:
+    """One prefill pass over n prompt tokens of each sequence in the pass."""
     s = r.scenario
-    batch = _f(s.batch if batch is None else batch)
+    batch = _pass(r, batch)
     n = _f(n)
     flops = compute.prefill_flops(s.model, n, batch)
     w_bytes = memory.weight_bytes_read(s.model, r.weights, n * batch)
@@ -94,8 +106,11 @@ def _timed(r: Resolved, flops, w_bytes, kv_bytes, comm, stream: float) -> dict[s
 
 
 def prefill_time(r: Resolved, n, batch=None) -> np.ndarray:
+    """Until every sequence of the batch has its first token (pipeline: fill and drain)."""
+    s = r.scenario
     n = _f(n)
-    return np.where(n > 0, prefill_parts(r, n, batch)["time"], 0.0)
+    fill = parallel.pipeline_fill(s.parallel, s.devices, s.batch if batch is None else batch)
+    return np.where(n > 0, prefill_parts(r, n, batch)["time"] * fill, 0.0)
 
 
 def _generation_grid(prompt, generate) -> tuple[np.ndarray, np.ndarray]:
@@ -125,8 +140,10 @@ def mean_decode(r: Resolved, prompt, generate, batch=None) -> dict[str, np.ndarr
         batch = _f(batch)[..., None]
     parts = decode_step_parts(r, t, batch)
     out = {k: (parts[k] * w).sum(axis=-1) for k in ("time", "flops", "bytes", "compute_time", "memory_time", "comm_time")}
-    # The bound that holds for most of the generation:
-    out["bound"] = np.round((parts["bound"] * w).sum(axis=-1)).astype(int)
+    # The bound that holds for the largest share of the generation's steps:
+    share = np.stack([(w * (parts["bound"] == k)).sum(axis=-1) for k in range(len(BOUND_NAMES))])
+    out["bound"] = share.argmax(axis=0)
+    out["pass_batch"] = _pass(r, None if batch is None else batch[..., 0])
     return out
 
 
@@ -149,9 +166,11 @@ class Estimate:
     bound: str
     prefill_bound: str
     arithmetic_intensity: float
-    ridge_intensity: float
+    ridge_intensity: float  # where the achievable (η) roofs meet
+    peak_ridge_intensity: float  # data-sheet peak FLOP/s ÷ peak bandwidth
     bytes_per_token: float
     flops_per_token: float
+    interconnect_s_per_step: float
     energy_j_per_token: float
     usd_per_million_tokens: float | None
     relationships_per_forward: float
@@ -170,20 +189,27 @@ def estimate(s: Scenario) -> Estimate:
     w_bytes = memory.weight_bytes(m, r.weights)
     kv_total = float(memory.kv_cache_bytes(m, r.kv, context, s.batch))
     kv_per_seq = float(memory.kv_cache_bytes(m, r.kv, context, 1))
-    need = float(memory.memory_needed(w_bytes, kv_total, r.reserve_bytes, s.devices))
+    need = float(memory.memory_needed(w_bytes, kv_total, r.reserve_bytes, s.devices, r.kv_ways))
 
     pre = prefill_parts(r, max(s.prompt, 1))
-    ttft = float(pre["time"]) if s.prompt > 0 else float(decode_step_time(r, 0))
+    ttft = float(prefill_time(r, s.prompt)) if s.prompt > 0 else float(decode_step_time(r, 0))
     dec = mean_decode(r, s.prompt, s.generate) if s.generate > 0 else None
     tpot = float(dec["time"]) if dec else None
+    seqs_per_pass = float(_pass(r, None))
     if dec:
         intensity = float(dec["flops"] / dec["bytes"])
         bound = BOUND_NAMES[int(dec["bound"])]
+        per_token_bytes, per_token_flops = float(dec["bytes"]) / seqs_per_pass, float(dec["flops"]) / seqs_per_pass
+        comm = float(dec["comm_time"])
     else:
         intensity = float(pre["flops"] / pre["bytes"])
         bound = BOUND_NAMES[int(pre["bound"])]
+        prompt_tokens = seqs_per_pass * max(s.prompt, 1)
+        per_token_bytes, per_token_flops = float(pre["bytes"]) / prompt_tokens, float(pre["flops"]) / prompt_tokens
+        comm = float(pre["comm_time"])
 
-    total_time = ttft + (s.generate * tpot if tpot else 0.0)
+    # The first token arrives with the prefill; each further one costs a decode pass.
+    total_time = ttft + (max(s.generate - 1, 0) * tpot if tpot else 0.0)
     tokens_out = s.batch * (s.generate if s.generate > 0 else s.prompt)
     energy = cost.energy_joules(s.devices, s.hardware.tdp_w, total_time)
     money = cost.usd(s.devices, r.price_per_hour, total_time)
@@ -196,7 +222,7 @@ def estimate(s: Scenario) -> Estimate:
         memory_needed_per_device=need,
         memory_usable_per_device=r.usable_bytes,
         fits=need <= r.usable_bytes,
-        max_batch=memory.max_batch(r.usable_bytes, w_bytes, r.reserve_bytes, kv_per_seq, s.devices),
+        max_batch=memory.max_batch(r.usable_bytes, w_bytes, r.reserve_bytes, kv_per_seq, s.devices, r.kv_ways),
         ttft_s=ttft,
         prefill_tokens_per_s=(s.batch * s.prompt / ttft) if s.prompt > 0 else None,
         tpot_s=tpot,
@@ -206,8 +232,10 @@ def estimate(s: Scenario) -> Estimate:
         prefill_bound=BOUND_NAMES[int(pre["bound"])],
         arithmetic_intensity=intensity,
         ridge_intensity=r.ridge_intensity,
-        bytes_per_token=float(dec["bytes"] / s.batch) if dec else float(pre["bytes"] / max(s.batch * s.prompt, 1)),
-        flops_per_token=float(dec["flops"] / s.batch) if dec else float(pre["flops"] / max(s.batch * s.prompt, 1)),
+        peak_ridge_intensity=r.peak_flops / r.bandwidth,
+        bytes_per_token=per_token_bytes,
+        flops_per_token=per_token_flops,
+        interconnect_s_per_step=comm,
         energy_j_per_token=energy / tokens_out,
         usd_per_million_tokens=cost.per_million(money, tokens_out),
         relationships_per_forward=float(compute.relationships_per_forward(m, context)),

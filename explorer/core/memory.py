@@ -19,8 +19,11 @@ def _f(x: ArrayLike) -> np.ndarray:
 
 
 def weight_bytes(model: ModelSpec, weights: NumberFormat) -> float:
-    """All stored parameters at the weight format's real bits per weight (scales included)."""
-    return model.params_total * weights.bytes_per_value
+    """All stored parameters at the weight format's real bits per weight (scales included);
+    the embedding table and LM head at the format's ``embedding_bits`` (16-bit for AWQ/GPTQ
+    and FP8 checkpoints)."""
+    edge = model.embedding_params + model.lm_head_params
+    return (model.params_total - edge) * weights.bytes_per_value + edge * weights.embedding_bytes_per_value
 
 
 def kv_bytes_per_token(model: ModelSpec, kv: NumberFormat) -> float:
@@ -63,17 +66,15 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     B has B tokens). Dense models read every matrix once; MoE reads only the experts touched.
     The embedding table is a lookup: only one row per token is read."""
     tokens = _f(tokens)
+    body = model.params_total - model.embedding_params - model.lm_head_params  # layers + final norm
     if model.is_moe:
         routed_all = model.layers * model.experts * model.expert_params
-        resident = model.params_total - model.embedding_params - routed_all
-        routed = model.layers * experts_touched(model, tokens) * model.expert_params
-        params = resident + routed
+        body = body - routed_all + model.layers * experts_touched(model, tokens) * model.expert_params
     else:
-        params = model.params_total - model.embedding_params + np.zeros_like(tokens)
-    if model.tied_embeddings:
-        params = params + model.vocab * model.d_model  # the tied table is read whole as LM head
-    rows = np.minimum(tokens, model.vocab) * model.d_model
-    return (params + rows) * weights.bytes_per_value
+        body = body + np.zeros_like(tokens)
+    # The LM head (tied or not) is read whole every pass; the embedding table one row per token.
+    edge = model.lm_head_matmul_params + np.minimum(tokens, model.vocab) * model.d_model
+    return body * weights.bytes_per_value + edge * weights.embedding_bytes_per_value
 
 
 def decode_step_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,
@@ -122,14 +123,22 @@ def context_that_fits(model: ModelSpec, kv: NumberFormat, batch: float, room_byt
     return (x * layers - sl * model.window) / g
 
 
-def memory_needed(weights_b: ArrayLike, kv_b: ArrayLike, reserve_b: float, devices: int) -> np.ndarray:
-    """Bytes needed per device when weights and KV cache are split evenly over ``devices``."""
-    return (_f(weights_b) + _f(kv_b)) / devices + reserve_b
+def memory_needed(weights_b: ArrayLike, kv_b: ArrayLike, reserve_b: float, devices: int,
+                  kv_ways: int | None = None) -> np.ndarray:
+    """Bytes needed per device: weights split over ``devices``, the KV cache over ``kv_ways``
+    (fewer when KV heads are replicated), plus the runtime reserve."""
+    return _f(weights_b) / devices + _f(kv_b) / (kv_ways or devices) + reserve_b
 
 
-def max_batch(usable_b: float, weights_b: float, reserve_b: float, kv_per_seq_b: float, devices: int) -> int:
+def kv_room(usable_b: float, weights_b: float, reserve_b: float, devices: int, kv_ways: int | None = None) -> float:
+    """Total KV-cache bytes (all devices, as if unsplit) that fit beside the weights."""
+    return (usable_b - reserve_b - weights_b / devices) * (kv_ways or devices)
+
+
+def max_batch(usable_b: float, weights_b: float, reserve_b: float, kv_per_seq_b: float, devices: int,
+              kv_ways: int | None = None) -> int:
     """Largest batch whose weights + KV cache + reserve fit the usable memory of every device."""
-    room = usable_b * devices - weights_b - reserve_b * devices
+    room = kv_room(usable_b, weights_b, reserve_b, devices, kv_ways)
     if room <= 0:
         return 0
     if kv_per_seq_b <= 0:

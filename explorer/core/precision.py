@@ -37,6 +37,7 @@ class NumberFormat:
     throughput_key: str
     roles: tuple[str, ...]
     source: str
+    embedding_bits: float = 0.0  # embedding table / LM head (0: same as bits_per_weight)
     mantissa_bits: int = 0  # override (TF32 keeps 10 of FP32's 23)
     int_bits: int = 0
     block: int = 0
@@ -55,6 +56,11 @@ class NumberFormat:
     @property
     def bytes_per_value(self) -> float:
         return self.bits_per_weight / 8.0
+
+    @property
+    def embedding_bytes_per_value(self) -> float:
+        """Bytes per value of the embedding table and LM head stored alongside these weights."""
+        return (self.embedding_bits or self.bits_per_weight) / 8.0
 
     @property
     def dtype(self) -> np.dtype:

@@ -6,9 +6,15 @@ Shared by the CLI and the GUI readouts, so both say the same thing.
 from __future__ import annotations
 
 from .estimate import Estimate
+from .parallel import pass_batch
 from .resolved import resolve
 from .scenario import Scenario
 from .units import bandwidth, binary_bytes, count, duration, si
+
+
+def _memory(nbytes: float) -> str:
+    """Memory sizes the way capacities are quoted (GiB), with the decimal GB beside them."""
+    return f"{binary_bytes(nbytes)} ({si(nbytes, 'B')})"
 
 
 def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
@@ -16,31 +22,46 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
     r = resolve(s)
     hw = s.hardware
     if not est.fits:
-        return (f"Does not fit: needs {si(est.memory_needed_per_device, 'B')} per device but "
-                f"{hw.name} offers {si(est.memory_usable_per_device, 'B')} usable — "
-                f"use more devices, a smaller format, or a shorter context.")
+        share = r.usable_bytes / hw.capacity_bytes
+        return (f"Does not fit: needs {binary_bytes(est.memory_needed_per_device)} per device, but "
+                f"{hw.name} offers {binary_bytes(est.memory_usable_per_device)} usable "
+                f"({share:.0%} of {hw.memory_gib:g} GiB) — use more devices, a smaller format or a shorter context.")
     if est.tpot_s is None:  # prompt only
         return (f"{est.prefill_bound.capitalize()}-bound prefill: {count(s.prompt * s.batch)} prompt tokens "
                 f"take {duration(est.ttft_s)} ({si(est.prefill_tokens_per_s, 'tokens/s')}).")
-    step_bytes = est.bytes_per_token * s.batch
+    tensor = s.parallel == "tensor"
+    devices = s.devices if tensor else 1
+    per_pass = _pass_sequences(s)
+    step_bytes = est.bytes_per_token * per_pass
+    what = "every token streams" if per_pass == 1 else f"every decode step ({per_pass:,.0f} sequences) streams"
+    comm = (f", plus {duration(est.interconnect_s_per_step)} of device-to-device traffic per step"
+            if est.interconnect_s_per_step > 0 else "")
     if est.bound == "memory":
-        bw = hw.bandwidth_gbs * 1e9 * (s.devices if s.parallel == "tensor" else 1)
-        ceiling = bw / step_bytes
-        achieved = step_bytes / est.tpot_s / bw
-        return (f"Memory-bound: every token streams {si(step_bytes, 'B')} of weights and KV cache through "
-                f"{bandwidth(bw)}, so at most ~{ceiling:,.0f} tokens/s per sequence; "
-                f"~{est.decode_tokens_per_s:,.0f} at the {achieved:.0%} of peak bandwidth real kernels reach.")
+        bw = hw.bandwidth_gbs * 1e9 * devices
+        stream = r.weights.stream_efficiency
+        kernels = f"{r.eta_memory:.0%} of peak bandwidth real kernels reach" + (
+            f", {stream:.0%} of that for {r.weights.name} dequantization" if stream < 1 else "")
+        return (f"Memory-bound: {what} {si(step_bytes, 'B')} of weights and KV cache through {bandwidth(bw)}, "
+                f"so at most ~{bw / step_bytes:,.0f} tokens/s per sequence; ~{est.decode_tokens_per_s:,.0f} at the "
+                f"{kernels}{comm}.")
     if est.bound == "compute":
-        step_flops = est.flops_per_token * s.batch
-        return (f"Compute-bound: every step needs {si(step_flops, 'FLOP')} at "
-                f"{si(r.peak_flops * (s.devices if s.parallel == 'tensor' else 1), 'FLOP/s')} peak "
-                f"({r.peak_key.upper()}), so ~{est.decode_tokens_per_s:,.0f} tokens/s per sequence.")
-    return (f"Interconnect-bound: the all-reduces over {hw.interconnect or 'the link'} take longer than the math; "
-            f"~{est.decode_tokens_per_s:,.0f} tokens/s per sequence.")
+        peak = r.peak_flops * devices
+        return (f"Compute-bound: every step needs {si(est.flops_per_token * per_pass, 'FLOP')}; at {r.eta_compute:.0%} of "
+                f"the {si(peak, 'FLOP/s')} {r.peak_key.upper()} peak that gives ~{est.decode_tokens_per_s:,.0f} "
+                f"tokens/s per sequence{comm}.")
+    link = hw.interconnect or "the link"
+    how = "two all-reduces per layer" if tensor else f"activations handed between {s.devices} pipeline stages"
+    return (f"Interconnect-bound: {how} over {link} take {duration(est.interconnect_s_per_step)} per step, "
+            f"longer than the math and the memory traffic; ~{est.decode_tokens_per_s:,.0f} tokens/s per sequence.")
+
+
+def _pass_sequences(s: Scenario) -> float:
+    return float(pass_batch(s.parallel, s.devices, s.batch))
 
 
 def plain_report(s: Scenario, est: Estimate) -> str:
     r = resolve(s)
+    apple = s.hardware.category == "apple-soc"
     lines = [
         f"{s.model.name} on {s.devices} × {s.hardware.name}"
         + (f" ({s.parallel} parallel)" if s.devices > 1 else ""),
@@ -50,9 +71,9 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         + ("" if s.kv_cache else ", NO KV cache"),
         "",
         f"  parameters        {count(est.params_total)} total, {count(est.params_active)} active per token",
-        f"  weights           {si(est.weight_bytes, 'B')}",
-        f"  KV cache          {si(est.kv_cache_bytes, 'B')} ({binary_bytes(est.kv_bytes_per_token)} per token)",
-        f"  memory per device {si(est.memory_needed_per_device, 'B')} of {si(est.memory_usable_per_device, 'B')} usable"
+        f"  weights           {_memory(est.weight_bytes)}",
+        f"  KV cache          {_memory(est.kv_cache_bytes)}; {binary_bytes(est.kv_bytes_per_token)} per token",
+        f"  memory per device {binary_bytes(est.memory_needed_per_device)} of {binary_bytes(est.memory_usable_per_device)} usable"
         f" -> {'fits' if est.fits else 'DOES NOT FIT'}; max batch {est.max_batch:,}",
         f"  time to 1st token {duration(est.ttft_s)}"
         + (f" ({si(est.prefill_tokens_per_s, 'tokens/s')} prefill, {est.prefill_bound}-bound)" if est.prefill_tokens_per_s else ""),
@@ -62,13 +83,15 @@ def plain_report(s: Scenario, est: Estimate) -> str:
             f"  time per token    {duration(est.tpot_s)} -> {est.decode_tokens_per_s:,.1f} tokens/s per sequence, "
             f"{est.total_tokens_per_s:,.1f} in total",
         ]
+    power = "whole-machine wall power" if apple else "board power (TDP)"
     lines += [
-        f"  bound             {est.bound} (arithmetic intensity {est.arithmetic_intensity:,.1f} FLOP/B; "
-        f"ridge {est.ridge_intensity:,.0f})",
-        f"  energy            {est.energy_j_per_token:,.3g} J per token (at TDP)",
-        f"  cost              " + (f"${est.usd_per_million_tokens:,.3g} per million tokens" if est.usd_per_million_tokens is not None
-                                  else "no price (give --price-per-hour)"),
-        f"  relationships     {count(est.relationships_per_forward)} attention scores per forward pass (L·h·n²)",
+        f"  bound             {est.bound} (arithmetic intensity {est.arithmetic_intensity:,.1f} FLOP/B; effective "
+        f"ridge {est.ridge_intensity:,.0f}, data-sheet ridge {est.peak_ridge_intensity:,.0f})",
+        f"  energy            {est.energy_j_per_token:,.3g} J per generated token (devices × {power} × time, an upper bound)",
+        "  cost              " + (f"${est.usd_per_million_tokens:,.3g} per million generated tokens (prefill time included)"
+                                  if est.usd_per_million_tokens is not None else "no price (give --price-per-hour)"),
+        f"  relationships     {count(est.relationships_per_forward)} attention scores per forward pass "
+        "(L·h·n², the full n×n matrix; causal attention computes about half)",
         "",
         "  " + bottleneck_sentence(s, est),
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import presets
+from . import parallel, presets
 from .precision import NumberFormat
 from .scenario import Scenario, ScenarioError
 from .units import GiB
@@ -36,8 +36,14 @@ class Resolved:
 
     @property
     def activation_bytes(self) -> float:
-        """Bytes per activation element sent between devices: the compute format, at most 4."""
-        return min(self.compute.bytes_per_value, 4.0) if self.compute.kind == "float" else 2.0
+        """Bytes per activation element sent between devices: 16-bit even when the matmuls run
+        in FP8/INT8 (runtimes all-reduce in BF16/FP16); 4 for FP32/TF32."""
+        return 4.0 if self.compute.bytes_per_value >= 4 else 2.0
+
+    @property
+    def kv_ways(self) -> int:
+        s = self.scenario
+        return parallel.kv_ways(s.parallel, s.devices, s.model.kv_heads)
 
     @property
     def ridge_intensity(self) -> float:

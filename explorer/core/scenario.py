@@ -14,6 +14,7 @@ from typing import Any
 from . import presets
 from .hardware import HardwareError, HardwareSpec
 from .model import ModelSpec, SpecError
+from .parallel import layout_problems
 from .spec_fields import check_fields
 
 FORMAT_VERSION = 1
@@ -139,6 +140,9 @@ def validate(s: Scenario) -> list[str]:
             problems.append(f"{name} must be between {lo:g} and {hi:g} (got {v:g})")
     if not problems and s.prompt + s.generate < 1:
         problems.append("prompt + generate must be at least 1 token")
+    if not problems:
+        m = s.model
+        problems += layout_problems(s.parallel, s.devices, m.heads, m.kv_heads, m.layers)
     return problems
 
 

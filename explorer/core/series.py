@@ -62,7 +62,7 @@ class MemoryTraffic:
     t: np.ndarray
     weights: np.ndarray  # bytes, all devices
     kv: np.ndarray  # bytes for the whole batch
-    capacity: float  # usable bytes for weights + KV over all devices
+    capacity: float  # bytes of weights + KV (whole batch) that fit on all devices together
     fit_limit: float | None  # context where weights + KV stop fitting (None: fits everywhere)
     bytes_per_token: np.ndarray  # bytes moved per generated token, per sequence
 
@@ -72,7 +72,9 @@ def memory_traffic(s: Scenario, t: np.ndarray | None = None) -> MemoryTraffic:
     context, the scenario's own, and where the cache stops fitting."""
     r = resolve(s)
     w = memory.weight_bytes(s.model, r.weights)
-    capacity = (r.usable_bytes - r.reserve_bytes) * s.devices
+    # Room for weights + KV summed over devices (KV counted as if unsplit: replicated KV heads
+    # make it smaller than the devices' total memory).
+    capacity = w + memory.kv_room(r.usable_bytes, w, r.reserve_bytes, s.devices, r.kv_ways)
     limit = _fit_limit(s, r, w, capacity)
     if t is None:
         top = max(s.model.max_context, s.prompt + s.generate, 2 * (limit or 0), 1024) * 2

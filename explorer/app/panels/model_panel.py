@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
 
 from ...core import presets
+from ...core.memory import kv_bytes_per_token
 from ...core.model import SpecError
 from ...core.units import binary_bytes, count
 from ..widgets import int_spin, note_label, set_quietly
@@ -19,11 +20,13 @@ INT_FIELDS = (  # field, label, min, max, tooltip
     ("head_dim", "Head dim", 0, 65_536, "0 = d_model / heads"),
     ("ffn", "FFN width", 1, 10_000_000, "MLP hidden width (per expert for MoE)"),
     ("vocab", "Vocabulary", 1, 10_000_000, "Tokens in the vocabulary: LM head is vocab × d_model"),
+    ("max_context", "Trained context", 1, 100_000_000, "Longest context the model was trained for (marks the plots' range)"),
 )
 MOE_FIELDS = (
     ("experts", "Experts", 0, 1_024, "Routed experts per layer (0 = dense MLP)"),
     ("active_experts", "Active experts", 0, 1_024, "Experts each token is routed to (k)"),
     ("expert_ffn", "Expert FFN width", 0, 10_000_000, "MLP width of one expert"),
+    ("shared_experts", "Shared experts", 0, 64, "Experts every token uses besides its routed ones (DeepSeek-style)"),
 )
 
 
@@ -124,8 +127,6 @@ class ModelPanel(Panel):
         self.preset.show_current(m.id, m.name)
         for field, box in self.boxes.items():
             set_quietly(box, getattr(m, field))
-        from ...core.memory import kv_bytes_per_token
-
         per_token = kv_bytes_per_token(m, presets.number_format(kv))
         moe = f", {count(m.params_active)} active per token" if m.is_moe else ""
         kv_text = (f"fixed state {binary_bytes(m.state_elements * presets.number_format(kv).bytes_per_value)}"
