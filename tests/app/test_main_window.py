@@ -227,3 +227,13 @@ def test_undo_shortcut(qtbot, make_window):
     w.undo_action.trigger()
     settle(qtbot, w)
     assert w.store.scenario.batch == 1 and w.panels["workload"].batch.value() == 1
+
+
+def test_refused_device_count_puts_the_control_back(qtbot, make_window):
+    w = make_window()
+    spin = w.panels["hardware"].devices
+    spin.setValue(3)  # Llama-2-7B's 32 heads cannot be split 3 ways
+    w.store.flush()
+    assert w.store.scenario.devices == 1
+    assert spin.value() == 1
+    assert "divide" in w.statusBar().currentMessage()

@@ -20,6 +20,8 @@ class Panel(QWidget):
         self.controls: dict[str, QWidget] = {}
         self.setObjectName(type(self).__name__)
         store.changed.connect(self._on_changed)
+        # A refused edit (say, 3 devices for 32 heads) puts the controls back to the scenario.
+        store.rejected.connect(lambda _why: self.refresh(frozenset(self.fields)))
 
     def _on_changed(self, what: frozenset) -> None:
         if what & (set(self.fields) | set(self.shows)):
