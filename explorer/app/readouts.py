@@ -61,7 +61,7 @@ class Readouts(QWidget):
         line.setStyleSheet("color: #ddd;")
         # Text panes, not QLabels: a changed number must not re-lay-out (and so repaint from
         # scratch) every plot below it.
-        self.sentence = TextPane(lines=2, point_size=10)
+        self.sentence = TextPane(lines=3, point_size=9.5)
         outer.addWidget(self.sentence)
         store.changed.connect(lambda _what: self.refresh())
         self.refresh()

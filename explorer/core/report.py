@@ -34,13 +34,13 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
     per_pass = _pass_sequences(s)
     step_bytes = est.bytes_per_token * per_pass
     what = "every token streams" if per_pass == 1 else f"every decode step ({per_pass:,.0f} sequences) streams"
-    comm = (f", plus {duration(est.interconnect_s_per_step)} of device-to-device traffic per step"
+    comm = (f", plus {duration(est.interconnect_s_per_step)} per step on the device link"
             if est.interconnect_s_per_step > 0 else "")
     if est.bound == "memory":
         bw = hw.bandwidth_gbs * 1e9 * devices
         stream = r.weights.stream_efficiency
         kernels = f"{r.eta_memory:.0%} of peak bandwidth real kernels reach" + (
-            f", {stream:.0%} of that for {r.weights.name} dequantization" if stream < 1 else "")
+            f" (×{stream:.0%} for {r.weights.name} dequantization)" if stream < 1 else "")
         return (f"Memory-bound: {what} {si(step_bytes, 'B')} of weights and KV cache through {bandwidth(bw)}, "
                 f"so at most ~{bw / step_bytes:,.0f} tokens/s per sequence; ~{est.decode_tokens_per_s:,.0f} at the "
                 f"{kernels}{comm}.")

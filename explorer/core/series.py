@@ -110,10 +110,11 @@ def roofline(s: Scenario) -> Roofline:
     split = s.devices if s.parallel == "tensor" else 1
     peak, bw = r.peak_flops * split, r.bandwidth * split
     eff_peak, eff_bw = peak * r.eta_compute, bw * r.eta_memory
-    i = np.geomspace(0.05, 2e4, POINTS)
     gen = max(s.generate, 1)
     dec = mean_decode(r, s.prompt, gen)
     pre = prefill_parts(r, max(s.prompt, 1))
+    top = max(2e4, 4 * float(pre["flops"] / pre["bytes"]))  # keep the prefill point in view
+    i = np.geomspace(0.05, top, POINTS)
     batches = np.unique(np.round(np.geomspace(1, 4096, 25)))
     path = mean_decode(r, s.prompt, gen, batches)
     return Roofline(

@@ -48,6 +48,9 @@ class ComparePlot(PlotCard):
 
     def _new_label(self) -> None:
         label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
+        font = label.textItem.font()
+        font.setPointSizeF(8)
+        label.setFont(font)
         self.plot.addItem(label)
         self.labels.append(label)
 
@@ -74,7 +77,7 @@ class ComparePlot(PlotCard):
             if e is None or not e.fits:
                 text = res.label
             else:
-                text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label}"
+                text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label.replace('-bound', '')}"
             set_text(self.labels[i], text)
             self.labels[i].setPos(i, heights[i] + 0.02 * top)
         self.fit_view([], [0.0, top], y_floor=0.0, headroom=1.45, exact_x=(-0.6, len(heights) - 0.4))

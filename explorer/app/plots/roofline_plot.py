@@ -31,6 +31,8 @@ class RooflinePlot(PlotCard):
         self.plot.addItem(self.ridge)
         self.decode_label = pg.TextItem("", color="#333", anchor=(-0.05, 1.1))
         self.plot.addItem(self.decode_label)
+        self._decode_point = None
+        self.plot.getPlotItem().vb.sigResized.connect(self._place_label)
         self.redraw()
 
     def redraw(self) -> None:
@@ -44,6 +46,19 @@ class RooflinePlot(PlotCard):
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
         set_line_label(self.ridge, f"ridge {r.ridge:,.0f} FLOP/B")
         self.set_heading(f"{r.peak_key.upper()} peak of {self.store.scenario.hardware.name}")
-        b = self.store.scenario.batch
-        set_text(self.decode_label, f"decode, batch {b}: {si(r.decode_point[1], 'FLOP/s')}")
-        self.decode_label.setPos(*self.view_xy(*r.decode_point))
+        set_text(self.decode_label, f"decode: {si(r.decode_point[1], 'FLOP/s')}")
+        self._decode_point = r.decode_point
+        self._place_label()
+
+    def _place_label(self) -> None:
+        """Decode label to the right of its point when it fits before the edge, else to the left
+        (re-done when the plot is resized)."""
+        if self._decode_point is None:
+            return
+        self.decode_label.setPos(*self.view_xy(*self._decode_point))
+        vb = self.plot.getPlotItem().vb
+        needed = self.decode_label.boundingRect().width() * vb.viewPixelSize()[0] * 1.1
+        x = self.view_xy(self._decode_point[0], 1)[0]
+        (left, right), _ = vb.viewRange()
+        go_right = right - x >= needed or right - x >= x - left
+        self.decode_label.setAnchor((-0.05, 1.1) if go_right else (1.05, 1.1))
