@@ -4,7 +4,7 @@ and one plain sentence naming the bottleneck (the same sentence the CLI prints).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..core.estimate import estimate
 from ..core.report import bottleneck_sentence
@@ -31,6 +31,7 @@ def _b(text: str, colour: str = "") -> str:
 
 
 COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720
+WIDE = 1250  # px of readout width from which all tiles fit in one row
 
 
 class Readouts(QWidget):
@@ -41,30 +42,44 @@ class Readouts(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 2, 4, 2)
         outer.setSpacing(2)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(0)
-        self.values: dict[str, QLabel] = {}
-        for col, (key, caption, tip) in enumerate(TILES):
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(14)
+        self.grid.setVerticalSpacing(0)
+        self.values: dict[str, TextPane] = {}
+        self._tiles: list[tuple[QLabel, TextPane]] = []
+        for key, caption, tip in TILES:
             cap = QLabel(caption)
             cap.setStyleSheet("color: #555; font-size: 8pt;")
             val = TextPane(lines=1, point_size=11.5)
             for w in (cap, val):
                 w.setToolTip(tip)
-            row, c = divmod(col, COLUMNS)
-            grid.addWidget(cap, 2 * row, c)
-            grid.addWidget(val, 2 * row + 1, c)
+            self._tiles.append((cap, val))
             self.values[key] = val
-        outer.addLayout(grid)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet("color: #ddd;")
+        self._columns = 0
+        self._arrange(COLUMNS)
+        outer.addLayout(self.grid)
         # Text panes, not QLabels: a changed number must not re-lay-out (and so repaint from
         # scratch) every plot below it.
         self.sentence = TextPane(lines=3, point_size=9.5)
         outer.addWidget(self.sentence)
         store.changed.connect(lambda _what: self.refresh())
         self.refresh()
+
+    def _arrange(self, columns: int) -> None:
+        """Tiles in ``columns`` columns (4 beside the panels at 1280 px, 8 on wide screens)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for i, (cap, val) in enumerate(self._tiles):
+            row, c = divmod(i, columns)
+            self.grid.addWidget(cap, 2 * row, c)
+            self.grid.addWidget(val, 2 * row + 1, c)
+        for c in range(len(self._tiles)):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(len(TILES) if event.size().width() >= WIDE else COLUMNS)
 
     def refresh(self) -> None:
         s = self.store.scenario
