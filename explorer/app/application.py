@@ -17,13 +17,23 @@ log = logging.getLogger("explorer")
 _T0 = time.perf_counter()
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got '{text}'") from None
+    if not (200 <= w <= 20000 and 200 <= h <= 20000):
+        raise argparse.ArgumentTypeError(f"window size {w}x{h} is out of range (200…20000 px)")
+    return w, h
+
+
 def _parse(args: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="inference-explorer", description=f"{APP_NAME} (GUI)")
     p.add_argument("--self-test", action="store_true",
                    help="build the window offscreen, render every view, export a PNG, exit 0 on success")
     p.add_argument("--scenario-file", metavar="FILE", help="open this scenario (JSON)")
     p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window after start-up and exit")
-    p.add_argument("--size", default="", metavar="WxH", help="initial window size, e.g. 1280x720")
+    p.add_argument("--size", type=_size, default=None, metavar="WxH", help="initial window size, e.g. 1280x720")
     return p.parse_args(args)
 
 
@@ -75,8 +85,7 @@ def run(args: list[str]) -> int:
     window = MainWindow(scenario, settings=settings)
     install_excepthook(window)
     if opts.size:
-        w, h = (int(v) for v in opts.size.lower().split("x"))
-        window.resize(w, h)
+        window.resize(*opts.size)
     if opts.self_test:
         from .self_test import self_test
 
