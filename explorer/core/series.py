@@ -77,8 +77,11 @@ def memory_traffic(s: Scenario, t: np.ndarray | None = None) -> MemoryTraffic:
     capacity = w + memory.kv_room(r.usable_bytes, w, r.reserve_bytes, s.devices, r.kv_ways)
     limit = _fit_limit(s, r, w, capacity)
     if t is None:
+        # Up to the next power of ten above the interesting lengths: the grid (and so every
+        # curve but the fit marker) stays the same while a prompt or batch slider moves.
         top = max(s.model.max_context, s.prompt + s.generate, 2 * (limit or 0), 1024) * 2
-        t = np.unique(np.round(np.geomspace(1, min(top, 1e7), POINTS)))
+        top = 10.0 ** np.ceil(np.log10(min(top, 1e7)))
+        t = np.unique(np.round(np.geomspace(1, top, POINTS)))
     t = np.asarray(t, float)
     kv = memory.kv_cache_bytes(s.model, r.kv, t, s.batch)
     step = decode_step_parts(r, t)
