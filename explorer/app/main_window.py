@@ -153,11 +153,15 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(self.store.can_redo())
 
     # -- files ----------------------------------------------------------------------------------
+    def _ask_path(self, save: bool, title: str, default: str, filters: str) -> str:
+        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        path, _ = ask(self, title, default, filters)
+        return path
+
     def open_scenario(self, path: str | None = None) -> bool:
+        path = path or self._ask_path(False, "Open scenario", "", "Scenarios (*.json);;All files (*)")
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open scenario", "", "Scenarios (*.json);;All files (*)")
-            if not path:
-                return False
+            return False
         try:
             scenario = Scenario.from_json(Path(path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
@@ -171,10 +175,9 @@ class MainWindow(QMainWindow):
         return True
 
     def save_scenario(self, path: str | None = None) -> bool:
+        path = path or self._ask_path(True, "Save scenario", "scenario.json", "Scenarios (*.json)")
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Save scenario", "scenario.json", "Scenarios (*.json)")
-            if not path:
-                return False
+            return False
         try:
             Path(path).write_text(self.store.scenario.to_json(), encoding="utf-8")
         except OSError as exc:
@@ -184,10 +187,9 @@ class MainWindow(QMainWindow):
         return True
 
     def export_png(self, path: str | None = None) -> bool:
+        path = path or self._ask_path(True, "Export PNG", "inference-explorer.png", "PNG (*.png)")
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export PNG", "inference-explorer.png", "PNG (*.png)")
-            if not path:
-                return False
+            return False
         ok = self.centralWidget().grab().save(path, "PNG")
         if not ok:
             self._error(f"Cannot write {path}")

@@ -88,6 +88,11 @@ def optional_spin(minimum: float, maximum: float, decimals: int, special: str, t
     box.setRange(minimum - step, maximum)  # one step below the range = "not set"
     box.setSingleStep(step)
     box.setSpecialValueText(special)
+    return _number_box(box, tooltip, suffix)
+
+
+def _number_box(box, tooltip: str, suffix: str):
+    """What every number box here shares: typed values apply on Enter, a tooltip, a unit."""
     box.setKeyboardTracking(False)
     box.setToolTip(tooltip)
     if suffix:
@@ -120,11 +125,7 @@ def int_spin(minimum: int, maximum: int, tooltip: str, suffix: str = "") -> QSpi
     box = QSpinBox()
     box.setRange(minimum, maximum)
     box.setGroupSeparatorShown(True)
-    box.setKeyboardTracking(False)
-    box.setToolTip(tooltip)
-    if suffix:
-        box.setSuffix(f" {suffix}")
-    return box
+    return _number_box(box, tooltip, suffix)
 
 
 def note_label(text: str = "", small: bool = True) -> QLabel:

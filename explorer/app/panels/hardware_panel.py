@@ -9,7 +9,7 @@ from ...core.resolved import resolve
 from ...core.scenario import LIMITS
 from ..widgets import int_spin, note_label, optional_spin, read_optional, set_optional, set_quietly
 from .base import Panel
-from .preset_combo import CUSTOM, PresetCombo
+from .preset_combo import PresetCombo
 
 TFLOPS_KEYS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
 FIGURES = (  # field, label, suffix, maximum, decimals, tooltip
@@ -30,8 +30,8 @@ class HardwarePanel(Panel):
         super().__init__(store, parent)
         outer = QVBoxLayout(self)
         items = [(k, f"{d.name}{'  ◆ unified' if d.unified_memory else ''}") for k, d in presets.hardware().items()]
-        self.preset = PresetCombo(items, "Device preset; every figure is from its data sheet (see source below)")
-        self.preset.currentIndexChanged.connect(self._pick)
+        self.preset = PresetCombo(items, "Device preset; every figure is from its data sheet (see source below)",
+                                  lambda key: self.store.update(hardware=presets.device(key)))
         outer.addWidget(self.preset)
         self.controls["hardware"] = self.preset
         self.source = note_label()
@@ -87,11 +87,6 @@ class HardwarePanel(Panel):
         self.refresh()
 
     # -- user edits -> store ---------------------------------------------------------------
-    def _pick(self, _index: int) -> None:
-        key = self.preset.currentData()
-        if key and key != CUSTOM:
-            self.store.update(hardware=presets.device(key))
-
     def _edit(self, **changes) -> None:
         hw = self.store.scenario.hardware
         if all(getattr(hw, k) == v for k, v in changes.items()):

@@ -10,7 +10,7 @@ from ...core.model import SpecError
 from ...core.units import binary_bytes, count
 from ..widgets import int_spin, note_label, set_quietly
 from .base import Panel
-from .preset_combo import CUSTOM, PresetCombo
+from .preset_combo import PresetCombo
 
 INT_FIELDS = (  # field, label, min, max, tooltip
     ("layers", "Layers", 1, 1_000, "Transformer blocks (L): attention and MLP in each"),
@@ -39,8 +39,8 @@ class ModelPanel(Panel):
         super().__init__(store, parent)
         outer = QVBoxLayout(self)
         items = [(k, m.name) for k, m in presets.models().items()]
-        self.preset = PresetCombo(items, "Model preset (architecture from its config.json / paper)")
-        self.preset.currentIndexChanged.connect(self._pick)
+        self.preset = PresetCombo(items, "Model preset (architecture from its config.json / paper)",
+                                  lambda key: self.store.update(model=presets.model(key)))
         outer.addWidget(self.preset)
         self.controls["model"] = self.preset
         self.summary = QLabel()
@@ -96,11 +96,6 @@ class ModelPanel(Panel):
         box.valueChanged.connect(lambda v, f=field: self._edit(**{f: int(v)}))
         form.addRow(label, box)
         self.boxes[field] = box
-
-    def _pick(self, _index: int) -> None:
-        key = self.preset.currentData()
-        if key and key != CUSTOM:
-            self.store.update(model=presets.model(key))
 
     def _edit(self, **changes) -> None:
         m = self.store.scenario.model

@@ -9,12 +9,19 @@ CUSTOM = "custom"
 
 
 class PresetCombo(QComboBox):
-    def __init__(self, items: list[tuple[str, str]], tooltip: str):
+    def __init__(self, items: list[tuple[str, str]], tooltip: str, on_pick):
+        """``on_pick(key)`` runs when the user picks a preset (not the custom entry)."""
         super().__init__()
         self._items = items
         self.setToolTip(tooltip)
         self.setMaxVisibleItems(20)
         self.show_current(items[0][0], "")
+        self.currentIndexChanged.connect(lambda _i: self._picked(on_pick))
+
+    def _picked(self, on_pick) -> None:
+        key = self.currentData()
+        if key and key != CUSTOM:
+            on_pick(key)
 
     def show_current(self, key: str, custom_name: str) -> None:
         """Select ``key``; for a custom spec add a first entry carrying its name."""
