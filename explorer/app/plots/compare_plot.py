@@ -11,7 +11,8 @@ import pyqtgraph as pg
 from ...core import series
 from ...core.units import duration
 from ..theme import colour
-from .base import PlotCard, set_text
+from .base import PlotCard
+from .fast_label import FastLabel
 
 BOUND_COLOUR = {"memory-bound": "blue", "compute-bound": "green", "interconnect-bound": "purple"}
 
@@ -40,17 +41,15 @@ class ComparePlot(PlotCard):
         self.plot.addItem(self.bars)
         self.plot.getPlotItem().getAxis("bottom").setHeight(36)
         self.plot.setMouseEnabled(x=False, y=False)
-        self.labels: list[pg.TextItem] = []
+        self.labels: list[FastLabel] = []
+        self._ticks: list = []
         for _ in range(len(series.COMPARE_DEVICES) + 1):  # the comparison set + the current device
             self._new_label()
         self.results: list[series.DeviceResult] = []
         self.redraw()
 
     def _new_label(self) -> None:
-        label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
-        font = label.textItem.font()
-        font.setPointSizeF(8)
-        label.setFont(font)
+        label = FastLabel("", anchor=(0.5, 1.0), point_size=8)
         self.plot.addItem(label)
         self.labels.append(label)
 
@@ -66,7 +65,9 @@ class ComparePlot(PlotCard):
             ticks.append((i, f"{short_name(res.name)}{current}"))
         x = np.arange(len(heights), dtype=float)
         self.bars.setOpts(x=x, height=np.asarray(heights), width=0.6, brushes=brushes)
-        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks])
+        if ticks != self._ticks:  # new ticks redraw the axis: only when the devices change
+            self._ticks = ticks
+            self.plot.getPlotItem().getAxis("bottom").setTicks([ticks])
         top = max(heights + [1.0])
         while len(self.labels) < len(self.results):  # only if someone compares more devices
             self._new_label()
@@ -78,6 +79,6 @@ class ComparePlot(PlotCard):
                 text = res.label
             else:
                 text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label.replace('-bound', '')}"
-            set_text(self.labels[i], text)
+            self.labels[i].setText(text)
             self.labels[i].setPos(i, heights[i] + 0.02 * top)
         self.fit_view([], [0.0, top], y_floor=0.0, headroom=1.45, exact_x=(-0.6, len(heights) - 0.4))

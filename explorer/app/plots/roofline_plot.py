@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from ...core import series
 from ...core.units import si
 from ..theme import colour
-from .base import PlotCard, set_line_label, set_text
+from .base import PlotCard, set_line_label
+from .fast_label import FastLabel
 
 
 class RooflinePlot(PlotCard):
@@ -29,7 +30,7 @@ class RooflinePlot(PlotCard):
         self.ridge = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
                                      label="", labelOpts={"position": 0.1, "color": "#333", "anchors": [(0, 1), (0, 1)]})
         self.plot.addItem(self.ridge)
-        self.decode_label = pg.TextItem("", color="#333", anchor=(-0.05, 1.1))
+        self.decode_label = FastLabel("", anchor=(-0.05, 1.1), color="#333", point_size=9)
         self.plot.addItem(self.decode_label)
         self._decode_point = None
         self.plot.getPlotItem().vb.sigResized.connect(self._place_label)
@@ -46,7 +47,7 @@ class RooflinePlot(PlotCard):
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
         set_line_label(self.ridge, f"ridge {r.ridge:,.0f} FLOP/B")
         self.set_heading(f"{r.peak_key.upper()} peak of {self.store.scenario.hardware.name}")
-        set_text(self.decode_label, f"decode: {si(r.decode_point[1], 'FLOP/s')}")
+        self.decode_label.setText(f"decode: {si(r.decode_point[1], 'FLOP/s')}")
         self._decode_point = r.decode_point
         self._place_label()
 

@@ -1,0 +1,59 @@
+"""FastLabel: plain text pinned to a data point, drawn with one QPainter.drawText.
+
+pyqtgraph's TextItem lays out a QTextDocument on every change and paint; for labels that
+move with every edit (bar values, the roofline's decode point) that is a large share of an
+update. This item ignores view transformations (its text stays upright and pixel-sized) and
+anchors its box to the point like TextItem's ``anchor``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtWidgets import QGraphicsItem
+
+
+class FastLabel(QGraphicsItem):
+    def __init__(self, text: str = "", anchor: tuple[float, float] = (0.0, 0.0), color: str = "#222",
+                 point_size: float = 8.5, parent: QGraphicsItem | None = None):
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self._font = QFont()
+        self._font.setPointSizeF(point_size)
+        self._color = QColor(color)
+        self._anchor = anchor
+        self._text = ""
+        self._rect = QRectF()
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        if text == self._text:
+            return
+        self.prepareGeometryChange()
+        self._text = text
+        self._layout()
+
+    def text(self) -> str:
+        return self._text
+
+    def setAnchor(self, anchor: tuple[float, float]) -> None:
+        if tuple(anchor) != self._anchor:
+            self.prepareGeometryChange()
+            self._anchor = tuple(anchor)
+            self._layout()
+
+    def _layout(self) -> None:
+        fm = QFontMetricsF(self._font)
+        lines = self._text.split("\n") if self._text else [""]
+        w = max(fm.horizontalAdvance(line) for line in lines) + 4
+        h = fm.lineSpacing() * len(lines) + 2
+        ax, ay = self._anchor
+        self._rect = QRectF(QPointF(-ax * w, -ay * h), QRectF(0, 0, w, h).size())
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter, _option, _widget=None) -> None:
+        painter.setFont(self._font)
+        painter.setPen(self._color)
+        painter.drawText(self._rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), self._text)
