@@ -14,6 +14,8 @@ from .base import Panel
 
 HONEST_NOTE = ("Precision changes how many bytes each number takes and which peak rate the hardware "
                "offers — never how many multiply-adds the model performs.")
+# The essay's π example across the ladder of precision, high to low.
+PI_FORMATS = ("fp32", "bf16", "fp16", "fp8-e4m3", "fp8-e5m2", "int8", "int4")
 TIPS = {
     "weights": "Format of the stored weights: sets the model's size in memory and the bytes read per token",
     "kv": "Format of the KV cache: sets bytes per cached token",
@@ -42,6 +44,7 @@ class PrecisionPanel(Panel):
             form.addRow(label, box)
             self.controls[role] = box
         self.pi = QLabel()
+        self.pi.setWordWrap(True)
         self.pi.setToolTip("The essay's π example, computed: the value each chosen format actually stores")
         outer.addWidget(self.pi)
         self.note = note_label(HONEST_NOTE, small=False)
@@ -55,21 +58,23 @@ class PrecisionPanel(Panel):
         s = self.store.scenario
         for role in self.fields:
             set_quietly(self.controls[role], getattr(s, role))
+        used = {}
+        for role, tag in (("weights", "W"), ("kv", "KV"), ("compute", "C")):
+            used.setdefault(getattr(s, role), []).append(tag)
         rows = []
-        shown = []
-        for role in ("weights", "kv", "compute"):
-            fmt = presets.number_format(getattr(s, role))
-            if fmt.id in shown:
-                continue
-            shown.append(fmt.id)
+        for fid in PI_FORMATS + tuple(f for f in used if f not in PI_FORMATS):
+            fmt = presets.number_format(fid)
             d = fmt.describe_pi()
-            scale = " (scale 4/qmax)" if fmt.kind == "int" else ""
-            rows.append(f"<tr><td>{fmt.name}</td><td align='right'><tt>{d['stored']:.10g}</tt></td>"
-                        f"<td align='right'>{d['relative_error']:.1e}</td><td>{scale}</td></tr>")
+            tags = "/".join(used.get(fid, []))
+            b0, b1 = ("<b>", "</b>") if tags else ("", "")
+            rows.append(f"<tr><td>{b0}{fmt.name}{b1}</td><td align='right'>{fmt.bits_per_weight:g}</td>"
+                        f"<td align='right'><tt>{b0}{d['stored']:.10g}{b1}</tt></td>"
+                        f"<td align='right'>{d['relative_error']:.1e}</td><td>{tags}</td></tr>")
         self.pi.setText(
-            f"<b>π = {math.pi:.11f}</b> is stored as:<table cellspacing='6'>"
-            "<tr><th align='left'>format</th><th>value</th><th>rel. error</th><th></th></tr>"
-            + "".join(rows) + "</table>")
+            f"<b>π = {math.pi:.11f}</b> as each format stores it (bold: in use as W = weights, "
+            "KV = cache, C = compute; integers use a block scale of 4/qmax):"
+            "<table cellspacing='4'><tr><th align='left'>format</th><th>bits</th><th>stored</th>"
+            "<th>rel. error</th><th></th></tr>" + "".join(rows) + "</table>")
         fp32, fp16 = presets.number_format("fp32"), presets.number_format("fp16")
         r = resolve(s)
         hw = s.hardware
@@ -80,4 +85,5 @@ class PrecisionPanel(Panel):
         self.silicon.setText(
             f"Why the essay says FP32 “quadruples compute”: a multiplier's silicon grows with the square of "
             f"its significand — FP32 (24 bits) needs ~{multiplier_area_ratio(fp32, fp16):.1f}× the area of FP16 "
-            f"(11 bits), so chips offer far more FP16 throughput.{rates}{fallback}")
+            f"(11 bits), so chips offer far more FP16 throughput.{rates}{fallback} "
+            f"In use: {r.compute.name} compute at {r.peak_flops / 1e12:,.4g} TFLOPS dense peak.")
