@@ -237,3 +237,15 @@ def test_refused_device_count_puts_the_control_back(qtbot, make_window):
     assert w.store.scenario.devices == 1
     assert spin.value() == 1
     assert "divide" in w.statusBar().currentMessage()
+
+
+def test_pi_ladder_marks_the_formats_in_use(qtbot, make_window):
+    w = make_window()
+    panel = w.panels["precision"]
+    box = panel.controls["weights"]
+    box.setCurrentIndex(box.findData("int4"))
+    w.store.flush()
+    text = panel.pi.text()
+    # IEEE binary16 stores π as 3.140625; INT4 with a block scale of 4/7 stores 20/7 (≈2.857).
+    assert "3.140625" in text and f"{20 / 7:.10g}" in text
+    assert "<b>INT4</b>" in text and "W</td>" in text
