@@ -12,6 +12,7 @@ from ...core.units import si
 from ..store import ScenarioStore
 from ..theme import colour
 from ..widgets import TextPane
+from .curve import Curve
 
 
 def _nice_ceiling(v: float) -> float:
@@ -133,18 +134,14 @@ class PlotCard(QWidget):
 
     # -- building --------------------------------------------------------------------------
     def add_curve(self, key: str, name: str, colour_name: str | int, width: float = 2.0,
-                  dash: bool = False, units: str | None = None, symbol: str | None = None) -> pg.PlotDataItem:
+                  dash: bool = False, units: str | None = None, dot: bool = False) -> Curve:
         c = colour(colour_name)
-        if symbol:
-            item = self.plot.plot([], [], pen=None, symbol=symbol, symbolSize=11, symbolBrush=c, symbolPen="k", name=name)
-            glyph = "●" if symbol == "o" else "■"
-        else:
-            pen = pg.mkPen(c, width=width, style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine)
-            item = self.plot.plot([], [], pen=pen, name=name)
-            item.setClipToView(True)
-            # Repaint from a pixmap while the curve is unchanged (another item moved).
-            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            glyph = "╍╍" if dash else "━━"
+        item = Curve(name, c, width=width, dash=dash, dot=dot)
+        self.plot.addItem(item)
+        item.setLogMode(self.log_x, self.log_y)
+        # Repaint from a pixmap while the curve is unchanged (another item moved).
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        glyph = "●" if dot else ("╍╍" if dash else "━━")
         self._series[key] = (item, self.y_units if units is None else units)
         self._legend[key] = (f"<span style='color:{c}; font-weight:bold'>{glyph}</span>", name)
         self._render_legend()
@@ -154,7 +151,7 @@ class PlotCard(QWidget):
         parts = [f"{g}&nbsp;{n.replace(' ', '&nbsp;')}" for g, n in self._legend.values()]
         self.legend.setText(" &nbsp; ".join(parts))
 
-    def curve(self, key: str) -> pg.PlotDataItem:
+    def curve(self, key: str) -> Curve:
         return self._series[key][0]
 
     def set_curve(self, key: str, x, y) -> None:
@@ -163,9 +160,9 @@ class PlotCard(QWidget):
         x, y = finite(x, y, self.log_y)
         item = self.curve(key)
         ox, oy = item.getOriginalDataset()
-        if ox is not None and ox.shape == x.shape and np.array_equal(ox, x) and np.array_equal(oy, y):
+        if ox.shape == x.shape and np.array_equal(ox, x) and np.array_equal(oy, y):
             return
-        item.setData(x, y)
+        item.set_values(x, y)
 
     def fit_view(self, x_values, y_values, y_floor: float | None = None, headroom: float = 1.08,
                  exact_x: tuple[float, float] | None = None) -> None:

@@ -11,6 +11,7 @@ from ...core import series
 from ...core.units import count
 from ..theme import colour
 from .base import PlotCard
+from .curve import Curve
 
 CURVES = (  # key, legend name, colour, dashed
     ("relationships_head", "pairs per head n²", "sky", True),
@@ -33,8 +34,9 @@ class ComputePlot(PlotCard):
         super().__init__(store, parent)
         for key, name, c, dash in CURVES:
             self.add_curve(key, name, c, dash=dash, units="FLOP" if "flops" in key or "generation" in key else "pairs")
-        self.examples = self.plot.plot([], [], pen=None, symbol="o", symbolSize=9,
-                                       symbolBrush=colour("sky"), symbolPen="k")
+        self.examples = Curve("essay examples", colour("sky"), dot=True)
+        self.plot.addItem(self.examples)
+        self.examples.setLogMode(self.log_x, self.log_y)
         self.example_labels = []
         for n, rel in series.ESSAY_EXAMPLES:
             label = pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", color="#222", anchor=(-0.06, -0.05))
@@ -66,6 +68,6 @@ class ComputePlot(PlotCard):
             slope = data["slopes"][key]
             self.set_legend_name(key, f"{name} (slope {slope:.1f})" if slope == slope else name)
         self.fit_view(n, np.concatenate(list(data["curves"].values())))
-        self.examples.setData([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
+        self.examples.set_values([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
         for label, x, y in self.example_labels:
             label.setPos(*self.view_xy(x, y))

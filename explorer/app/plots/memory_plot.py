@@ -11,6 +11,7 @@ from ...core import series
 from ...core.units import count, si
 from ..theme import colour
 from .base import PlotCard, set_line_label
+from .curve import Curve
 
 VIEW_OVER_CAPACITY = 1.6  # linear y axis shows up to 1.6 × usable memory
 BASELINE = 1.0  # bytes: the floor of the stacked areas (0 cannot be shown on log axes)
@@ -24,7 +25,9 @@ class MemoryPlot(PlotCard):
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
-        self.base = self.plot.plot([], [], pen=None)
+        self.base = Curve("baseline", "#00000000")
+        self.plot.addItem(self.base)
+        self.base.setLogMode(self.log_x, self.log_y)
         self.add_curve("weights", "weights", "blue", width=1.5)
         self.add_curve("total", "weights + KV cache (batch)", "orange", width=1.5)
         self.add_curve("traffic", "bytes moved per generated token", "black", dash=True)
@@ -42,7 +45,7 @@ class MemoryPlot(PlotCard):
     def redraw(self) -> None:
         s = self.store.scenario
         d = series.memory_traffic(s)
-        self.base.setData(d.t, np.full_like(d.t, BASELINE))
+        self.base.set_values(d.t, np.full_like(d.t, BASELINE))
         self.set_curve("weights", d.t, d.weights)
         self.set_curve("total", d.t, d.weights + d.kv)
         self.set_curve("traffic", d.t, d.bytes_per_token)

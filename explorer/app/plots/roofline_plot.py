@@ -25,8 +25,8 @@ class RooflinePlot(PlotCard):
         self.add_curve("peak", "data-sheet roof", "grey", width=1.5, dash=True)
         self.add_curve("effective", "achievable roof (η)", "blue", width=2.5)
         self.add_curve("batch_path", "decode, batch 1 → 4096", "purple", width=1.2)
-        self.add_curve("decode", "decode (now)", "orange", symbol="o")
-        self.add_curve("prefill", "prefill (now)", "green", symbol="s")
+        self.add_curve("decode", "decode (now)", "orange", dot=True)
+        self.add_curve("prefill", "prefill (now)", "green", dot=True)
         self.ridge = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
                                      label="", labelOpts={"position": 0.1, "color": "#333", "anchors": [(0, 1), (0, 1)]})
         self.plot.addItem(self.ridge)
