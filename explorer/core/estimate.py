@@ -182,7 +182,20 @@ class Estimate:
         return asdict(self)
 
 
+_LAST: list = [None, None]  # (scenario, estimate): the readouts and the comparison ask for the same one
+
+
 def estimate(s: Scenario) -> Estimate:
+    """Everything the readouts and the CLI report for one scenario (memoised on the last,
+    immutable, scenario object)."""
+    if _LAST[0] is s:
+        return _LAST[1]
+    est = _estimate(s)
+    _LAST[0], _LAST[1] = s, est
+    return est
+
+
+def _estimate(s: Scenario) -> Estimate:
     r = resolve(s)
     m = s.model
     context = s.prompt + s.generate
@@ -192,7 +205,8 @@ def estimate(s: Scenario) -> Estimate:
     need = float(memory.memory_needed(w_bytes, kv_total, r.reserve_bytes, s.devices, r.kv_ways))
 
     pre = prefill_parts(r, max(s.prompt, 1))
-    ttft = float(prefill_time(r, s.prompt)) if s.prompt > 0 else float(decode_step_time(r, 0))
+    fill = parallel.pipeline_fill(s.parallel, s.devices, s.batch)
+    ttft = float(pre["time"]) * fill if s.prompt > 0 else float(decode_step_time(r, 0))
     dec = mean_decode(r, s.prompt, s.generate) if s.generate > 0 else None
     tpot = float(dec["time"]) if dec else None
     seqs_per_pass = float(_pass(r, None))
