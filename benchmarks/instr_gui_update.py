@@ -1,0 +1,61 @@
+"""Instructions per GUI update (valgrind callgrind): a repeatable figure on a noisy machine.
+
+Wall-clock timings here vary by ±30 % from run to run; instruction counts do not, so use this
+to compare two versions of the code (A/B). Runs the same slider drag as bench_gui_update.py
+with 0 and N steps and prints (Ir(N) − Ir(0)) / N. Takes about two minutes; not part of
+`make bench` (run_all.py picks up bench_*.py only).
+
+    python benchmarks/instr_gui_update.py [N]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+DRIVER = r"""
+import sys
+sys.path.insert(0, {here!r})
+import bench_gui_update as b
+from _util import open_window
+app, w = open_window()
+for change in b.drag_edits(120)[:int(sys.argv[1])]:
+    w.store.update(**change); w.store.flush(); app.processEvents()
+"""
+
+
+def instructions(steps: int, workdir: Path) -> int:
+    script = workdir / "drive.py"
+    script.write_text(DRIVER.format(here=str(HERE)))
+    out = workdir / f"cg.{steps}.out"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    r = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, str(script),
+                        str(steps)], capture_output=True, text=True, env=env, timeout=1200)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    if not m:
+        raise RuntimeError(r.stderr[-2000:])
+    return int(m.group(1))
+
+
+def main() -> int:
+    if not shutil.which("valgrind"):
+        print("valgrind not found: apt-get install valgrind")
+        return 0
+    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    with tempfile.TemporaryDirectory() as tmp:
+        base = instructions(0, Path(tmp))
+        full = instructions(steps, Path(tmp))
+    print(f"GUI update (slider drag step, 1280x720 offscreen): {(full - base) / steps / 1e6:.1f} M instructions "
+          f"per step (callgrind, {steps} steps; start-up {base / 1e9:.2f} G instructions)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
