@@ -6,6 +6,7 @@ parallel and cost. Vectorized helpers (``decode_step_time``, ``prefill_time``,
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -115,6 +116,19 @@ def prefill_time(r: Resolved, n, batch=None) -> np.ndarray:
 
 def _generation_grid(prompt, generate) -> tuple[np.ndarray, np.ndarray]:
     """Sample contexts t ∈ [p, p+m-1] and trapezoid weights that average over them."""
+    if np.ndim(prompt) == 0 and np.ndim(generate) == 0:
+        return _scalar_grid(float(prompt), float(generate))
+    return _grid(prompt, generate)
+
+
+@lru_cache(maxsize=64)
+def _scalar_grid(prompt: float, generate: float) -> tuple[np.ndarray, np.ndarray]:
+    t, w = _grid(prompt, generate)
+    t.flags.writeable = w.flags.writeable = False  # shared by every caller: read-only
+    return t, w
+
+
+def _grid(prompt, generate) -> tuple[np.ndarray, np.ndarray]:
     p, m = np.broadcast_arrays(_f(prompt), _f(generate))
     k = np.linspace(0.0, 1.0, MEAN_SAMPLES)
     span = np.maximum(m - 1, 0)[..., None]

@@ -9,6 +9,7 @@ count (bytes follow once a KV format is chosen, in ``memory.py``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Any
 
 from .spec_fields import check_fields, custom_copy
@@ -96,7 +97,7 @@ class ModelSpec:
         return p
 
     # -- derived shape --------------------------------------------------------
-    @property
+    @cached_property
     def hd(self) -> int:
         """Head dimension actually used."""
         return self.head_dim or self.d_model // self.heads
@@ -105,7 +106,7 @@ class ModelSpec:
     def is_moe(self) -> bool:
         return self.experts > 0
 
-    @property
+    @cached_property
     def attn_params_per_layer(self) -> int:
         q = self.heads * self.hd
         kv = self.kv_heads * self.hd
@@ -118,7 +119,7 @@ class ModelSpec:
         bias = ((2 if self.gated else 1) * width + self.d_model) if self.mlp_bias else 0
         return mats * self.d_model * width + bias
 
-    @property
+    @cached_property
     def mlp_params_per_layer(self) -> int:
         """All MLP parameters stored in one layer (every expert counted)."""
         if not self.is_moe:
@@ -126,7 +127,7 @@ class ModelSpec:
         router = self.d_model * self.experts
         return (self.experts + self.shared_experts) * self._mlp_params(self.expert_ffn) + router
 
-    @property
+    @cached_property
     def active_mlp_params_per_layer(self) -> int:
         """MLP parameters one token actually multiplies by (its routed + shared experts)."""
         if not self.is_moe:
@@ -134,65 +135,65 @@ class ModelSpec:
         router = self.d_model * self.experts
         return (self.active_experts + self.shared_experts) * self._mlp_params(self.expert_ffn) + router
 
-    @property
+    @cached_property
     def expert_params(self) -> int:
         """Parameters of one routed expert (one layer)."""
         return self._mlp_params(self.expert_ffn) if self.is_moe else 0
 
-    @property
+    @cached_property
     def norm_params_per_layer(self) -> int:
         return self.norms_per_layer * self.d_model * (2 if self.norm == "layernorm" else 1)
 
-    @property
+    @cached_property
     def embedding_params(self) -> int:
         """Token embedding table (+ learned position table): looked up, not multiplied."""
         return (self.vocab + self.learned_positions) * self.d_model
 
-    @property
+    @cached_property
     def lm_head_params(self) -> int:
         """Stored LM-head parameters (0 when tied to the embedding table)."""
         return 0 if self.tied_embeddings else self.vocab * self.d_model
 
-    @property
+    @cached_property
     def final_norm_params(self) -> int:
         return self.d_model * (2 if self.norm == "layernorm" else 1)
 
-    @property
+    @cached_property
     def params_total(self) -> int:
         per_layer = self.attn_params_per_layer + self.mlp_params_per_layer + self.norm_params_per_layer
         return self.layers * per_layer + self.embedding_params + self.lm_head_params + self.final_norm_params
 
-    @property
+    @cached_property
     def params_active(self) -> int:
         """Parameters used for one token (MoE: routed + shared experts only)."""
         per_layer = self.attn_params_per_layer + self.active_mlp_params_per_layer + self.norm_params_per_layer
         return self.layers * per_layer + self.embedding_params + self.lm_head_params + self.final_norm_params
 
-    @property
+    @cached_property
     def matmul_params_per_token(self) -> int:
         """Weights each token is multiplied by in the layers (2 FLOPs each); excludes the LM head."""
         return self.layers * (self.attn_params_per_layer + self.active_mlp_params_per_layer)
 
-    @property
+    @cached_property
     def lm_head_matmul_params(self) -> int:
         """The logits projection is a d_model × vocab matmul even when tied to the embeddings."""
         return self.vocab * self.d_model
 
     # -- attention structure ---------------------------------------------------
-    @property
+    @cached_property
     def sliding_layers(self) -> int:
         if self.attention != "sliding":
             return 0
         return round(self.layers * self.sliding_fraction)
 
-    @property
+    @cached_property
     def global_layers(self) -> int:
         """Layers with full (unbounded) attention."""
         if self.attention == "linear":
             return 0
         return self.layers - self.sliding_layers
 
-    @property
+    @cached_property
     def kv_elements_per_token(self) -> int:
         """KV-cache elements one token adds across all layers: 2 · layers · kv_heads · head_dim.
 
@@ -202,7 +203,7 @@ class ModelSpec:
             return 0
         return 2 * self.layers * self.kv_heads * self.hd
 
-    @property
+    @cached_property
     def state_elements(self) -> int:
         """Fixed recurrent state of linear attention: layers · heads · head_dim² (per sequence)."""
         if self.attention != "linear":
