@@ -11,7 +11,7 @@ from ..core.report import bottleneck_sentence
 from ..core.scenario import ScenarioError
 from ..core.units import count, duration, si
 from .store import ScenarioStore
-from .widgets import TextPane
+from .widgets import PlainPane
 
 TILES = (  # key, caption, tooltip
     ("ttft", "time to first token", "Prefill of the whole prompt (batch included)"),
@@ -23,11 +23,6 @@ TILES = (  # key, caption, tooltip
     ("cost", "$ / 1M tokens", "Price per device-hour × time ÷ generated tokens"),
     ("rel", "relationships", "Attention scores per forward pass at the full context: L·h·n²"),
 )
-
-
-def _b(text: str, colour: str = "") -> str:
-    style = f" style='color:{colour}'" if colour else ""
-    return f"<b{style}>{text}</b>"
 
 
 COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720
@@ -45,12 +40,12 @@ class Readouts(QWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(14)
         self.grid.setVerticalSpacing(0)
-        self.values: dict[str, TextPane] = {}
-        self._tiles: list[tuple[QLabel, TextPane]] = []
+        self.values: dict[str, PlainPane] = {}
+        self._tiles: list[tuple[QLabel, PlainPane]] = []
         for key, caption, tip in TILES:
             cap = QLabel(caption)
             cap.setStyleSheet("color: #555; font-size: 8pt;")
-            val = TextPane(lines=1, point_size=11.5)
+            val = PlainPane(lines=1, point_size=11.5, bold=True)
             for w in (cap, val):
                 w.setToolTip(tip)
             self._tiles.append((cap, val))
@@ -60,7 +55,7 @@ class Readouts(QWidget):
         outer.addLayout(self.grid)
         # Text panes, not QLabels: a changed number must not re-lay-out (and so repaint from
         # scratch) every plot below it.
-        self.sentence = TextPane(lines=3, point_size=9.5)
+        self.sentence = PlainPane(lines=3, point_size=9.5)
         outer.addWidget(self.sentence)
         store.changed.connect(lambda _what: self.refresh())
         self.refresh()
@@ -86,16 +81,17 @@ class Readouts(QWidget):
         try:
             e = estimate(s)
         except ScenarioError as exc:
-            self.sentence.setText(f"<span style='color:#D55E00'>{exc}</span>")
+            self.sentence.setText(str(exc), "#D55E00")
             return
         v = self.values
-        v["ttft"].setText(_b(duration(e.ttft_s)))
-        v["tpot"].setText(_b(duration(e.tpot_s) if e.tpot_s else "—"))
-        v["tps"].setText(_b(f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—"))
-        v["fit"].setText(_b(f"fits · max batch {e.max_batch:,}") if e.fits else _b("does not fit", "#D55E00"))
-        v["bound"].setText(_b(e.bound))
-        v["energy"].setText(_b(si(e.energy_j_per_token, "J")))
-        v["cost"].setText(_b(f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price"))
-        v["rel"].setText(_b(count(e.relationships_per_forward)))
+        v["ttft"].setText(duration(e.ttft_s))
+        v["tpot"].setText(duration(e.tpot_s) if e.tpot_s else "—")
+        v["tps"].setText(f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—")
+        v["fit"].setText(f"fits · max batch {e.max_batch:,}" if e.fits else "does not fit",
+                         None if e.fits else "#D55E00")
+        v["bound"].setText(e.bound)
+        v["energy"].setText(si(e.energy_j_per_token, "J"))
+        v["cost"].setText(f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price")
+        v["rel"].setText(count(e.relationships_per_forward))
         self.sentence.setText(bottleneck_sentence(s, e))
         self.estimate = e

@@ -190,3 +190,46 @@ class TextPane(QWidget):
         p = QPainter(self)
         self._doc.drawContents(p)
         p.end()
+
+
+class PlainPane(QWidget):
+    """Plain text in a fixed-height box, drawn with one QPainter.drawText (no rich-text
+    layout): for numbers and sentences that change on every edit. Optional bold and colour."""
+
+    def __init__(self, lines: int = 1, point_size: float | None = None, bold: bool = False,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QSizePolicy
+
+        font = self.font()
+        if point_size:
+            font.setPointSizeF(point_size)
+        font.setBold(bold)
+        self.setFont(font)
+        self._lines = lines
+        self._text = ""
+        self._colour = None
+        self.setFixedHeight(int(self.fontMetrics().lineSpacing() * lines * 1.25) + 2)
+        self.setMinimumWidth(20)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def setText(self, text: str, colour: str | None = None) -> None:
+        if (text, colour) != (self._text, self._colour):
+            self._text, self._colour = text, colour
+            self.setToolTip(text)
+            self.update()
+
+    def text(self) -> str:
+        return self._text
+
+    def paintEvent(self, _event) -> None:
+        from PySide6.QtGui import QColor, QPainter
+
+        p = QPainter(self)
+        if self._colour:
+            p.setPen(QColor(self._colour))
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        if self._lines > 1:
+            flags |= Qt.TextFlag.TextWordWrap
+        p.drawText(self.rect(), int(flags), self._text)
+        p.end()
