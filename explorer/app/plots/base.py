@@ -134,9 +134,10 @@ class PlotCard(QWidget):
 
     # -- building --------------------------------------------------------------------------
     def add_curve(self, key: str, name: str, colour_name: str | int, width: float = 2.0,
-                  dash: bool = False, units: str | None = None, dot: bool = False) -> Curve:
+                  dash: bool = False, units: str | None = None, dot: bool = False,
+                  fill: str | None = None) -> Curve:
         c = colour(colour_name)
-        item = Curve(name, c, width=width, dash=dash, dot=dot)
+        item = Curve(name, c, width=width, dash=dash, dot=dot, fill=fill)
         self.plot.addItem(item)
         item.setLogMode(self.log_x, self.log_y)
         # Repaint from a pixmap while the curve is unchanged (another item moved).

@@ -15,12 +15,17 @@ from PySide6.QtCore import Qt
 
 
 class Curve(pg.PlotCurveItem):
-    def __init__(self, name: str, colour: str, width: float = 2.0, dash: bool = False, dot: bool = False):
+    def __init__(self, name: str, colour: str, width: float = 2.0, dash: bool = False, dot: bool = False,
+                 fill: str | None = None):
+        """``fill``: a colour to fill down to the axis floor (1 on log axes, 0 on linear)."""
         pen = pg.mkPen(colour, width=11 if dot else width,
                        style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine)
         if dot:
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         super().__init__(pen=pen, name=name, antialias=True)
+        if fill:
+            self.setBrush(pg.mkBrush(fill))
+            self.setFillLevel(0.0)  # view units: 0 on a linear axis, 10⁰ = 1 on a log axis
         self.dot = dot
         self._x = np.zeros(0)
         self._y = np.zeros(0)

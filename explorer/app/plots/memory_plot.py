@@ -11,10 +11,10 @@ from ...core import series
 from ...core.units import count, si
 from ..theme import colour
 from .base import PlotCard, set_line_label
-from .curve import Curve
 
 VIEW_OVER_CAPACITY = 1.6  # linear y axis shows up to 1.6 × usable memory
-BASELINE = 1.0  # bytes: the floor of the stacked areas (0 cannot be shown on log axes)
+WEIGHTS_FILL = "#cfe2f0"  # light tints of the Okabe-Ito blue and orange
+KV_FILL = "#f7e2b5"
 
 
 class MemoryPlot(PlotCard):
@@ -25,17 +25,12 @@ class MemoryPlot(PlotCard):
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
-        self.base = Curve("baseline", "#00000000")
-        self.plot.addItem(self.base)
-        self.base.setLogMode(self.log_x, self.log_y)
-        self.add_curve("weights", "weights", "blue", width=1.5)
-        self.add_curve("total", "weights + KV cache (batch)", "orange", width=1.5)
+        # Stacked areas: the total is filled first (light orange), the weights over it (light
+        # blue), so the orange band left between them is the KV cache.
+        self.add_curve("total", "weights + KV cache (batch)", "orange", width=1.5, fill=KV_FILL)
+        self.add_curve("weights", "weights", "blue", width=1.5, fill=WEIGHTS_FILL)
         self.add_curve("traffic", "bytes moved per generated token", "black", dash=True)
         self.add_curve("capacity", "room for weights + KV", "vermillion", width=2)
-        self.fill_w = pg.FillBetweenItem(self.base, self.curve("weights"), brush=pg.mkBrush(0, 114, 178, 70))
-        self.fill_kv = pg.FillBetweenItem(self.curve("weights"), self.curve("total"), brush=pg.mkBrush(230, 159, 0, 90))
-        self.plot.addItem(self.fill_w)
-        self.plot.addItem(self.fill_kv)
         self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
                                      label="", labelOpts={"position": 0.85, "color": colour("vermillion"),
                                                           "anchors": [(1, 0), (1, 0)]})
@@ -45,7 +40,6 @@ class MemoryPlot(PlotCard):
     def redraw(self) -> None:
         s = self.store.scenario
         d = series.memory_traffic(s)
-        self.base.set_values(d.t, np.full_like(d.t, BASELINE))
         self.set_curve("weights", d.t, d.weights)
         self.set_curve("total", d.t, d.weights + d.kv)
         self.set_curve("traffic", d.t, d.bytes_per_token)
