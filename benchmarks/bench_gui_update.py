@@ -38,6 +38,8 @@ def jump_edits(n: int) -> list[dict]:
 
 
 def update_latency(edits: list[dict]) -> list[float]:
+    """Seconds per edit. The first edit after start-up (which also builds the plots' pixmap
+    caches) is reported on its own by main() and left out of the distribution."""
     app, w = open_window()
     times = []
     for change in edits:
@@ -60,8 +62,9 @@ def startup(n: int = 5) -> list[float]:
 
 
 def main() -> None:
-    print(summary("GUI: slider drag step -> all plots + readouts repainted (1280x720, offscreen)",
-                  update_latency(drag_edits(120)), 16))
+    drag = update_latency(drag_edits(120))
+    print(f"GUI: first edit after start-up: {drag[0] * 1e3:.1f} ms (builds the plots' pixmap caches)")
+    print(summary("GUI: slider drag step -> all plots + readouts repainted (1280x720, offscreen)", drag[1:], 16))
     print(summary("GUI: worst case, two inputs jump at once -> repainted", update_latency(jump_edits(60)), 16))
     print(summary("GUI: process start -> first painted window", startup(), 1000))
 

@@ -81,4 +81,5 @@ class ComparePlot(PlotCard):
                 text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label.replace('-bound', '')}"
             self.labels[i].setText(text)
             self.labels[i].setPos(i, heights[i] + 0.02 * top)
-        self.fit_view([], [0.0, top], y_floor=0.0, headroom=1.45, exact_x=(-0.6, len(heights) - 0.4))
+        if max(heights) > 0 or self._range is None:  # nothing fits anywhere: keep the scale
+            self.fit_view([], [0.0, top], y_floor=0.0, headroom=1.45, exact_x=(-0.6, len(heights) - 0.4))
