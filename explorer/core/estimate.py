@@ -153,7 +153,7 @@ def mean_decode(r: Resolved, prompt, generate, batch=None) -> dict[str, np.ndarr
     if batch is not None:
         batch = _f(batch)[..., None]
     parts = decode_step_parts(r, t, batch)
-    out = {k: (parts[k] * w).sum(axis=-1) for k in ("time", "flops", "bytes", "compute_time", "memory_time", "comm_time")}
+    out = {k: (parts[k] * w).sum(axis=-1) for k in ("time", "flops", "bytes", "comm_time")}
     # The bound that holds for the largest share of the generation's steps:
     share = np.stack([(w * (parts["bound"] == k)).sum(axis=-1) for k in range(len(BOUND_NAMES))])
     out["bound"] = share.argmax(axis=0)
