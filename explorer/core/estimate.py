@@ -43,7 +43,7 @@ def _decode_terms(r: Resolved, t: np.ndarray, batch: np.ndarray) -> tuple:
         w_bytes = memory.weight_bytes_read(m, r.weights, batch * (t + 1))
     tokens = batch if s.kv_cache else batch * (t + 1)  # activations sent between devices
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices,
-                              r.activation_bytes, r.link_bandwidth or 1.0, r.link_latency)
+                              r.activation_bytes, r.link, r.link_latency)
     return seq_flops, seq_kv, w_bytes, comm
 
 
@@ -91,7 +91,7 @@ def prefill_parts(r: Resolved, n, batch=None) -> dict[str, np.ndarray]:
     w_bytes = memory.weight_bytes_read(s.model, r.weights, n * batch)
     kv_bytes = memory.kv_cache_bytes(s.model, r.kv, n, batch)
     comm = parallel.comm_time(s.parallel, s.model.layers, s.model.d_model, n * batch, s.devices,
-                              r.activation_bytes, r.link_bandwidth or 1.0, r.link_latency)
+                              r.activation_bytes, r.link, r.link_latency)
     # Large prefill matmuls dequantize once per tile: no streaming penalty for block formats.
     return _timed(r, flops, w_bytes, kv_bytes, comm, 1.0)
 

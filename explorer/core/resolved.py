@@ -5,7 +5,9 @@ Built once per scenario (cheap), then shared by every vectorized function of ``e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from . import parallel, presets
 from .precision import NumberFormat
@@ -46,9 +48,27 @@ class Resolved:
         return parallel.kv_ways(s.parallel, s.devices, s.model.kv_heads)
 
     @property
+    def link(self):
+        """Link bandwidth safe to divide by (a device with no link figure is never split)."""
+        return np.where(np.asarray(self.link_bandwidth) > 0, self.link_bandwidth, 1.0)
+
+    @property
     def ridge_intensity(self) -> float:
         """FLOP per byte where the effective roofline turns from memory- to compute-bound."""
         return (self.peak_flops * self.eta_compute) / (self.bandwidth * self.eta_memory)
+
+
+STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
+           "link_bandwidth", "link_latency")
+
+
+def stack(resolved: list[Resolved]) -> Resolved:
+    """Several resolutions of one workload on different devices, as one Resolved whose device
+    figures are column arrays (devices × 1): every vectorized formula then evaluates all the
+    devices at once, broadcasting against its own sample axis."""
+    first = resolved[0]
+    columns = {f: np.array([[getattr(r, f)] for r in resolved], dtype=np.float64) for f in STACKED}
+    return replace(first, price_per_hour=None, **columns)
 
 
 def resolve(s: Scenario) -> Resolved:

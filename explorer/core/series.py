@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import compute, memory, presets
-from .estimate import Estimate, decode_step_parts, estimate, mean_decode, prefill_parts
-from .resolved import resolve
+from . import compute, memory, parallel, presets
+from .estimate import BOUND_NAMES, decode_step_parts, decode_step_time, mean_decode, prefill_parts
+from .resolved import resolve, stack
 from .roofline import attainable_flops
 from .scenario import Scenario, ScenarioError
 
@@ -135,31 +135,59 @@ def roofline(s: Scenario) -> Roofline:
 
 @dataclass(frozen=True)
 class DeviceResult:
+    """One bar of the comparison: the figures :func:`estimate` would give on that device."""
+
     device_id: str
     name: str
-    estimate: Estimate | None
+    decode_tokens_per_s: float | None = None
+    ttft_s: float | None = None
+    fits: bool = False
+    bound: str = ""
     error: str = ""
 
     @property
     def label(self) -> str:
-        if self.estimate is None:
+        if self.error:
             return self.error
-        if not self.estimate.fits:
+        if not self.fits:
             return "does not fit"
-        return f"{self.estimate.bound}-bound"
+        return f"{self.bound}-bound"
 
 
 def compare_devices(s: Scenario, devices: tuple[str, ...] = COMPARE_DEVICES) -> list[DeviceResult]:
-    """The current scenario on several devices (the current one included, first if new)."""
+    """The current scenario on several devices (the current one included, first if new).
+
+    All devices are evaluated in one vectorized pass (``resolved.stack``); a test checks each
+    figure against :func:`estimate` on that device alone.
+    """
     ids = list(devices)
     if s.hardware.id not in ids:
         ids.insert(0, s.hardware.id)
-    out = []
+    out: dict[str, DeviceResult] = {}
+    usable: list[tuple[str, str, object]] = []
     for did in ids:
         hw = s.hardware if did == s.hardware.id else presets.device(did)
         try:
-            est = estimate(s.with_(hardware=hw))
-            out.append(DeviceResult(did, hw.name, est))
+            usable.append((did, hw.name, resolve(s if hw is s.hardware else s.with_(hardware=hw))))
         except ScenarioError as exc:
-            out.append(DeviceResult(did, hw.name, None, str(exc)))
-    return out
+            out[did] = DeviceResult(did, hw.name, error=str(exc))
+    if usable:
+        r = stack([u[2] for u in usable])
+        m = s.model
+        w = memory.weight_bytes(m, r.weights)
+        kv = float(memory.kv_cache_bytes(m, r.kv, s.prompt + s.generate, s.batch))
+        need = memory.memory_needed(w, kv, r.reserve_bytes, s.devices, r.kv_ways)[:, 0]
+        fits = need <= r.usable_bytes[:, 0]
+        if s.prompt > 0:
+            ttft = prefill_parts(r, s.prompt)["time"][:, 0] * parallel.pipeline_fill(s.parallel, s.devices, s.batch)
+        else:
+            ttft = decode_step_time(r, 0)[:, 0]
+        if s.generate > 0:
+            dec = mean_decode(r, s.prompt, s.generate)
+            speed, bound = 1.0 / dec["time"], dec["bound"]
+        else:
+            speed, bound = [None] * len(usable), prefill_parts(r, max(s.prompt, 1))["bound"][:, 0]
+        for i, (did, name, _r) in enumerate(usable):
+            out[did] = DeviceResult(did, name, None if speed[i] is None else float(speed[i]), float(ttft[i]),
+                                    bool(fits[i]), BOUND_NAMES[int(bound[i])])
+    return [out[did] for did in ids]

@@ -57,9 +57,8 @@ class ComparePlot(PlotCard):
         self.results = series.compare_devices(self.store.scenario)
         heights, brushes, ticks = [], [], []
         for i, res in enumerate(self.results):
-            e = res.estimate
-            ok = e is not None and e.fits and e.decode_tokens_per_s is not None
-            heights.append(e.decode_tokens_per_s if ok else 0.0)
+            ok = res.fits and res.decode_tokens_per_s is not None
+            heights.append(res.decode_tokens_per_s if ok else 0.0)
             brushes.append(pg.mkBrush(colour(BOUND_COLOUR.get(res.label, "grey"))))
             current = " ●" if res.device_id == self.store.scenario.hardware.id else ""
             ticks.append((i, f"{short_name(res.name)}{current}"))
@@ -74,11 +73,10 @@ class ComparePlot(PlotCard):
         for i, label in enumerate(self.labels):
             label.setVisible(i < len(self.results))
         for i, res in enumerate(self.results):
-            e = res.estimate
-            if e is None or not e.fits:
+            if res.error or not res.fits or res.decode_tokens_per_s is None:
                 text = res.label
             else:
-                text = f"{e.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(e.ttft_s)}\n{res.label.replace('-bound', '')}"
+                text = f"{res.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(res.ttft_s)}\n{res.label.replace('-bound', '')}"
             self.labels[i].setText(text)
             self.labels[i].setPos(i, heights[i] + 0.02 * top)
         if max(heights) > 0 or self._range is None:  # nothing fits anywhere: keep the scale

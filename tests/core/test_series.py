@@ -1,0 +1,44 @@
+"""series: the plotted arrays agree with the one-point estimate they summarise."""
+
+import pytest
+
+from explorer.core import presets, series
+from explorer.core.estimate import estimate
+from explorer.core.scenario import Scenario
+
+
+def scen(model="llama-2-7b", hw="rtx-4090", **kw):
+    return Scenario(model=presets.model(model), hardware=presets.device(hw), **kw)
+
+
+@pytest.mark.parametrize("s", [
+    scen(),
+    scen(model="llama-2-70b", weights="q4_0", batch=8, prompt=4096, generate=512),
+    scen(model="mixtral-8x7b", hw="h100-sxm", weights="fp8-e4m3", kv="fp8-e4m3", compute="fp8-e4m3", batch=64),
+    scen(model="llama-3-8b", hw="m2-ultra", devices=2, parallel="pipeline", batch=16),
+    scen(model="gemma-2-9b", hw="h100-pcie", devices=2, prompt=0, generate=128),
+    scen(model="llama-3-8b", hw="h100-sxm", prompt=2048, generate=0),
+    scen(model="gpt-2-124m", kv_cache=False, prompt=300, generate=50),
+], ids=lambda s: f"{s.model.id}-{s.hardware.id}-{s.devices}-{s.batch}")
+def test_vectorized_comparison_equals_estimate_per_device(s):
+    for res in series.compare_devices(s):
+        hw = s.hardware if res.device_id == s.hardware.id else presets.device(res.device_id)
+        e = estimate(s.with_(hardware=hw))
+        assert res.fits == e.fits
+        assert res.ttft_s == pytest.approx(e.ttft_s, rel=1e-12)
+        if e.decode_tokens_per_s is None:
+            assert res.decode_tokens_per_s is None
+        else:
+            assert res.decode_tokens_per_s == pytest.approx(e.decode_tokens_per_s, rel=1e-12)
+            assert res.bound == e.bound
+        assert res.label == ("does not fit" if not e.fits else f"{res.bound}-bound")
+
+
+def test_comparison_reports_devices_that_cannot_be_split():
+    # Two M2 Ultras need a link figure; a device with none (edited to 0) gets an error bar.
+    s = scen(hw="m2-ultra", devices=2)
+    no_link = s.hardware.edited(interconnect_gbs=0.0)
+    out = series.compare_devices(s.with_(hardware=no_link))
+    first = out[0]
+    assert first.device_id == "custom" and "link" in first.error and first.label == first.error
+    assert all(not r.error for r in out[1:])
