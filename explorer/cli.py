@@ -202,8 +202,10 @@ def parse_vary(text: str) -> tuple[str, int, int]:
 def sweep_values(lo: int, hi: int, points: int) -> list[int]:
     """Log-spaced whole numbers from lo to hi (linear from 0 when lo is 0), duplicates removed."""
     import numpy as np
+
+    from .core.series import distinct
     start = max(lo, 1)
-    vals = np.unique(np.round(np.geomspace(start, hi, points)).astype(np.int64)).tolist()
+    vals = [int(v) for v in distinct(np.round(np.geomspace(start, hi, points)))]
     return ([0] if lo == 0 else []) + vals
 
 

@@ -21,6 +21,12 @@ ESSAY_EXAMPLES = ((100, 10_000), (1_000, 1_000_000))  # seed essay: tokens -> re
 COMPARE_DEVICES = ("rtx-4090", "m2-ultra", "h100-pcie", "h100-sxm")  # the essay's comparison
 
 
+def distinct(sorted_values: np.ndarray) -> np.ndarray:
+    """Drop repeats from an ascending array (np.unique would import numpy.ma, ~20 ms at start)."""
+    v = np.asarray(sorted_values, dtype=float)
+    return v[np.concatenate(([True], np.diff(v) > 0))] if v.size else v
+
+
 def loglog_slope(x: np.ndarray, y: np.ndarray, decades: float = 1.0) -> float:
     """Least-squares slope of log y vs log x over the last ``decades`` of x (the growth order
     at long lengths: 1 linear, 2 quadratic, 3 cubic). NaN when y is not positive there."""
@@ -35,7 +41,7 @@ def loglog_slope(x: np.ndarray, y: np.ndarray, decades: float = 1.0) -> float:
 
 def length_grid(s: Scenario, points: int = POINTS) -> np.ndarray:
     top = max(1e6, 2.0 * (s.prompt + s.generate))
-    return np.unique(np.round(np.geomspace(1, top, points)))
+    return distinct(np.round(np.geomspace(1, top, points)))
 
 
 def compute_growth(s: Scenario, n: np.ndarray | None = None) -> dict:
@@ -81,7 +87,7 @@ def memory_traffic(s: Scenario, t: np.ndarray | None = None) -> MemoryTraffic:
         # curve but the fit marker) stays the same while a prompt or batch slider moves.
         top = max(s.model.max_context, s.prompt + s.generate, 2 * (limit or 0), 1024) * 2
         top = 10.0 ** np.ceil(np.log10(min(top, 1e7)))
-        t = np.unique(np.round(np.geomspace(1, top, POINTS)))
+        t = distinct(np.round(np.geomspace(1, top, POINTS)))
     t = np.asarray(t, float)
     kv = memory.kv_cache_bytes(s.model, r.kv, t, s.batch)
     step = decode_step_parts(r, t)
@@ -118,7 +124,7 @@ def roofline(s: Scenario) -> Roofline:
     pre = prefill_parts(r, max(s.prompt, 1))
     top = max(2e4, 4 * float(pre["flops"] / pre["bytes"]))  # keep the prefill point in view
     i = np.geomspace(0.05, top, POINTS)
-    batches = np.unique(np.round(np.geomspace(1, 4096, 25)))
+    batches = distinct(np.round(np.geomspace(1, 4096, 25)))
     path = mean_decode(r, s.prompt, gen, batches)
     return Roofline(
         intensity=i,
