@@ -73,6 +73,9 @@ def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarra
     return x[ok], y[ok]
 
 
+LEFT_AXIS_PX = 58
+
+
 class PlotCard(QWidget):
     """Base for the views. Subclasses build items in ``__init__`` and fill them in ``redraw``."""
 
@@ -115,6 +118,9 @@ class PlotCard(QWidget):
             # Two tick levels, not three: the finest grid lines halve the cost of redrawing an
             # axis when its range changes and add little a reader can use.
             axis.setStyle(maxTickLevel=1)
+        # A fixed axis width: tick labels growing from "10" to "100" must not re-lay-out the
+        # plot (which invalidates every cached item and lands as a slow paint one edit later).
+        self.plot.getPlotItem().getAxis("left").setWidth(LEFT_AXIS_PX)
         # Hover readout: a small label floating in the plot's top-left corner.
         self.readout = QLabel("", self.plot)
         self.readout.setStyleSheet("background: rgba(255,255,255,215); color: #222; font-size: 8.5pt; padding: 1px 3px;")
