@@ -1,6 +1,7 @@
 """Time, throughput, fit and cost of a Scenario — built from compute, memory, roofline,
-parallel and cost. Vectorized helpers (``decode_step_time``, ``prefill_time``,
-``mean_decode_step_time``) are what plots and sweeps call; :func:`estimate` is one point.
+parallel and cost. Vectorized helpers (``decode_step_time``, ``decode_step_parts``,
+``prefill_parts``, ``mean_decode``, ``first_token``) are what plots and sweeps call;
+:func:`estimate` is one point.
 """
 
 from __future__ import annotations
@@ -106,12 +107,20 @@ def _timed(r: Resolved, flops, w_bytes, kv_bytes, comm, stream: float) -> dict[s
             "comm_time": comm}
 
 
-def prefill_time(r: Resolved, n, batch=None) -> np.ndarray:
-    """Until every sequence of the batch has its first token (pipeline: fill and drain)."""
+def first_token(r: Resolved) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Time to first token and the prefill pass behind it: until every sequence of the batch
+    has its first token (pipeline: fill and drain); with no prompt, the first decode pass.
+    Works on a single resolution or a ``resolved.stack`` of devices alike."""
     s = r.scenario
-    n = _f(n)
-    fill = parallel.pipeline_fill(s.parallel, s.devices, s.batch if batch is None else batch)
-    return np.where(n > 0, prefill_parts(r, n, batch)["time"] * fill, 0.0)
+    pre = prefill_parts(r, max(s.prompt, 1))
+    if s.prompt > 0:
+        return pre["time"] * parallel.pipeline_fill(s.parallel, s.devices, s.batch), pre
+    return decode_step_time(r, 0), pre
+
+
+def sequences_per_pass(s: Scenario) -> float:
+    """Sequences served by one forward pass: the batch, or a pipeline's micro-batch."""
+    return float(parallel.pass_batch(s.parallel, s.devices, s.batch))
 
 
 def _generation_grid(prompt, generate) -> tuple[np.ndarray, np.ndarray]:
@@ -218,12 +227,11 @@ def _estimate(s: Scenario) -> Estimate:
     kv_per_seq = float(memory.kv_cache_bytes(m, r.kv, context, 1))
     need = float(memory.memory_needed(w_bytes, kv_total, r.reserve_bytes, s.devices, r.kv_ways))
 
-    pre = prefill_parts(r, max(s.prompt, 1))
-    fill = parallel.pipeline_fill(s.parallel, s.devices, s.batch)
-    ttft = float(pre["time"]) * fill if s.prompt > 0 else float(decode_step_time(r, 0))
+    ttft, pre = first_token(r)
+    ttft = float(ttft)
     dec = mean_decode(r, s.prompt, s.generate) if s.generate > 0 else None
     tpot = float(dec["time"]) if dec else None
-    seqs_per_pass = float(_pass(r, None))
+    seqs_per_pass = sequences_per_pass(s)
     if dec:
         intensity = float(dec["flops"] / dec["bytes"])
         bound = BOUND_NAMES[int(dec["bound"])]

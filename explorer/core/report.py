@@ -5,8 +5,8 @@ Shared by the CLI and the GUI readouts, so both say the same thing.
 
 from __future__ import annotations
 
-from .estimate import Estimate
-from .parallel import pass_batch
+from .estimate import Estimate, sequences_per_pass
+from .parallel import work_divisor
 from .resolved import resolve
 from .scenario import Scenario
 from .units import bandwidth, binary_bytes, count, duration, si
@@ -30,8 +30,8 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
         return (f"{est.prefill_bound.capitalize()}-bound prefill: {count(s.prompt * s.batch)} prompt tokens "
                 f"take {duration(est.ttft_s)} ({si(est.prefill_tokens_per_s, 'tokens/s')}).")
     tensor = s.parallel == "tensor"
-    devices = s.devices if tensor else 1
-    per_pass = _pass_sequences(s)
+    devices = work_divisor(s.parallel, s.devices)
+    per_pass = sequences_per_pass(s)
     step_bytes = est.bytes_per_token * per_pass
     what = "every token streams" if per_pass == 1 else f"every decode step ({per_pass:,.0f} sequences) streams"
     comm = (f", plus {duration(est.interconnect_s_per_step)} per step on the device link"
@@ -53,10 +53,6 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
     how = "two all-reduces per layer" if tensor else f"activations handed between {s.devices} pipeline stages"
     return (f"Interconnect-bound: {how} over {link} take {duration(est.interconnect_s_per_step)} per step, "
             f"longer than the math and the memory traffic; ~{est.decode_tokens_per_s:,.0f} tokens/s per sequence.")
-
-
-def _pass_sequences(s: Scenario) -> float:
-    return float(pass_batch(s.parallel, s.devices, s.batch))
 
 
 def plain_report(s: Scenario, est: Estimate) -> str:

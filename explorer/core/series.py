@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import compute, memory, parallel, presets
-from .estimate import BOUND_NAMES, decode_step_parts, decode_step_time, mean_decode, prefill_parts
+from .estimate import BOUND_NAMES, decode_step_parts, first_token, mean_decode, prefill_parts
 from .resolved import resolve, stack
-from .roofline import attainable_flops
+from .roofline import attainable_flops, ridge_point
 from .scenario import Scenario, ScenarioError
 
 POINTS = 240
@@ -116,7 +116,7 @@ class Roofline:
 
 def roofline(s: Scenario) -> Roofline:
     r = resolve(s)
-    split = s.devices if s.parallel == "tensor" else 1
+    split = parallel.work_divisor(s.parallel, s.devices)
     peak, bw = r.peak_flops * split, r.bandwidth * split
     eff_peak, eff_bw = peak * r.eta_compute, bw * r.eta_memory
     gen = max(s.generate, 1)
@@ -130,8 +130,8 @@ def roofline(s: Scenario) -> Roofline:
         intensity=i,
         peak_roof=attainable_flops(i, peak, bw),
         effective_roof=attainable_flops(i, eff_peak, eff_bw),
-        ridge=peak / bw,
-        effective_ridge=eff_peak / eff_bw,
+        ridge=ridge_point(peak, bw),
+        effective_ridge=ridge_point(eff_peak, eff_bw),
         decode_point=(float(dec["flops"] / dec["bytes"]), float(dec["flops"] / dec["time"])),
         prefill_point=(float(pre["flops"] / pre["bytes"]), float(pre["flops"] / pre["time"])),
         batch_path=(path["flops"] / path["bytes"], path["flops"] / path["time"]),
@@ -184,15 +184,13 @@ def compare_devices(s: Scenario, devices: tuple[str, ...] = COMPARE_DEVICES) -> 
         kv = float(memory.kv_cache_bytes(m, r.kv, s.prompt + s.generate, s.batch))
         need = memory.memory_needed(w, kv, r.reserve_bytes, s.devices, r.kv_ways)[:, 0]
         fits = need <= r.usable_bytes[:, 0]
-        if s.prompt > 0:
-            ttft = prefill_parts(r, s.prompt)["time"][:, 0] * parallel.pipeline_fill(s.parallel, s.devices, s.batch)
-        else:
-            ttft = decode_step_time(r, 0)[:, 0]
+        ttft, pre = first_token(r)
+        ttft = ttft[:, 0]
         if s.generate > 0:
             dec = mean_decode(r, s.prompt, s.generate)
             speed, bound = 1.0 / dec["time"], dec["bound"]
         else:
-            speed, bound = [None] * len(usable), prefill_parts(r, max(s.prompt, 1))["bound"][:, 0]
+            speed, bound = [None] * len(usable), pre["bound"][:, 0]
         for i, (did, name, _r) in enumerate(usable):
             out[did] = DeviceResult(did, name, None if speed[i] is None else float(speed[i]), float(ttft[i]),
                                     bool(fits[i]), BOUND_NAMES[int(bound[i])])

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import parallel
-from .estimate import mean_decode
+from .estimate import mean_decode, sequences_per_pass
 from .highway_sim import HighwaySim
 from .resolved import resolve
 from .scenario import Scenario
@@ -172,29 +172,24 @@ def highway_state(scenario: Scenario, lanes: int = DEFAULT_LANES, closed: int = 
     if target_tokens_per_s is None:
         steps = 1.0 / step_time
     else:
-        steps = users * target_tokens_per_s / sequences_per_step(scenario)
+        steps = users * target_tokens_per_s / sequences_per_pass(scenario)
     demand = bytes_per_step * steps
     rho = utilisation(demand, capacity)
     out = float(delivered(demand, capacity))
     return HighwayState(
         lanes=lanes, open_lanes=open_lanes, shared_lanes=min(shared, lanes - min(closed, lanes)),
         lane_capacity=lane_capacity, capacity=capacity, demand=demand, rho=rho, delivered=out,
-        delivered_tokens_per_s=out / bytes_per_step * sequences_per_step(scenario),
+        delivered_tokens_per_s=out / bytes_per_step * sequences_per_pass(scenario),
         queue_growth=float(queue_growth(demand, capacity)),
         latency_multiplier=float(latency_multiplier(rho)), state=state_text(rho),
         bytes_per_step=bytes_per_step, batch=scenario.batch, steps_per_s=steps)
-
-
-def sequences_per_step(s: Scenario) -> float:
-    """Sequences served by one decode step (pass): the batch, or a pipeline's micro-batch."""
-    return float(parallel.pass_batch(s.parallel, s.devices, s.batch))
 
 
 def tokens_per_s_for_demand(scenario: Scenario, fraction: float, users: int = 1) -> float:
     """Per-user target tokens/s whose demand is ``fraction`` of the whole road's bandwidth."""
     bytes_per_step, _ = decode_traffic(scenario)
     steps = fraction * road_bandwidth(scenario) / bytes_per_step
-    return steps * sequences_per_step(scenario) / users
+    return steps * sequences_per_pass(scenario) / users
 
 
 def simulation_for(state: HighwayState, seed: int = 0, **options) -> HighwaySim:

@@ -40,15 +40,8 @@ def _snap(values: np.ndarray, log: bool, headroom: float, floor: float | None) -
     return lo, _nice_ceiling(hi) if hi > lo else lo + 1.0
 
 
-def set_text(item, text: str) -> None:
-    """Set a pyqtgraph TextItem's text only when it changed (re-laying out text is not free)."""
-    if getattr(item, "_shown_text", None) != text:
-        item._shown_text = text
-        item.setText(text)
-
-
 def set_line_label(line, text: str) -> None:
-    """The same for an InfiniteLine's label."""
+    """Set an InfiniteLine's label only when it changed (re-laying out text is not free)."""
     if line.label.format != text:
         line.label.setFormat(text)
 
