@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QGridLayout, QMainWindo
                                QTabWidget, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources
+from ..core.atomic import WriteError, write_text
 from ..core.scenario import Scenario, ScenarioError
 from .highway.view import HighwayView
 from .panels.hardware_panel import HardwarePanel
@@ -179,9 +180,9 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         try:
-            Path(path).write_text(self.store.scenario.to_json(), encoding="utf-8")
-        except OSError as exc:
-            self._error(f"Cannot save {path}: {exc.strerror}")
+            write_text(path, self.store.scenario.to_json())
+        except WriteError as exc:
+            self._error(str(exc))
             return False
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
