@@ -10,14 +10,16 @@ Bad input exits with status 2 and one line on stderr; never a traceback.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
+import io
 import json
 import math
 import sys
 from pathlib import Path
 
-from .core import presets
+from .core import presets, untrusted
+from .core.atomic import WriteError, write_text
+from .core.bounds import show
 from .core.estimate import Estimate, estimate
 from .core.hardware import HardwareError
 from .core.model import ModelSpec, SpecError
@@ -25,6 +27,7 @@ from .core.report import plain_report
 from .core.scenario import LIMITS, Scenario, ScenarioError
 
 EXIT_USAGE = 2
+EXIT_FAILED = 1  # the input was fine, the write was not (full disk, read-only folder)
 SWEEPABLE = ("prompt", "generate", "batch", "devices")
 
 
@@ -89,7 +92,7 @@ def default_formats(weights: str) -> tuple[str, str]:
 
 def scenario_from_args(a: argparse.Namespace) -> Scenario:
     if a.scenario:
-        base = Scenario.from_json(_read(a.scenario))
+        base = Scenario.from_file(a.scenario)
         fields = {}
     else:
         if not (a.model or a.model_file):
@@ -119,33 +122,14 @@ def scenario_from_args(a: argparse.Namespace) -> Scenario:
     return Scenario(**fields)
 
 
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-
-
 def load_model_file(path: str) -> ModelSpec:
     """A model architecture from JSON or TOML (the fields of ModelSpec; id/name optional)."""
-    text = _read(path)
-    try:
-        if path.lower().endswith(".toml"):
-            import tomllib
-            data = tomllib.loads(text)
-        else:
-            data = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{path} is not valid {'TOML' if path.lower().endswith('.toml') else 'JSON'}: {exc}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path} must hold one object with the model's fields")
-    stem = Path(path).stem
-    data.setdefault("id", "custom")
-    data.setdefault("name", f"Custom ({stem})")
-    try:
-        return ModelSpec.from_dict(data)
-    except TypeError as exc:
-        raise UsageError(f"{path}: {exc}") from None
+    def build(data):
+        if not isinstance(data, dict):
+            raise SpecError(f"must hold one table with the model's fields (got {show(data)})")
+        return ModelSpec.from_dict({"id": "custom", "name": f"Custom ({Path(path).stem[:60]})", **data})
+
+    return untrusted.load(path, build)
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -189,13 +173,13 @@ def parse_vary(text: str) -> tuple[str, int, int]:
         field, rng = text.split("=", 1)
         lo_s, hi_s = rng.split(":", 1)
         lo, hi = int(float(lo_s)), int(float(hi_s))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise UsageError(f"--vary wants FIELD=LO:HI with whole numbers, e.g. prompt=1:32768 (got '{text}')") from None
     if field not in SWEEPABLE:
         raise UsageError(f"--vary can sweep {', '.join(SWEEPABLE)} (got '{field}')")
     lo_lim, hi_lim = LIMITS[field]
     if not (lo_lim <= lo < hi <= hi_lim):
-        raise UsageError(f"--vary {field} range must satisfy {lo_lim:g} ≤ LO < HI ≤ {hi_lim:g}")
+        raise UsageError(f"--vary {field} range must satisfy {lo_lim:,.0f} ≤ LO < HI ≤ {hi_lim:,.0f} (got {lo}:{hi})")
     return field, lo, hi
 
 
@@ -218,17 +202,19 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     for v in sweep_values(lo, hi, a.points):
         est = estimate(base.with_(**{field: v}))
         rows.append({field: v, **_json_safe(est.to_dict())})
-    out = sys.stdout if a.csv == "-" else None
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    if a.csv == "-":
+        sys.stdout.write(buf.getvalue())
+        return 0
     try:
-        fh = out or open(a.csv, "w", newline="", encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {a.csv}: {exc.strerror}") from None
-    with fh if out is None else contextlib.nullcontext(fh):
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    if out is None:
-        print(f"wrote {len(rows)} rows to {a.csv}", file=sys.stderr)
+        write_text(a.csv, buf.getvalue())
+    except WriteError as exc:
+        print(f"inference-explorer: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {len(rows)} rows to {a.csv}", file=sys.stderr)
     return 0
 
 
@@ -236,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         a = build_parser().parse_args(argv)
         return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep}[a.command](a)
-    except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset) as exc:
+    except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
         print(f"inference-explorer: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `inference-explorer list models | head`

@@ -57,7 +57,7 @@ def run(args: list[str]) -> int:
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6.QtWidgets import QApplication  # noqa: E402  (after the platform is chosen)
 
-    from ..core.scenario import Scenario, ScenarioError, default_scenario
+    from ..core.scenario import Scenario, default_scenario
     from .main_window import MainWindow
     from .settings import Settings
 
@@ -77,9 +77,9 @@ def run(args: list[str]) -> int:
     scenario = default_scenario()
     if opts.scenario_file:
         try:
-            scenario = Scenario.from_json(Path(opts.scenario_file).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ScenarioError) as exc:
-            print(f"inference-explorer: cannot open {opts.scenario_file}: {exc}", file=sys.stderr)
+            scenario = Scenario.from_file(opts.scenario_file)
+        except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
+            print(f"inference-explorer: error: {exc}", file=sys.stderr)
             return 2
     settings = Settings.default()
     window = MainWindow(scenario, settings=settings)

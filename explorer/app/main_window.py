@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QGridLayout, QMainWindo
                                QTabWidget, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources
-from ..core.atomic import WriteError, write_text
-from ..core.scenario import Scenario, ScenarioError
+from ..core.atomic import WriteError, write_bytes, write_text
+from ..core.scenario import Scenario
 from .highway.view import HighwayView
 from .panels.hardware_panel import HardwarePanel
 from .panels.model_panel import ModelPanel
@@ -24,6 +24,7 @@ from .plots.roofline_plot import RooflinePlot
 from .readouts import Readouts
 from .settings import Settings
 from .store import ScenarioStore
+from .images import png_bytes
 
 
 PANEL_WIDTH = 350  # px: the left dock; leaves ~920 px for the plots at 1280×720
@@ -164,15 +165,13 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         try:
-            scenario = Scenario.from_json(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            self._error(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
-            return False
-        except ScenarioError as exc:
-            self._error(f"{Path(path).name} is not a usable scenario: {exc}")
+            scenario = Scenario.from_file(path)
+        except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
+            self._error(f"Not opened: {exc}. The current scenario is unchanged.")
             return False
         self.store.set_scenario(scenario)
-        self.statusBar().showMessage(f"Opened {path}", 5000)
+        self.statusBar().showMessage(f"Opened {Path(path).name}: {scenario.model.name} on "
+                                     f"{scenario.devices}× {scenario.hardware.name}", 8000)
         return True
 
     def save_scenario(self, path: str | None = None) -> bool:
@@ -191,10 +190,13 @@ class MainWindow(QMainWindow):
         path = path or self._ask_path(True, "Export PNG", "inference-explorer.png", "PNG (*.png)")
         if not path:
             return False
-        ok = self.centralWidget().grab().save(path, "PNG")
-        if not ok:
-            self._error(f"Cannot write {path}")
-        return ok
+        try:
+            write_bytes(path, png_bytes(self.centralWidget().grab()))
+        except (WriteError, ValueError) as exc:
+            self._error(str(exc))
+            return False
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+        return True
 
     def _error(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)

@@ -113,14 +113,14 @@ def check_resources() -> int:
     for f in files:
         _check(not QPixmap(str(f)).isNull(), f"cannot load {f} (missing Qt image-format plugin?)")
     _check(not resources.app_icon().isNull(), "the application icon is empty")
-    from ..core.scenario import Scenario, ScenarioError
+    from ..core.scenario import Scenario
 
     examples = resources.scenario_files()
     _check(bool(examples), f"no example scenarios in {resources.resources_dir() / 'scenarios'}")
     for f in examples:
         try:
-            Scenario.from_json(f.read_text(encoding="utf-8"))
-        except (OSError, ScenarioError) as exc:
+            Scenario.from_file(f)
+        except ValueError as exc:
             raise SelfTestError(f"example scenario {f.name} does not load: {exc}") from None
     return len(files)
 

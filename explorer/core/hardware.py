@@ -5,10 +5,26 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
+from .bounds import NOTE_MAX, choice, collect, flag, number, show, text
 from .spec_fields import check_fields, custom_copy
 from .units import GB, GiB, TFLOPS
 
 CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc")
+# Sensible ranges (inclusive): far beyond any real device, yet every estimate stays finite.
+FIGURE_RANGES = {"memory_gib": (0.01, 1e6), "bandwidth_gbs": (0.1, 1e6), "tdp_w": (0.1, 1e6),
+                 "interconnect_latency_us": (0.0, 1e6), "price_per_hour_usd": (0.0, 10_000.0)}
+OPTIONAL_RANGES = {"interconnect_gbs": (0.01, 1e6), "eta_memory": (0.01, 1.0)}  # 0 = not given
+TFLOPS_RANGE = (0.001, 1e7)
+TEXT_FIELDS = ("id", "name", "vendor", "memory_type", "interconnect", "release", "based_on")
+
+
+def _table_problems(name: str, table: Any, check) -> list[str]:
+    """A small {text: value} table (peak figures, sources), each entry checked by ``check``."""
+    if not isinstance(table, Mapping):
+        return [f"{name} must be a table (got {show(table)})"]
+    if len(table) > 64:
+        return [f"{name} has {len(table)} entries (at most 64)"]
+    return collect(*(text(f"{name} key", k, 32) or check(k, v) for k, v in table.items()))
 
 
 class HardwareError(ValueError):
@@ -39,19 +55,27 @@ class HardwareSpec:
     based_on: str = ""
 
     def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            who = self.name if isinstance(self.name, str) and self.name and len(self.name) <= 80 else "hardware"
+            raise HardwareError(f"{who}: " + "; ".join(problems))
         object.__setattr__(self, "tflops", dict(self.tflops))
         object.__setattr__(self, "sources", dict(self.sources))
-        problems = []
-        for name in ("memory_gib", "bandwidth_gbs", "tdp_w"):
-            v = getattr(self, name)
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
-                problems.append(f"{name} must be a positive number (got {v!r})")
-        if not self.tflops or any(not (isinstance(v, (int, float)) and v > 0) for v in self.tflops.values()):
-            problems.append("tflops needs at least one positive peak-throughput figure")
-        if self.interconnect_gbs < 0 or self.interconnect_latency_us < 0:
-            problems.append("interconnect figures cannot be negative")
-        if problems:
-            raise HardwareError(f"{self.name or self.id}: " + "; ".join(problems))
+
+    def problems(self) -> list[str]:
+        """Every problem as a phrase naming the field (empty when the device is usable)."""
+        p = collect(*(number(name, getattr(self, name), lo, hi) for name, (lo, hi) in FIGURE_RANGES.items()),
+                    *(number(name, getattr(self, name), lo, hi, zero_ok=True) for name, (lo, hi) in OPTIONAL_RANGES.items()),
+                    number("gpu_cores", self.gpu_cores, 0, 10_000_000, integer=True),
+                    flag("unified_memory", self.unified_memory),
+                    choice("category", self.category, CATEGORIES),
+                    *(text(name, getattr(self, name)) for name in TEXT_FIELDS),
+                    text("source", self.source, NOTE_MAX))
+        p += _table_problems("tflops", self.tflops, lambda k, v: number(f"tflops.{k}", v, *TFLOPS_RANGE))
+        p += _table_problems("sources", self.sources, lambda k, v: text(f"sources.{k}", v, NOTE_MAX))
+        if isinstance(self.tflops, Mapping) and not self.tflops:
+            p.append("tflops needs at least one peak-throughput figure")
+        return p
 
     # -- derived, in SI base units -------------------------------------------
     @property

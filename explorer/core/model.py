@@ -12,11 +12,18 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
+from .bounds import NOTE_MAX, choice, collect, flag, number, text
 from .spec_fields import check_fields, custom_copy
 
 ATTENTION_KINDS = ("full", "sliding", "linear")
 BIAS_KINDS = ("none", "qkv", "all")
 NORM_KINDS = ("rmsnorm", "layernorm")
+PARAMS_MAX = 1e15  # 1,000× the largest published model: beyond it the figures mean nothing
+# Whole-number fields and their largest sensible value (shape fields are ≥ 1, counts ≥ 0).
+SHAPE_MAX = {"layers": 10_000, "d_model": 1_000_000, "heads": 100_000, "kv_heads": 100_000,
+             "ffn": 10_000_000, "vocab": 100_000_000, "max_context": 100_000_000}
+COUNT_MAX = {"head_dim": 100_000, "norms_per_layer": 16, "learned_positions": 100_000_000, "experts": 100_000,
+             "active_experts": 100_000, "expert_ffn": 10_000_000, "shared_experts": 10_000, "window": 100_000_000}
 
 
 class SpecError(ValueError):
@@ -62,38 +69,37 @@ class ModelSpec:
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
-            raise SpecError(f"{self.name or self.id}: " + "; ".join(problems))
+            who = self.name if isinstance(self.name, str) and self.name and len(self.name) <= 80 else "model"
+            raise SpecError(f"{who}: " + "; ".join(problems))
 
     # -- validation ---------------------------------------------------------
     def problems(self) -> list[str]:
-        p: list[str] = []
-        for name in ("layers", "d_model", "heads", "kv_heads", "ffn", "vocab"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                p.append(f"{name} must be a whole number ≥ 1 (got {v!r})")
+        """Every problem as a phrase naming the field (empty when the architecture can exist)."""
+        p = collect(*(number(name, getattr(self, name), 1, hi, integer=True) for name, hi in SHAPE_MAX.items()),
+                    *(number(name, getattr(self, name), 0, hi, integer=True) for name, hi in COUNT_MAX.items()),
+                    *(flag(name, getattr(self, name)) for name in ("gated", "tied_embeddings", "mlp_bias")),
+                    *(text(name, getattr(self, name)) for name in ("id", "name", "based_on")),
+                    *(text(name, getattr(self, name), NOTE_MAX) for name in ("source", "official_params_source")),
+                    choice("attention", self.attention, ATTENTION_KINDS),
+                    choice("attn_bias", self.attn_bias, BIAS_KINDS),
+                    choice("norm", self.norm, NORM_KINDS),
+                    number("sliding_fraction", self.sliding_fraction, 0.0, 1.0),
+                    number("official_params", self.official_params, 0.0, PARAMS_MAX))
         if p:
             return p
         if self.kv_heads > self.heads or self.heads % self.kv_heads:
             p.append(f"kv_heads ({self.kv_heads}) must divide heads ({self.heads})")
-        if self.head_dim < 0 or (self.head_dim == 0 and self.d_model % self.heads):
+        if self.head_dim == 0 and self.d_model % self.heads:
             p.append("head_dim must be given when heads do not divide d_model")
-        if self.attention not in ATTENTION_KINDS:
-            p.append(f"attention must be one of {', '.join(ATTENTION_KINDS)}")
         if self.attention == "sliding" and self.window < 1:
             p.append("a sliding-window model needs window ≥ 1")
-        if not 0.0 <= self.sliding_fraction <= 1.0:
-            p.append("sliding_fraction must be between 0 and 1")
-        if self.attn_bias not in BIAS_KINDS:
-            p.append(f"attn_bias must be one of {', '.join(BIAS_KINDS)}")
-        if self.norm not in NORM_KINDS:
-            p.append(f"norm must be one of {', '.join(NORM_KINDS)}")
         if self.experts:
             if not 1 <= self.active_experts <= self.experts:
                 p.append("active_experts must be between 1 and experts")
             if self.expert_ffn < 1:
                 p.append("expert_ffn must be ≥ 1 for a mixture-of-experts model")
-        if self.max_context < 1:
-            p.append("max_context must be ≥ 1")
+        if not p and self.params_total > PARAMS_MAX:
+            p.append(f"the architecture adds up to {self.params_total:.3g} parameters (at most {PARAMS_MAX:.0e})")
         return p
 
     # -- derived shape --------------------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import parallel, presets
 from .precision import NumberFormat
-from .scenario import Scenario, ScenarioError
+from .scenario import Scenario
 from .units import GiB
 
 
@@ -76,8 +76,6 @@ def resolve(s: Scenario) -> Resolved:
     eff = presets.efficiency(hw.category)
     compute = presets.number_format(s.compute)
     peak, key = hw.peak_flops(compute.throughput_key)
-    if s.devices > 1 and hw.interconnect_gbs <= 0:
-        raise ScenarioError(f"{hw.name} has no device-to-device link figure; set one to split across {s.devices} devices")
     price = s.price_per_hour if s.price_per_hour is not None else (hw.price_per_hour_usd or None)
     return Resolved(
         scenario=s,

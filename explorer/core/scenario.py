@@ -11,7 +11,8 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from . import presets
+from . import presets, untrusted
+from .bounds import choice, collect, flag, number, show, text
 from .hardware import HardwareError, HardwareSpec
 from .model import ModelSpec, SpecError
 from .parallel import layout_problems
@@ -78,16 +79,22 @@ class Scenario:
         if not isinstance(data, dict):
             raise ScenarioError("a scenario file must hold a JSON object")
         version = data.get("version")
-        if version != FORMAT_VERSION:
-            raise ScenarioError(f"unsupported scenario version {version!r} (this app reads version {FORMAT_VERSION})")
+        if type(version) is not int or version != FORMAT_VERSION:
+            raise ScenarioError(f"version: unsupported scenario version {show(version)} "
+                                f"(this app reads version {FORMAT_VERSION})")
         body = {k: v for k, v in data.items() if k != "version"}
         check_fields(cls, body, ("model", "hardware"), "scenario", ScenarioError)
-        try:
-            body["model"] = _resolve(body.get("model"), ModelSpec, presets.model)
-            body["hardware"] = _resolve(body.get("hardware"), HardwareSpec, presets.device)
-            return cls(**body)
-        except (SpecError, HardwareError, presets.UnknownPreset, TypeError) as exc:
-            raise ScenarioError(str(exc)) from None
+        for key, spec, lookup in (("model", ModelSpec, presets.model), ("hardware", HardwareSpec, presets.device)):
+            try:
+                body[key] = _resolve(body.get(key), spec, lookup)
+            except (SpecError, HardwareError, presets.UnknownPreset, ScenarioError) as exc:
+                raise ScenarioError(f"{key}: {exc}") from None
+        return cls(**body)
+
+    @classmethod
+    def from_file(cls, path) -> "Scenario":
+        """A scenario file from anywhere (size-capped, parsed as data); FileRefused names the file."""
+        return untrusted.load(path, cls.from_dict, "json")
 
     @classmethod
     def from_json(cls, text: str) -> "Scenario":
@@ -101,48 +108,55 @@ class Scenario:
 def _resolve(value: Any, cls: type, lookup) -> Any:
     """A spec given as a preset ID string or as a full table."""
     if isinstance(value, str):
+        problem = text("ID", value, 64)
+        if problem:
+            raise ScenarioError(problem)
         return lookup(value)
     if isinstance(value, dict):
         return cls.from_dict(value)
-    raise ScenarioError(f"{cls.__name__} must be a preset ID or an object, not {type(value).__name__}")
+    raise ScenarioError(f"must be a preset ID or an object (got {show(value)})")
+
+
+OPTIONAL_FIELDS = ("eta_compute", "eta_memory", "price_per_hour")  # None: the hardware's default
 
 
 def validate(s: Scenario) -> list[str]:
-    """Every problem with ``s`` as a one-line phrase (empty when it is usable)."""
+    """Every problem with ``s`` as a one-line phrase naming the field (empty when it is usable).
+
+    This is the one definition of an acceptable scenario: the GUI's store, the CLI and every file
+    loader build a Scenario, so all of them refuse the same inputs with the same words. Whatever
+    passes gives finite, positive estimates (a property test holds this)."""
     problems: list[str] = []
     if not isinstance(s.model, ModelSpec):
-        problems.append("model must be a ModelSpec")
+        problems.append(f"model must be a model description (got {show(s.model)})")
     if not isinstance(s.hardware, HardwareSpec):
-        problems.append("hardware must be a HardwareSpec")
+        problems.append(f"hardware must be a device description (got {show(s.hardware)})")
     for role in ("weights", "kv", "compute"):
         key = getattr(s, role)
+        if not isinstance(key, str) or len(key) > 64:
+            problems.append(f"{role} must be a number-format ID such as fp16 (got {show(key)})")
+            continue
         try:
             fmt = presets.number_format(key)
         except presets.UnknownPreset as exc:
-            problems.append(str(exc))
+            problems.append(f"{role}: {exc}")
             continue
         if role not in fmt.roles:
             allowed = [k for k, f in presets.formats().items() if role in f.roles]
             problems.append(f"{fmt.name} cannot be used for {role} (choose one of {', '.join(allowed)})")
-    if s.parallel not in PARALLEL_MODES:
-        problems.append(f"parallel must be one of {', '.join(PARALLEL_MODES)}")
-    if not isinstance(s.kv_cache, bool):
-        problems.append("kv_cache must be true or false")
+    problems += collect(choice("parallel", s.parallel, PARALLEL_MODES), flag("kv_cache", s.kv_cache))
     for name, (lo, hi) in LIMITS.items():
         v = getattr(s, name)
-        if v is None and name in ("eta_compute", "eta_memory", "price_per_hour"):
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
-            problems.append(f"{name} must be a number (got {v!r})")
-        elif name in INTEGER_FIELDS and int(v) != v:
-            problems.append(f"{name} must be a whole number (got {v})")
-        elif not lo <= v <= hi:
-            problems.append(f"{name} must be between {lo:g} and {hi:g} (got {v:g})")
+        if not (v is None and name in OPTIONAL_FIELDS):
+            problems += collect(number(name, v, lo, hi, integer=name in INTEGER_FIELDS))
     if not problems and s.prompt + s.generate < 1:
         problems.append("prompt + generate must be at least 1 token")
     if not problems:
         m = s.model
         problems += layout_problems(s.parallel, s.devices, m.heads, m.kv_heads, m.layers)
+        if s.devices > 1 and not s.hardware.interconnect_gbs > 0:
+            problems.append(f"a link (GB/s between devices) above 0 is needed to split across {s.devices} devices; "
+                            f"{s.hardware.name} has none set")
     return problems
 
 

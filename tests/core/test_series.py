@@ -4,7 +4,7 @@ import pytest
 
 from explorer.core import presets, series
 from explorer.core.estimate import estimate
-from explorer.core.scenario import Scenario
+from explorer.core.scenario import Scenario, ScenarioError
 
 
 def scen(model="llama-2-7b", hw="rtx-4090", **kw):
@@ -34,11 +34,11 @@ def test_vectorized_comparison_equals_estimate_per_device(s):
         assert res.label == ("does not fit" if not e.fits else f"{res.bound}-bound")
 
 
-def test_comparison_reports_devices_that_cannot_be_split():
-    # Two M2 Ultras need a link figure; a device with none (edited to 0) gets an error bar.
+def test_a_split_without_a_link_is_refused_before_any_plot_sees_it():
+    # Two M2 Ultras need a link figure; one edited to 0 GB/s is refused by validation itself
+    # (it used to pass and then raise inside three plot slots).
     s = scen(hw="m2-ultra", devices=2)
     no_link = s.hardware.edited(interconnect_gbs=0.0)
-    out = series.compare_devices(s.with_(hardware=no_link))
-    first = out[0]
-    assert first.device_id == "custom" and "link" in first.error and first.label == first.error
-    assert all(not r.error for r in out[1:])
+    with pytest.raises(ScenarioError, match="link .* above 0 .* 2 devices"):
+        s.with_(hardware=no_link)
+    assert s.with_(hardware=no_link, devices=1).devices == 1  # one device needs no link
