@@ -1,5 +1,5 @@
-"""One startup path for the GUI: environment checks, QApplication, logging, excepthook,
-settings, the main window. ``run(args)`` is called by ``explorer.__main__``."""
+"""One startup path for the GUI: display checks, QApplication, logging (errors.py), the
+excepthook, settings, the main window. ``run(args)`` is called by ``explorer.__main__``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import logging
 import os
 import sys
 import time
-import traceback
-from pathlib import Path
 
 from .. import APP_NAME
 
@@ -37,22 +35,17 @@ def _parse(args: list[str]) -> argparse.Namespace:
     return p.parse_args(args)
 
 
-def has_display() -> bool:
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    if sys.platform.startswith("linux"):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True  # macOS / Windows always have a window server for a desktop session
-
-
 def run(args: list[str]) -> int:
     opts = _parse(args)
-    if opts.self_test and not has_display():
+    from .display import display_problem
+
+    problem = display_problem()
+    if problem and opts.self_test:  # the self-test needs no screen: it renders offscreen instead
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if not has_display():
-        print("inference-explorer: no display found (DISPLAY and WAYLAND_DISPLAY are unset). "
-              "Run it in a desktop session, under `xvfb-run`, or use the command line: "
-              "inference-explorer estimate --help", file=sys.stderr)
+        problem = None
+    if problem:
+        print(f"inference-explorer: {problem}. Run it in a desktop session, under `xvfb-run`, or use the "
+              "command line: inference-explorer estimate --help", file=sys.stderr)
         return 2
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6.QtWidgets import QApplication  # noqa: E402  (after the platform is chosen)
@@ -61,7 +54,12 @@ def run(args: list[str]) -> int:
     from .main_window import MainWindow
     from .settings import Settings
 
-    _setup_logging()
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from .errors import ErrorReporter, setup_logging
+
+    setup_logging()
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("inference-explorer")
@@ -83,7 +81,7 @@ def run(args: list[str]) -> int:
             return 2
     settings = Settings.default()
     window = MainWindow(scenario, settings=settings)
-    install_excepthook(window)
+    ErrorReporter(window).install()
     if opts.size:
         window.resize(*opts.size)
     if opts.self_test:
@@ -96,7 +94,10 @@ def run(args: list[str]) -> int:
         from PySide6.QtCore import QTimer
 
         def shoot() -> None:
-            window.grab().save(opts.screenshot)
+            from ..core.atomic import write_bytes
+            from .images import png_bytes
+
+            write_bytes(opts.screenshot, png_bytes(window.grab()))
             app.quit()
 
         QTimer.singleShot(400, shoot)
@@ -115,36 +116,3 @@ def _qt_message(mode, _context, message: str) -> None:
     level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
              QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
     log.log(level, "Qt: %s", message)
-
-
-def _setup_logging() -> None:
-    from PySide6.QtCore import qInstallMessageHandler
-
-    qInstallMessageHandler(_qt_message)
-    if log.handlers:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-
-
-def install_excepthook(window) -> None:
-    """Unexpected errors are logged and shown in one message box at a time; the app goes on."""
-    showing = {"box": False}
-
-    def hook(exc_type, exc, tb) -> None:
-        text = "".join(traceback.format_exception(exc_type, exc, tb))
-        log.error("unexpected error:\n%s", text)
-        if showing["box"]:
-            return
-        showing["box"] = True
-        try:
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.critical(window, APP_NAME, f"Something went wrong:\n\n{exc}\n\n"
-                                 "Your scenario is unchanged. Details are in the log.")
-        finally:
-            showing["box"] = False
-
-    sys.excepthook = hook

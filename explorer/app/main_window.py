@@ -142,11 +142,16 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
     def about(self) -> None:
-        from .. import __version__
+        from html import escape
 
+        from .. import __version__
+        from .errors import log_file
+
+        log = log_file()
         QMessageBox.about(self, APP_NAME, f"<b>{APP_NAME}</b> {__version__}<br>"
                           "Why LLM inference gets expensive: attention's n², parameters, precision, "
-                          "the KV cache and memory bandwidth — every figure sourced.")
+                          "the KV cache and memory bandwidth — every figure sourced.<br><br>"
+                          f"Log file: {escape(str(log)) if log else '— (logging to the console only)'}")
 
     def _on_changed(self, _what: frozenset) -> None:
         s = self.store.scenario
