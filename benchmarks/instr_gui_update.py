@@ -27,7 +27,7 @@ import bench_gui_update as b
 from _util import open_window
 app, w = open_window()
 for change in b.drag_edits(120)[:int(sys.argv[1])]:
-    w.store.update(**change); w.store.flush(); app.processEvents()
+    w.store.update(**change); w.settle(); app.processEvents()
 """
 
 

@@ -18,8 +18,10 @@ import sys
 from pathlib import Path
 
 from .core import presets, untrusted
+from .core.appstate import AppState
 from .core.atomic import WriteError, write_text
 from .core.bounds import show
+from .core.edit_rules import weights_changes
 from .core.estimate import Estimate, estimate
 from .core.hardware import HardwareError
 from .core.model import ModelSpec, SpecError
@@ -81,18 +83,9 @@ def _scenario_args(e: argparse.ArgumentParser) -> None:
     e.add_argument("--eta-memory", type=float, help="achieved share of peak bandwidth (default per hardware)")
 
 
-def default_formats(weights: str) -> tuple[str, str]:
-    """(kv, compute) defaults that follow the weight format the way runtimes do."""
-    fmt = presets.number_format(weights)
-    if fmt.kind == "float" and "compute" in fmt.roles:
-        kv = weights if weights in ("fp32", "bf16") else "fp16"
-        return kv, weights
-    return "fp16", "fp16"
-
-
 def scenario_from_args(a: argparse.Namespace) -> Scenario:
     if a.scenario:
-        base = Scenario.from_file(a.scenario)
+        base = AppState.from_file(a.scenario).scenario
         fields = {}
     else:
         if not (a.model or a.model_file):
@@ -107,10 +100,12 @@ def scenario_from_args(a: argparse.Namespace) -> Scenario:
         fields["hardware"] = presets.device(a.hardware)
     weights = a.weights or (base.weights if base else "fp16")
     presets.number_format(weights)
-    kv_default, compute_default = default_formats(weights)
-    fields["weights"] = weights
-    fields["kv"] = a.kv or (base.kv if base and not a.weights else kv_default)
-    fields["compute"] = a.compute or (base.compute if base and not a.weights else compute_default)
+    # KV and compute follow the weights by the GUI's rule (explorer.core.edit_rules).
+    start = base or Scenario(model=fields["model"], hardware=fields["hardware"])
+    fields.update(weights_changes(start.weights, start.kv, start.compute, weights))
+    for role in ("kv", "compute"):
+        if getattr(a, role):
+            fields[role] = getattr(a, role)
     for name in ("devices", "parallel", "batch", "prompt", "generate", "price_per_hour", "eta_compute", "eta_memory"):
         v = getattr(a, name)
         if v is not None:

@@ -50,7 +50,8 @@ def run(args: list[str]) -> int:
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6.QtWidgets import QApplication  # noqa: E402  (after the platform is chosen)
 
-    from ..core.scenario import Scenario, default_scenario
+    from ..core.appstate import AppState
+    from ..core.scenario import default_scenario
     from .main_window import MainWindow
     from .settings import Settings
 
@@ -72,10 +73,10 @@ def run(args: list[str]) -> int:
     from .theme import apply_theme
 
     apply_theme(app)
-    scenario = default_scenario()
+    scenario = AppState(default_scenario())
     if opts.scenario_file:
         try:
-            scenario = Scenario.from_file(opts.scenario_file)
+            scenario = AppState.from_file(opts.scenario_file)
         except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
             print(f"inference-explorer: error: {exc}", file=sys.stderr)
             return 2

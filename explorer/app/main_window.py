@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QGridLayout, QMainWindow, QMessageBox, QScrollArea,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QMainWindow, QMessageBox,
+                               QScrollArea, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources
+from ..core.appstate import AppState
 from ..core.atomic import WriteError, write_bytes, write_text
 from ..core.scenario import Scenario
 from .highway.view import HighwayView
@@ -21,20 +22,43 @@ from .plots.compare_plot import ComparePlot
 from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
+from .images import png_bytes
 from .readouts import Readouts
 from .settings import Settings
-from .store import ScenarioStore
-from .images import png_bytes
+from .store import AppStore
+from .view_base import sync_all
+
+
+class HeldKeys(QObject):
+    """A held key (auto-repeat on a spin box or slider) is one gesture: one undo entry."""
+
+    def __init__(self, store: AppStore, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.holding = False
+
+    def eventFilter(self, obj, event) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and event.isAutoRepeat() and not self.holding:
+            self.holding = True
+            self.store.begin_gesture()
+        elif kind == QEvent.Type.KeyRelease and not event.isAutoRepeat() and self.holding:
+            self.holding = False
+            self.store.end_gesture()
+        return False
 
 
 PANEL_WIDTH = 350  # px: the left dock; leaves ~920 px for the plots at 1280×720
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, scenario: Scenario, settings: Settings | None = None, parent: QWidget | None = None):
+    def __init__(self, state: AppState | Scenario, settings: Settings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
-        self.store = ScenarioStore(scenario, self)
+        self.store = AppStore(state, self)
+        self.path: str | None = None  # the session file saved to / opened from
+        self._held_keys = HeldKeys(self.store, self)
+        QApplication.instance().installEventFilter(self._held_keys)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 720)
 
@@ -86,8 +110,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.store.changed.connect(self._on_changed)
-        self.store.rejected.connect(lambda msg: self.statusBar().showMessage(f"Not applied: {msg}", 8000))
-        self._on_changed(frozenset())
+        self.store.history_changed.connect(self._update_title)
+        self.store.rejected.connect(self._rejected)
+        self._on_changed(None)
 
     # -- menus and shortcuts ------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -101,18 +126,23 @@ class MainWindow(QMainWindow):
             return a
 
         file = self.menuBar().addMenu("&File")
-        action(file, "&Open scenario…", self.open_scenario, QKeySequence.StandardKey.Open, "Load a scenario file (JSON)")
-        action(file, "&Save scenario as…", self.save_scenario, QKeySequence.StandardKey.Save, "Save the scenario (JSON)")
+        action(file, "&Open…", self.open_scenario, QKeySequence.StandardKey.Open,
+               "Open a session or scenario file (JSON)")
+        action(file, "&Save", self.save, QKeySequence.StandardKey.Save, "Save the session (scenarios and view)")
+        action(file, "Save &as…", self.save_scenario, QKeySequence.StandardKey.SaveAs, "Save the session under a new name")
         action(file, "&Export plots as PNG…", self.export_png, "Ctrl+E", "Save the overview as an image")
         examples = file.addMenu("E&xamples")
         for path in resources.scenario_files():
             label = path.stem.split("-", 1)[-1].replace("-", " ")
-            action(examples, label, lambda _=False, p=str(path): self.open_scenario(p), tip=f"Open {path.name}")
+            action(examples, label, lambda _=False, p=str(path): self.open_scenario(p, example=True),
+                   tip=f"Open {path.name}")
         file.addSeparator()
         action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = self.menuBar().addMenu("&Edit")
         self.undo_action = action(edit, "&Undo", self.store.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = action(edit, "&Redo", self.store.redo, QKeySequence.StandardKey.Redo)
+        edit.addSeparator()
+        action(edit, "&History", self.show_history, "Ctrl+H", "Every change so far; click one to go back to it")
         view = self.menuBar().addMenu("&View")
         for i, key in enumerate(("model", "precision", "hardware", "workload"), start=1):
             action(view, f"Show {self.panels[key].title} panel", lambda _=False, k=key: self.show_panel(k), f"Ctrl+{i}")
@@ -153,11 +183,60 @@ class MainWindow(QMainWindow):
                           "the KV cache and memory bandwidth — every figure sourced.<br><br>"
                           f"Log file: {escape(str(log)) if log else '— (logging to the console only)'}")
 
-    def _on_changed(self, _what: frozenset) -> None:
+    def show_history(self) -> None:
+        """The undo history as a list (a dock): each entry reads like "Batch 1 → 8"."""
+        if not hasattr(self, "history_dock"):
+            self.history_view = QUndoView(self.store.undo_stack)
+            self.history_view.setEmptyLabel("Opened")
+            self.history_dock = QDockWidget("History", self)
+            self.history_dock.setObjectName("dock-history")
+            self.history_dock.setWidget(self.history_view)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.store.commit()
+        self.history_dock.show()
+        self.history_dock.raise_()
+
+    def _rejected(self, msg: str) -> None:
+        self.statusBar().showMessage(f"Not applied: {msg}", 8000)
+
+    def _on_changed(self, _change) -> None:
+        self._update_title()
+
+    def _update_title(self) -> None:
         s = self.store.scenario
-        self.setWindowTitle(f"{APP_NAME} — {s.model.name} on {s.devices}× {s.hardware.name}")
-        self.undo_action.setEnabled(self.store.can_undo())
-        self.redo_action.setEnabled(self.store.can_redo())
+        mark = "• " if self.store.is_dirty() else ""
+        name = f"{Path(self.path).name} — " if self.path else ""
+        self.setWindowTitle(f"{mark}{name}{APP_NAME} — {s.model.name} on {s.devices}× {s.hardware.name}")
+        st = self.store
+        self.undo_action.setEnabled(st.can_undo())
+        self.redo_action.setEnabled(st.can_redo())
+        self.undo_action.setText(f"&Undo {st.undo_text()}" if st.can_undo() else "&Undo")
+        self.redo_action.setText(f"&Redo {st.redo_text()}" if st.can_redo() else "&Redo")
+
+    def settle(self) -> None:
+        """Emit pending changes and draw every view now (tests, export, benchmarks)."""
+        self.store.flush()
+        sync_all()
+
+    # -- closing --------------------------------------------------------------------------------
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        """Save / Discard / Cancel for unsaved edits (a method, so tests can answer it)."""
+        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                   | QMessageBox.StandardButton.Cancel)
+        return QMessageBox.question(self, APP_NAME, "The session has unsaved changes. Save them before closing?",
+                                    buttons, QMessageBox.StandardButton.Save)
+
+    def closeEvent(self, event) -> None:
+        self.store.commit()
+        if self.store.is_dirty():
+            answer = self.ask_unsaved()
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.save()):
+                event.ignore()
+                return
+        QApplication.instance().removeEventFilter(self._held_keys)
+        event.accept()
+        super().closeEvent(event)
 
     # -- files ----------------------------------------------------------------------------------
     def _ask_path(self, save: bool, title: str, default: str, filters: str) -> str:
@@ -165,29 +244,42 @@ class MainWindow(QMainWindow):
         path, _ = ask(self, title, default, filters)
         return path
 
-    def open_scenario(self, path: str | None = None) -> bool:
+    def open_scenario(self, path: str | None = None, example: bool = False) -> bool:
+        """Open a session or scenario file; an example opens as an unsaved copy."""
         path = path or self._ask_path(False, "Open scenario", "", "Scenarios (*.json);;All files (*)")
         if not path:
             return False
         try:
-            scenario = Scenario.from_file(path)
+            state = AppState.from_file(path)
         except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
             self._error(f"Not opened: {exc}. The current scenario is unchanged.")
             return False
-        self.store.set_scenario(scenario)
+        self.store.set_state(state)
+        if not example:
+            self.path = path
+            self.store.mark_clean()
+        scenario = state.scenario
         self.statusBar().showMessage(f"Opened {Path(path).name}: {scenario.model.name} on "
                                      f"{scenario.devices}× {scenario.hardware.name}", 8000)
         return True
 
+    def save(self) -> bool:
+        """Save to the file the session came from, or ask for one."""
+        return self.save_scenario(self.path)
+
     def save_scenario(self, path: str | None = None) -> bool:
-        path = path or self._ask_path(True, "Save scenario", "scenario.json", "Scenarios (*.json)")
+        """Save the whole session (live and pinned scenario, view settings) as JSON."""
+        path = path or self._ask_path(True, "Save session", "scenario.json", "Scenarios (*.json)")
         if not path:
             return False
+        self.store.commit()
         try:
-            write_text(path, self.store.scenario.to_json())
+            write_text(path, self.store.state.to_json())
         except WriteError as exc:
             self._error(str(exc))
             return False
+        self.path = path
+        self.store.mark_clean()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
@@ -195,6 +287,7 @@ class MainWindow(QMainWindow):
         path = path or self._ask_path(True, "Export PNG", "inference-explorer.png", "PNG (*.png)")
         if not path:
             return False
+        self.settle()
         try:
             write_bytes(path, png_bytes(self.centralWidget().grab()))
         except (WriteError, ValueError) as exc:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from ..core.estimate import estimate
 from ..core.report import bottleneck_sentence
 from ..core.scenario import ScenarioError
 from ..core.units import count, duration, si
-from .store import ScenarioStore
+from .store import AppStore
+from .view_base import StoreView
 from .widgets import PlainPane
 
 TILES = (  # key, caption, tooltip
@@ -29,10 +29,9 @@ COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720
 WIDE = 1250  # px of readout width from which all tiles fit in one row
 
 
-class Readouts(QWidget):
-    def __init__(self, store: ScenarioStore, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.store = store
+class Readouts(StoreView):
+    def __init__(self, store: AppStore, parent: QWidget | None = None):
+        super().__init__(store, parent)
         self.setObjectName("Readouts")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 2, 4, 2)
@@ -57,8 +56,7 @@ class Readouts(QWidget):
         # scratch) every plot below it.
         self.sentence = PlainPane(lines=3, point_size=9.5)
         outer.addWidget(self.sentence)
-        store.changed.connect(lambda _what: self.refresh())
-        self.refresh()
+        self.redraw()
 
     def _arrange(self, columns: int) -> None:
         """Tiles in ``columns`` columns (4 beside the panels at 1280 px, 8 on wide screens)."""
@@ -76,10 +74,10 @@ class Readouts(QWidget):
         super().resizeEvent(event)
         self._arrange(len(TILES) if event.size().width() >= WIDE else COLUMNS)
 
-    def refresh(self) -> None:
+    def redraw(self) -> None:
         s = self.store.scenario
         try:
-            e = estimate(s)
+            e = self.store.results.estimate
         except ScenarioError as exc:
             self.sentence.setText(str(exc), "#D55E00")
             return

@@ -33,7 +33,7 @@ def _decode_terms(r: Resolved, t: np.ndarray, batch: np.ndarray) -> tuple:
     if s.kv_cache:
         seq_flops = compute.decode_step_flops(m, t)
         if m.attention == "linear":
-            seq_kv = 2.0 * m.state_elements * r.kv.bytes_per_value + 0 * t
+            seq_kv = 2.0 * memory.state_bytes(m, r.kv) + 0 * t  # read and rewritten every step
         else:
             seq_kv = memory.kv_cache_bytes(m, r.kv, t) + memory.kv_bytes_per_token(m, r.kv)
         w_bytes = memory.weight_bytes_read(m, r.weights, batch)
@@ -205,20 +205,9 @@ class Estimate:
         return asdict(self)
 
 
-_LAST: list = [None, None]  # (scenario, estimate): the readouts and the comparison ask for the same one
-
-
 def estimate(s: Scenario) -> Estimate:
-    """Everything the readouts and the CLI report for one scenario (memoised on the last,
-    immutable, scenario object)."""
-    if _LAST[0] is s:
-        return _LAST[1]
-    est = _estimate(s)
-    _LAST[0], _LAST[1] = s, est
-    return est
-
-
-def _estimate(s: Scenario) -> Estimate:
+    """Everything the readouts and the CLI report for one scenario (the GUI computes it once
+    per scenario through ``explorer.core.results.Results``)."""
     r = resolve(s)
     m = s.model
     context = s.prompt + s.generate

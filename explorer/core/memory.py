@@ -42,10 +42,16 @@ def cached_tokens_per_layer(model: ModelSpec, t: ArrayLike) -> np.ndarray:
     return held / model.layers
 
 
+def state_bytes(model: ModelSpec, kv: NumberFormat, batch: ArrayLike = 1) -> np.ndarray:
+    """The fixed recurrent state of linear attention for ``batch`` sequences, stored in the
+    KV-cache format (0 for softmax attention): the one definition of its size."""
+    return _f(batch) * model.state_elements * kv.bytes_per_value
+
+
 def kv_cache_bytes(model: ModelSpec, kv: NumberFormat, t: ArrayLike, batch: ArrayLike = 1) -> np.ndarray:
     """KV cache for ``batch`` sequences of ``t`` tokens (linear attention: its fixed state)."""
     if model.attention == "linear":
-        return _f(batch) * model.state_elements * kv.bytes_per_value * np.ones_like(_f(t))
+        return state_bytes(model, kv, batch) * np.ones_like(_f(t))
     return _f(batch) * kv_bytes_per_token(model, kv) * cached_tokens_per_layer(model, t)
 
 
@@ -88,8 +94,8 @@ def decode_step_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,
     t, batch = _f(t), _f(batch)
     w = weight_bytes_read(model, weights, batch)
     if model.attention == "linear":
-        state = batch * model.state_elements * kv.bytes_per_value
-        kv_read, kv_write = state, state
+        state = state_bytes(model, kv, batch)
+        kv_read, kv_write = state, state  # the whole state is read and rewritten every step
     else:
         kv_read = kv_cache_bytes(model, kv, t, batch)
         kv_write = batch * kv_bytes_per_token(model, kv)

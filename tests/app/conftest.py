@@ -33,4 +33,10 @@ def no_modal_boxes(monkeypatch):
     shown = []
     for name in ("warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: shown.append(a[2] if len(a) > 2 else a)))
+
+    def question(*a, **k):  # closing with unsaved edits: tests answer Discard unless they ask otherwise
+        shown.append(a[2] if len(a) > 2 else a)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     return shown

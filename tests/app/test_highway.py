@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from explorer.app.highway.view import DEMO_DELAY_MS, HighwayView
-from explorer.app.store import ScenarioStore
+from explorer.app.store import AppStore
 from explorer.core import traffic
 from explorer.core.scenario import default_scenario
 
@@ -17,7 +17,7 @@ def test_int4_weights_lower_the_demand_about_fourfold(qtbot, make_window):
     fp16 = hv.state.demand
     box = w.panels["precision"].controls["weights"]
     box.setCurrentIndex(box.findData("int4"))
-    w.store.flush()
+    w.settle()
     ratio = fp16 / hv.state.demand
     assert 3.3 < ratio < 4.1  # weights shrink 4×, the FP16 KV cache does not
     assert hv.sim.demand_lanes == pytest.approx(hv.state.demand_lanes)
@@ -25,7 +25,7 @@ def test_int4_weights_lower_the_demand_about_fourfold(qtbot, make_window):
 
 
 def test_same_seed_same_traffic(qtbot):
-    store = ScenarioStore(default_scenario())
+    store = AppStore(default_scenario())
     views = [HighwayView(store, seed=3), HighwayView(store, seed=3), HighwayView(store, seed=4)]
     for v in views:
         qtbot.addWidget(v)
@@ -63,12 +63,13 @@ def test_demo_goes_from_near_capacity_to_gridlock(qtbot, make_window):
 def test_unified_memory_share_takes_lanes(qtbot, make_window):
     from explorer.core import presets
     w = make_window(default_scenario().with_(hardware=presets.device("m2-ultra")))
+    w.tabs.setCurrentIndex(1)  # a hidden tab only redraws when shown
     hv = w.highway
     assert hv.shared.isEnabled()
     hv.shared.setValue(25)
     assert hv.state.shared_lanes == 4 and hv.state.open_lanes == 12
     w.store.update(hardware=presets.device("rtx-4090"))
-    w.store.flush()
+    w.settle()
     assert not hv.shared.isEnabled() and hv.state.open_lanes == 16
 
 

@@ -8,12 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from explorer.core import presets, series
+from explorer.core.appstate import AppState
 from explorer.core.estimate import estimate
 from explorer.core.scenario import LIMITS, Scenario, default_scenario
 
 
 def settle(qtbot, w):
-    w.store.flush()
+    w.settle()
     qtbot.wait(1)
 
 
@@ -217,7 +218,7 @@ def test_open_scenario_file_and_bad_file(qtbot, make_window, tmp_path, no_modal_
     assert w.store.scenario == before and no_modal_boxes and "nope" in no_modal_boxes[-1]
     out = tmp_path / "saved.json"
     assert w.save_scenario(str(out))
-    assert Scenario.from_json(out.read_text()) == before
+    assert AppState.from_json(out.read_text()).scenario == before
 
 
 def test_undo_shortcut(qtbot, make_window):

@@ -7,14 +7,18 @@ Nagel–Schreckenberg simulation of the same numbers. The animation runs only wh
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from dataclasses import replace
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ...core import traffic
 from ...core.units import bandwidth, count
-from ..store import ScenarioStore
+from ..store import AppStore
+from ..view_base import StoreView
+from ..widgets import set_quietly
 from .diagram import FundamentalDiagram
 from .road import RoadWidget
 
@@ -25,11 +29,14 @@ DEMO_DELAY_MS = 2500
 ROAD_CELLS = 120  # cells per lane: long enough for jams to form, short enough to see each car
 
 
-class HighwayView(QWidget):
-    def __init__(self, store: ScenarioStore, parent: QWidget | None = None, seed: int = 0):
-        super().__init__(parent)
+class HighwayView(StoreView):
+    """Its settings (lanes, closures, traffic) live in the store's ViewState.highway."""
+
+    view_fields = frozenset({"highway", "theme", "font_scale"})
+
+    def __init__(self, store: AppStore, parent: QWidget | None = None, seed: int = 0):
+        super().__init__(store, parent)
         self.setObjectName("HighwayView")
-        self.store = store
         self.seed = seed
         self.paused = False
         self._frame = 0
@@ -67,7 +74,6 @@ class HighwayView(QWidget):
 
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.toggle_pause,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        store.changed.connect(lambda _what: self.refresh())
         self.sim = None
         self.refresh()
 
@@ -134,24 +140,47 @@ class HighwayView(QWidget):
         buttons.addWidget(self.demo_button)
         row.addLayout(buttons)
 
-        for w in (self.lanes, self.closed, self.users):
-            w.valueChanged.connect(self.refresh)
-        self.rate.valueChanged.connect(self.refresh)
-        self.shared.valueChanged.connect(self.refresh)
-        self.fastest.toggled.connect(self.refresh)
+        for w in (self.lanes, self.closed, self.users, self.rate, self.shared):
+            w.valueChanged.connect(self._controls_changed)
+        self.fastest.toggled.connect(self._controls_changed)
         return box
+
+    def _controls_changed(self, *_args) -> None:
+        """Controls → the store's highway settings (and drawn at once: the road is this view)."""
+        target = self.target.isChecked()
+        lanes = self.lanes.value()
+        hw = replace(self.store.view.highway, lanes=lanes, closed=min(self.closed.value(), lanes),
+                     shared_percent=self.shared.value(), rate=self.rate.value(), users=self.users.value(),
+                     target_tokens_per_s=self.rate.value() if target else None)
+        self.store.set_view(highway=hw)
+        self.refresh()
+
+    def _show_settings(self) -> None:
+        """Store → controls, without echoing signals back."""
+        hw = self.store.view.highway
+        self.closed.setMaximum(hw.lanes)
+        set_quietly(self.lanes, hw.lanes)
+        set_quietly(self.closed, hw.closed)
+        set_quietly(self.shared, hw.shared_percent)
+        set_quietly(self.rate, hw.rate)
+        set_quietly(self.users, hw.users)
+        with QSignalBlocker(self.target), QSignalBlocker(self.fastest):
+            (self.target if hw.target_tokens_per_s is not None else self.fastest).setChecked(True)
 
     # -- model → view ---------------------------------------------------------------------
     def compute_state(self) -> traffic.HighwayState:
         s = self.store.scenario
-        self.closed.setMaximum(self.lanes.value())
+        hw = self.store.view.highway
         return traffic.highway_state(
-            s, lanes=self.lanes.value(), closed=self.closed.value(),
-            shared_fraction=self.shared.value() / 100.0 if s.hardware.unified_memory else 0.0,
-            target_tokens_per_s=None if self.fastest.isChecked() else self.rate.value(),
-            users=self.users.value())
+            s, lanes=hw.lanes, closed=hw.closed,
+            shared_fraction=hw.shared_percent / 100.0 if s.hardware.unified_memory else 0.0,
+            target_tokens_per_s=hw.target_tokens_per_s, users=hw.users)
 
-    def refresh(self, *_args) -> None:
+    def redraw(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._show_settings()
         s = self.store.scenario
         unified = s.hardware.unified_memory
         self.shared.setEnabled(unified)

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from ..store import ScenarioStore
+from ..store import AppStore
+from ..view_base import StoreView
 
 
-class Panel(QWidget):
+class Panel(StoreView):
     #: Scenario fields this panel edits; a test checks every field has a control somewhere.
     fields: tuple[str, ...] = ()
     #: Further fields whose change alters what the panel shows (derived text).
     shows: tuple[str, ...] = ()
     title = ""
+    uses_pinned = False
+    view_fields = frozenset()
+    lazy_when_hidden = False  # cheap, and a panel's controls must always show the scenario
+    frame_capped = False
 
-    def __init__(self, store: ScenarioStore, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.store = store
+    def __init__(self, store: AppStore, parent: QWidget | None = None):
+        self.depends = frozenset(self.fields) | frozenset(self.shows)
+        super().__init__(store, parent)
         self.controls: dict[str, QWidget] = {}
         self.setObjectName(type(self).__name__)
-        store.changed.connect(self._on_changed)
-        # A refused edit (say, 3 devices for 32 heads) puts the controls back to the scenario.
-        store.rejected.connect(lambda _why: self.refresh(frozenset(self.fields)))
 
-    def _on_changed(self, what: frozenset) -> None:
-        if what & (set(self.fields) | set(self.shows)):
-            self.refresh(what)
+    def _store_rejected(self, _why: str) -> None:
+        # A refused edit (say, 3 devices for 32 heads) puts the controls back to the scenario.
+        self.refresh(frozenset(self.fields))
+
+    def redraw(self) -> None:
+        self.refresh()
 
     def refresh(self, what: frozenset = frozenset()) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

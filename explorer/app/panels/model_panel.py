@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
 
 from ...core import presets
-from ...core.memory import kv_bytes_per_token
+from ...core.edit_rules import model_changes
+from ...core.memory import kv_bytes_per_token, state_bytes
 from ...core.model import SpecError
 from ...core.units import binary_bytes, count
 from ..widgets import int_spin, note_label, set_quietly
@@ -101,15 +102,8 @@ class ModelPanel(Panel):
         m = self.store.scenario.model
         if all(getattr(m, k) == v for k, v in changes.items()):
             return
-        if changes.get("experts") and not m.experts:  # turning a dense model into MoE
-            changes.setdefault("active_experts", min(2, changes["experts"]))
-            changes.setdefault("expert_ffn", m.ffn)
-        if changes.get("attention") == "sliding" and not m.window:
-            changes.setdefault("window", 4096)
-        if changes.get("experts") == 0:
-            changes.update(active_experts=0, expert_ffn=0)
         try:
-            new = m.edited(**changes)
+            new = m.edited(**model_changes(m, changes))
         except SpecError as exc:
             self.error.setText(f"Not applied: {exc}")
             return
@@ -124,7 +118,7 @@ class ModelPanel(Panel):
             set_quietly(box, getattr(m, field))
         per_token = kv_bytes_per_token(m, presets.number_format(kv))
         moe = f", {count(m.params_active)} active per token" if m.is_moe else ""
-        kv_text = (f"fixed state {binary_bytes(m.state_elements * presets.number_format(kv).bytes_per_value)}"
+        kv_text = (f"fixed state {binary_bytes(float(state_bytes(m, presets.number_format(kv))))}"
                    if m.attention == "linear" else f"{binary_bytes(per_token)} per token ({kv.upper()})")
         self.summary.setText(f"<b>{count(m.params_total)}</b> parameters{moe}<br>KV cache: {kv_text}"
                              + (f"<br><small>Source: {m.source}</small>" if m.source else ""))

@@ -7,6 +7,7 @@ import math
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout
 
 from ...core import presets
+from ...core.edit_rules import weights_changes
 from ...core.precision import multiplier_area_ratio
 from ...core.resolved import resolve
 from ..widgets import note_label, set_quietly
@@ -40,7 +41,7 @@ class PrecisionPanel(Panel):
                 if role in fmt.roles:
                     box.addItem(f"{fmt.name}  ({fmt.bits_per_weight:g} bits)", key)
                     box.setItemData(box.count() - 1, fmt.source, role=3)  # Qt.ToolTipRole
-            box.currentIndexChanged.connect(lambda _i, r=role, b=box: self.store.update(**{r: b.currentData()}))
+            box.currentIndexChanged.connect(lambda _i, r=role: self._picked(r))
             form.addRow(label, box)
             self.controls[role] = box
         self.pi = QLabel()
@@ -53,6 +54,14 @@ class PrecisionPanel(Panel):
         outer.addWidget(self.silicon)
         outer.addStretch(1)
         self.refresh()
+
+    def _picked(self, role: str) -> None:
+        value = self.controls[role].currentData()
+        if role == "weights":  # KV and compute follow the weights (core.edit_rules)
+            s = self.store.scenario
+            self.store.update(**weights_changes(s.weights, s.kv, s.compute, value))
+        else:
+            self.store.update(**{role: value})
 
     def refresh(self, what: frozenset = frozenset()) -> None:
         s = self.store.scenario

@@ -33,6 +33,9 @@ class WorkloadPanel(Panel):
                          "kv_cache": self.kv_cache}
         for name in ("prompt", "generate", "batch"):
             self.controls[name].valueChanged.connect(lambda v, n=name: self.store.update(**{n: int(v)}))
+            # A drag previews live and leaves one undo entry ("Batch 1 → 8") when released.
+            self.controls[name].slider.sliderPressed.connect(self.store.begin_gesture)
+            self.controls[name].slider.sliderReleased.connect(self.store.end_gesture)
         self.kv_cache.toggled.connect(lambda on: self.store.update(kv_cache=bool(on)))
         self.refresh()
 

@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.units import si
-from ..store import ScenarioStore
+from ..store import AppStore
 from ..theme import colour
-from ..widgets import TextPane
+from ..view_base import StoreView
+from ..widgets import TextPane, set_quietly
 from .curve import Curve
 
 
@@ -69,18 +70,20 @@ def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarra
 LEFT_AXIS_PX = 58
 
 
-class PlotCard(QWidget):
+class PlotCard(StoreView):
     """Base for the views. Subclasses build items in ``__init__`` and fill them in ``redraw``."""
 
+    key = ""  # name in ViewState.log_axes
     title = ""
     x_label, x_units = "", ""
     y_label, y_units = "", ""
     default_log = (True, True)
     log_toggle = True
 
-    def __init__(self, store: ScenarioStore, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.store = store
+    view_fields = frozenset({"theme", "font_scale", "log_axes"})
+
+    def __init__(self, store: AppStore, parent: QWidget | None = None):
+        super().__init__(store, parent)
         self.setObjectName(type(self).__name__)
         self._series: dict[str, tuple[pg.PlotDataItem, str]] = {}
         head = QHBoxLayout()
@@ -90,9 +93,11 @@ class PlotCard(QWidget):
         head.addWidget(self.heading, 3)
         self.log_box = QCheckBox("log-log")
         self.log_box.setToolTip("Logarithmic axes: a curve's slope is its growth order (1 linear, 2 quadratic, 3 cubic)")
-        self.log_box.setChecked(self.default_log[1])
+        self._log = (self.default_log[0], store.view.log(self.key, self.default_log[1]) if self.log_toggle
+                     else self.default_log[1])
+        self.log_box.setChecked(self._log[1])
         self.log_box.setVisible(self.log_toggle)
-        self.log_box.toggled.connect(self._set_log)
+        self.log_box.toggled.connect(self._log_toggled)
         head.addWidget(self.log_box)
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
@@ -101,7 +106,7 @@ class PlotCard(QWidget):
         self.plot.setLabel("left", self.y_label, units=self.y_units)
         self._range: tuple | None = None
         self.plot.getPlotItem().vb.disableAutoRange()
-        self._apply_log(*self.default_log)
+        self._apply_log(*self._log)
         self.plot.setMinimumSize(260, 160)
         # Axes repaint from a pixmap cache unless their range changes: replaying an axis's
         # text costs ~4 ms a paint, the largest share of an update otherwise.
@@ -133,7 +138,6 @@ class PlotCard(QWidget):
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.legend)
         self._hover_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
-        store.changed.connect(self.on_changed)
 
     # -- building --------------------------------------------------------------------------
     def add_curve(self, key: str, name: str, colour_name: str | int, width: float = 2.0,
@@ -203,17 +207,24 @@ class PlotCard(QWidget):
 
     @property
     def log_x(self) -> bool:
-        return bool(self.plot.getPlotItem().ctrl.logXCheck.isChecked())
+        return self._log[0]
 
     @property
     def log_y(self) -> bool:
-        return bool(self.plot.getPlotItem().ctrl.logYCheck.isChecked())
+        return self._log[1]
 
-    def _set_log(self, on: bool) -> None:
-        self._apply_log(self.default_log[0] or on, on)
-        self._range = None
-        self.reset_cache()
-        self.redraw()
+    def _log_toggled(self, on: bool) -> None:
+        """The user ticked log-log: a view setting kept in the store (saved with the session)."""
+        self.store.set_view(log_axes=self.store.view.with_log(self.key, bool(on)).log_axes)
+
+    def note_change(self, change) -> None:
+        if "log_axes" in change.view and self.log_toggle:
+            on = self.store.view.log(self.key, self.default_log[1])
+            if on != self._log[1]:
+                set_quietly(self.log_box, on)
+                self._apply_log(self.default_log[0] or on, on)
+                self._range = None
+                self.reset_cache()
 
     def reset_cache(self) -> None:
         """Forget memoised data so the next redraw rebuilds every item (after a log toggle)."""
@@ -221,22 +232,11 @@ class PlotCard(QWidget):
     def _apply_log(self, log_x: bool, log_y: bool) -> None:
         """Log axes show decades of the plain unit (1, 10², 10⁴ tokens); SI prefixes are for
         linear axes only, where they keep tick labels short."""
+        self._log = (log_x, log_y)
         item = self.plot.getPlotItem()
         item.setLogMode(log_x, log_y)
         for side, log in (("bottom", log_x), ("left", log_y)):
             item.getAxis(side).enableAutoSIPrefix(not log)
-
-    # -- updating --------------------------------------------------------------------------
-    #: Scenario fields the view depends on (None: all of them).
-    depends: frozenset | None = None
-
-    def on_changed(self, what: frozenset) -> None:
-        if self.depends is not None and not (what & self.depends):
-            return
-        self.redraw()
-
-    def redraw(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
 
     # -- hover readout ---------------------------------------------------------------------
     def _hover(self, event) -> None:

@@ -26,11 +26,13 @@ def short_name(name: str) -> str:
 
 
 class ComparePlot(PlotCard):
+    key = "compare"
     title = "Same scenario, other hardware"
     x_label, x_units = "", ""
     y_label, y_units = "decode", "tokens/s"
     default_log = (False, False)
     log_toggle = False
+    view_fields = PlotCard.view_fields | {"compared_devices"}
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
@@ -43,7 +45,7 @@ class ComparePlot(PlotCard):
         self.plot.setMouseEnabled(x=False, y=False)
         self.labels: list[FastLabel] = []
         self._ticks: list = []
-        for _ in range(len(series.COMPARE_DEVICES) + 1):  # the comparison set + the current device
+        for _ in range(len(store.view.compared_devices) + 1):  # the comparison set + the current device
             self._new_label()
         self.results: list[series.DeviceResult] = []
         self.redraw()
@@ -54,7 +56,7 @@ class ComparePlot(PlotCard):
         self.labels.append(label)
 
     def redraw(self) -> None:
-        self.results = series.compare_devices(self.store.scenario)
+        self.results = self.store.results.compare_devices(self.store.view.compared_devices)
         heights, brushes, ticks = [], [], []
         for i, res in enumerate(self.results):
             ok = res.fits and res.decode_tokens_per_s is not None

@@ -25,6 +25,7 @@ CURVES = (  # key, legend name, colour, dashed
 
 
 class ComputePlot(PlotCard):
+    key = "compute"
     title = "Compute growth vs sequence length"
     x_label, x_units = "sequence length n", "tokens"
     y_label, y_units = "count", ""
@@ -55,7 +56,7 @@ class ComputePlot(PlotCard):
         key = (s.model, grid[-1])
         if key != self._key:  # the curves depend on the model and the grid only
             self._key = key
-            self._draw_curves(series.compute_growth(s, grid))
+            self._draw_curves(self.store.results.compute_growth)
         self.marker.setPos(self.view_xy(max(1, s.prompt + s.generate), 1)[0])
 
     def reset_cache(self) -> None:

@@ -18,6 +18,7 @@ KV_FILL = "#f7e2b5"
 
 
 class MemoryPlot(PlotCard):
+    key = "memory"
     title = "Memory & traffic vs context"
     x_label, x_units = "context length", "tokens"
     y_label, y_units = "memory", "B"
@@ -39,7 +40,7 @@ class MemoryPlot(PlotCard):
 
     def redraw(self) -> None:
         s = self.store.scenario
-        d = series.memory_traffic(s)
+        d = self.store.results.memory_traffic
         self.set_curve("weights", d.t, d.weights)
         self.set_curve("total", d.t, d.weights + d.kv)
         self.set_curve("traffic", d.t, d.bytes_per_token)

@@ -15,6 +15,7 @@ from .fast_label import FastLabel
 
 
 class RooflinePlot(PlotCard):
+    key = "roofline"
     title = "Roofline"
     x_label, x_units = "arithmetic intensity", "FLOP/B"
     y_label, y_units = "attainable", "FLOP/s"
@@ -37,7 +38,7 @@ class RooflinePlot(PlotCard):
         self.redraw()
 
     def redraw(self) -> None:
-        r = series.roofline(self.store.scenario)
+        r = self.store.results.roofline
         self.set_curve("peak", r.intensity, r.peak_roof)
         self.set_curve("effective", r.intensity, r.effective_roof)
         self.set_curve("batch_path", *r.batch_path)
