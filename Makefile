@@ -12,13 +12,19 @@ X11_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libx
             libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 XVFB     := xvfb xauth
 
-.PHONY: run test bench setup syslibs syslibs-x11 syslibs-xvfb package test-package screenshots clean
+.PHONY: run test fuzz bench setup syslibs syslibs-x11 syslibs-xvfb package test-package screenshots clean
 
 run: syslibs syslibs-x11 $(STAMP)
 	$(BIN)/inference-explorer
 
 test: syslibs $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The long fuzz run: >= 10,000 generated files and argument vectors each; prints the counts.
+FUZZ_EXAMPLES ?= 10000
+fuzz: syslibs $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider \
+		--timeout=3600 tests/fuzz
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py

@@ -207,10 +207,17 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     try:
         write_text(a.csv, buf.getvalue())
     except WriteError as exc:
-        print(f"inference-explorer: error: {exc}", file=sys.stderr)
+        print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     print(f"wrote {len(rows)} rows to {a.csv}", file=sys.stderr)
     return 0
+
+
+def one_line(text: str, limit: int = 1000) -> str:
+    """A message as one printable line: control characters from a stranger's argument or file are
+    shown escaped, never as a line break or a terminal escape; long ones are cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         a = build_parser().parse_args(argv)
         return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep}[a.command](a)
     except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
-        print(f"inference-explorer: error: {exc}", file=sys.stderr)
+        print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `inference-explorer list models | head`
         import os
