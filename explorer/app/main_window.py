@@ -22,6 +22,7 @@ from .plots.compare_plot import ComparePlot
 from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
+from . import theme
 from .images import png_bytes
 from .readouts import Readouts
 from .settings import Settings
@@ -56,6 +57,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.store = AppStore(state, self)
+        # First listener: a theme swap is made current before any view restyles.
+        self.store.changed.connect(self._apply_theme)
         self.path: str | None = None  # the session file saved to / opened from
         self._held_keys = HeldKeys(self.store, self)
         QApplication.instance().installEventFilter(self._held_keys)
@@ -195,6 +198,11 @@ class MainWindow(QMainWindow):
         self.store.commit()
         self.history_dock.show()
         self.history_dock.raise_()
+
+    def _apply_theme(self, change) -> None:
+        if change.view & {"theme", "font_scale"}:
+            v = self.store.view
+            theme.use(theme.theme_for(v.theme, v.font_scale), QApplication.instance())
 
     def _rejected(self, msg: str) -> None:
         self.statusBar().showMessage(f"Not applied: {msg}", 8000)

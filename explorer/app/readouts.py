@@ -43,7 +43,7 @@ class Readouts(StoreView):
         self._tiles: list[tuple[QLabel, PlainPane]] = []
         for key, caption, tip in TILES:
             cap = QLabel(caption)
-            cap.setStyleSheet("color: #555; font-size: 8pt;")
+            cap.setStyleSheet(self.theme.style(8, self.theme.muted))
             val = PlainPane(lines=1, point_size=11.5, bold=True)
             for w in (cap, val):
                 w.setToolTip(tip)
@@ -57,6 +57,13 @@ class Readouts(StoreView):
         self.sentence = PlainPane(lines=3, point_size=9.5)
         outer.addWidget(self.sentence)
         self.redraw()
+
+    def restyle(self) -> None:
+        t = self.theme
+        for cap, val in self._tiles:
+            cap.setStyleSheet(t.style(8, t.muted))
+            val.set_point_size(t.pt(11.5))
+        self.sentence.set_point_size(t.pt(9.5))
 
     def _arrange(self, columns: int) -> None:
         """Tiles in ``columns`` columns (4 beside the panels at 1280 px, 8 on wide screens)."""
@@ -79,14 +86,14 @@ class Readouts(StoreView):
         try:
             e = self.store.results.estimate
         except ScenarioError as exc:
-            self.sentence.setText(str(exc), "#D55E00")
+            self.sentence.setText(str(exc), self.theme.error)
             return
         v = self.values
         v["ttft"].setText(duration(e.ttft_s))
         v["tpot"].setText(duration(e.tpot_s) if e.tpot_s else "—")
         v["tps"].setText(f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—")
         v["fit"].setText(f"fits · max batch {e.max_batch:,}" if e.fits else "does not fit",
-                         None if e.fits else "#D55E00")
+                         None if e.fits else self.theme.error)
         v["bound"].setText(e.bound)
         v["energy"].setText(si(e.energy_j_per_token, "J"))
         v["cost"].setText(f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price")

@@ -1,6 +1,15 @@
-"""Colours and pyqtgraph defaults. The palette is Okabe & Ito's (2008) colour-blind-safe set."""
+"""One Theme object: colours, line widths and font sizes for every view (no hex literals in
+views). The palette is Okabe & Ito's (2008) colour-blind-safe set.
+
+Themes swap at run time: the store's ``ViewState.theme`` / ``font_scale`` name one;
+:func:`use` makes it current and every view restyles (``StoreView.restyle``). Presenter mode
+is such a swap: larger type, thicker lines, the same colours.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
@@ -19,18 +28,88 @@ OKABE_ITO = {
 SERIES = ["blue", "orange", "green", "vermillion", "purple", "sky", "black", "yellow"]
 
 
+@dataclass(frozen=True, eq=False)
+class Theme:
+    name: str = "light"
+    palette: dict = field(default_factory=lambda: dict(OKABE_ITO))
+    background: str = "#FFFFFF"
+    foreground: str = "#222222"  # axes, plot text
+    text: str = "#222222"
+    muted: str = "#555555"  # captions
+    note: str = "#444444"  # small explanatory text
+    error: str = "#D55E00"  # vermillion: refused edits, "does not fit"
+    overlay_bg: str = "rgba(255,255,255,215)"  # hover readout box
+    weights_fill: str = "#CFE2F0"  # light tints of the blue and orange
+    kv_fill: str = "#F7E2B5"
+    road: str = "#3A3A3A"
+    ramp: str = "#2A2A2A"
+    lane_mark: str = "#BBBBBB"
+    road_text: str = "#FFFFFF"
+    grid_alpha: float = 0.15
+    line_scale: float = 1.0  # × every line width
+    font_scale: float = 1.0  # × every font size
+    base_pt: float = 9.0  # the application font
+
+    def colour(self, name_or_index) -> str:
+        if isinstance(name_or_index, int):
+            return self.palette[SERIES[name_or_index % len(SERIES)]]
+        return self.palette[name_or_index]
+
+    def width(self, w: float) -> float:
+        return w * self.line_scale
+
+    def pt(self, size: float) -> float:
+        """A font size (points) in this theme."""
+        return round(size * self.font_scale, 1)
+
+    def style(self, size: float, colour: str | None = None) -> str:
+        """A style sheet fragment: font size, and colour if given."""
+        return f"font-size: {self.pt(size)}pt;" + (f" color: {colour};" if colour else "")
+
+
+LIGHT = Theme()
+PRESENTER = Theme(name="presenter", foreground="#000000", text="#000000", muted="#333333", note="#222222",
+                  line_scale=1.8, font_scale=1.35, grid_alpha=0.25)
+THEMES = {"light": LIGHT, "presenter": PRESENTER}
+_current = [LIGHT]
+_base_pt = [LIGHT.base_pt]
+
+
+def current() -> Theme:
+    return _current[0]
+
+
+@lru_cache(maxsize=16)
+def theme_for(name: str, font_scale: float = 1.0) -> Theme:
+    """The theme a ViewState names (its ``theme`` and ``font_scale``)."""
+    base = THEMES[name]
+    return base if font_scale == 1.0 else replace(base, font_scale=base.font_scale * font_scale)
+
+
+def use(theme: Theme, app=None) -> Theme:
+    """Make ``theme`` current (new views and restyled views read it) and apply it to ``app``."""
+    _current[0] = theme
+    pg.setConfigOptions(background=theme.background, foreground=theme.foreground, antialias=True, useOpenGL=False)
+    if app is not None:
+        font = app.font()
+        font.setPointSizeF(theme.pt(_base_pt[0]))
+        app.setFont(font)
+    return theme
+
+
 def colour(name_or_index) -> str:
-    if isinstance(name_or_index, int):
-        return OKABE_ITO[SERIES[name_or_index % len(SERIES)]]
-    return OKABE_ITO[name_or_index]
+    return current().colour(name_or_index)
 
 
 def apply_theme(app) -> None:
-    pg.setConfigOptions(background="w", foreground="#222222", antialias=True, useOpenGL=False)
+    """Start-up: the light theme, with a readable minimum font size."""
     font = app.font()
-    if font.pointSizeF() < 9:
-        font.setPointSizeF(9)
+    if font.pointSizeF() < LIGHT.base_pt:
+        font.setPointSizeF(LIGHT.base_pt)
         app.setFont(font)
+    _base_pt[0] = font.pointSizeF()
+    _current[0] = LIGHT
+    pg.setConfigOptions(background=LIGHT.background, foreground=LIGHT.foreground, antialias=True, useOpenGL=False)
 
 
 def mono_font() -> QFont:

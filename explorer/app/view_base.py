@@ -73,6 +73,8 @@ class StoreView(QWidget):
     def _store_changed(self, change) -> None:
         if not self.wants(change):
             return
+        if change.view & {"theme", "font_scale"}:
+            self.restyle()
         self.note_change(change)
         self._sv_dirty = True
         if self.lazy_when_hidden and not self.isVisible():
@@ -88,6 +90,17 @@ class StoreView(QWidget):
 
     def note_change(self, change) -> None:
         """Called with every relevant change before the (possibly deferred) redraw."""
+
+    @property
+    def theme(self):
+        """The theme the store's view state names (see explorer.app.theme)."""
+        from .theme import theme_for
+
+        v = self.store.view
+        return theme_for(v.theme, v.font_scale)
+
+    def restyle(self) -> None:
+        """Re-read colours, line widths and font sizes from :attr:`theme` (a theme swap)."""
 
     def _store_rejected(self, _why: str) -> None:
         """A refused edit: views that echo their own input put it back (panels)."""

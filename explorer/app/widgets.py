@@ -133,7 +133,9 @@ def note_label(text: str = "", small: bool = True) -> QLabel:
     lab.setWordWrap(True)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if small:
-        lab.setStyleSheet("color: #444; font-size: 8.5pt;")
+        from .theme import current
+
+        lab.setStyleSheet(current().style(8.5, current().note))
     return lab
 
 
@@ -171,6 +173,13 @@ class TextPane(QWidget):
         from PySide6.QtWidgets import QSizePolicy
 
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def set_font(self, font) -> None:
+        """A new font (theme swap); the height follows."""
+        self._doc.setDefaultFont(font)
+        self.setFont(font)
+        self.setFixedHeight(int(self.fontMetrics().lineSpacing() * self._lines * 1.25) + 2)
+        self.update()
 
     def setText(self, html: str) -> None:
         if html != self._html:
@@ -212,6 +221,14 @@ class PlainPane(QWidget):
         self.setFixedHeight(int(self.fontMetrics().lineSpacing() * lines * 1.25) + 2)
         self.setMinimumWidth(20)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def set_point_size(self, size: float) -> None:
+        """A new font size (theme swap); the height follows."""
+        font = self.font()
+        font.setPointSizeF(size)
+        self.setFont(font)
+        self.setFixedHeight(int(self.fontMetrics().lineSpacing() * self._lines * 1.25) + 2)
+        self.update()
 
     def setText(self, text: str, colour: str | None = None) -> None:
         if (text, colour) != (self._text, self._colour):

@@ -1,6 +1,7 @@
 """AppStore: one coalesced typed signal per burst, rejected edits, undo that merges a gesture
 into one entry, exact undo/redo, the unsaved flag, views that die before the store."""
 
+import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionSlider
@@ -179,3 +180,23 @@ def test_undo_back_to_saved_is_clean(qtbot, make_window, tmp_path):
     assert w.store.is_dirty()
     w.store.undo()
     assert not w.store.is_dirty()
+
+
+def test_theme_swap_restyles_every_plot(qtbot, make_window):
+    from explorer.app.theme import PRESENTER
+
+    w = make_window()
+    pen = w.plots["memory"].curve("traffic").opts["pen"]
+    assert pen.widthF() == 2.0
+    w.store.set_view(theme="presenter")
+    w.settle()
+    for plot in w.plots.values():
+        for key, (item, _u) in plot._series.items():
+            assert item.opts["pen"].widthF() == pytest.approx(
+                item.style_key[1] * PRESENTER.line_scale) or item.style_key[3]  # dots keep their size
+    assert w.plots["memory"].curve("traffic").opts["pen"].widthF() == pytest.approx(2.0 * PRESENTER.line_scale)
+    axis_font = w.plots["roofline"].plot.getPlotItem().getAxis("left").style["tickFont"]
+    assert axis_font.pointSizeF() == pytest.approx(PRESENTER.pt(8))
+    w.store.set_view(theme="light")
+    w.settle()
+    assert w.plots["memory"].curve("traffic").opts["pen"].widthF() == 2.0

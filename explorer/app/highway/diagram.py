@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from ...core import traffic
-from ..theme import colour
+from ..theme import colour, current
 
 
 def _plot(title: str, x: tuple[str, str], y: tuple[str, str]) -> pg.PlotWidget:
@@ -33,15 +33,15 @@ class FundamentalDiagram:
         self.flow_curve = self.flow.plot([], [], pen=pg.mkPen(colour("blue"), width=2))
         self.ideal = self.flow.plot([], [], pen=pg.mkPen(colour("grey"), width=1, style=Qt.PenStyle.DashLine))
         self.flow_point = self.flow.plot([], [], pen=None, symbol="o", symbolSize=12,
-                                         symbolBrush=colour("orange"), symbolPen="k")
+                                         symbolBrush=colour("orange"), symbolPen=colour("black"))
         self.latency = _plot("Queueing delay (M/D/1)", ("utilisation ρ", ""), ("latency ×", ""))
         self.lat_curve = self.latency.plot([], [], pen=pg.mkPen(colour("vermillion"), width=2))
         self.lat_point = self.latency.plot([], [], pen=None, symbol="o", symbolSize=12,
-                                           symbolBrush=colour("orange"), symbolPen="k")
+                                           symbolBrush=colour("orange"), symbolPen=colour("black"))
         self.latency.setYRange(0, traffic.PLOT_CEILING * 1.05, padding=0)
         self.latency.setXRange(0, 1.25, padding=0)
         self.latency.addItem(pg.InfiniteLine(1.0, angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
-                                             label="capacity", labelOpts={"position": 0.9, "color": "#333"}))
+                                             label="capacity", labelOpts={"position": 0.9, "color": current().text}))
         rho = np.concatenate([np.linspace(0, 0.999, 300), [1.0, 1.25]])
         self.lat_curve.setData(rho, traffic.latency_multiplier_clipped(rho))
         self._capacity = None

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...core.highway_sim import HighwaySim
-from ..theme import OKABE_ITO
+from ..theme import OKABE_ITO, current
 
 # Speed 0 … v_max → colour (stopped is the warmest): Okabe-Ito, ordered for colour-blind readers.
 SPEED_COLOURS = [OKABE_ITO[k] for k in ("vermillion", "orange", "yellow", "sky", "blue", "green")]
@@ -55,7 +55,8 @@ class RoadWidget(QWidget):
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#3a3a3a"))
+        t = current()
+        p.fillRect(self.rect(), QColor(t.road))
         s = self.sim
         if s is None:
             return
@@ -64,7 +65,7 @@ class RoadWidget(QWidget):
         cell = w / s.length
         left, top = RAMP, 4
         # lane markings
-        p.setPen(QPen(QColor("#bbbbbb"), 1, Qt.PenStyle.DashLine))
+        p.setPen(QPen(QColor(t.lane_mark), 1, Qt.PenStyle.DashLine))
         for k in range(1, s.lanes):
             y = top + k * lane_h
             p.drawLine(left, int(y), left + int(w), int(y))
@@ -72,8 +73,8 @@ class RoadWidget(QWidget):
         if s.closed:
             zx = left + s.zone_start * cell
             zone = QRectF(zx, top, left + w - zx, s.closed * lane_h)  # highest lanes, drawn on top
-            p.fillRect(zone, QBrush(QColor("#E69F00"), Qt.BrushStyle.BDiagPattern))
-            p.setPen(QPen(QColor("#E69F00"), 3))
+            p.fillRect(zone, QBrush(QColor(t.colour("orange")), Qt.BrushStyle.BDiagPattern))
+            p.setPen(QPen(QColor(t.colour("orange")), 3))
             p.drawLine(int(zx), int(zone.top()), int(zx), int(zone.bottom()))
         # cars
         x, lane = self._interpolated()
@@ -88,16 +89,16 @@ class RoadWidget(QWidget):
             ys = top + (s.lanes - 1 - lane[sel]) * lane_h + (lane_h - car_h) / 2  # lane 0 at the bottom
             p.drawRects([QRectF(a, b, car_w, car_h) for a, b in zip(xs.tolist(), ys.tolist())])
         # on-ramp queue
-        p.fillRect(QRectF(0, top, RAMP - 6, h), QColor("#2a2a2a"))
+        p.fillRect(QRectF(0, top, RAMP - 6, h), QColor(t.ramp))
         shown = min(s.queue, 60)
         p.setBrush(self._brushes[0])
         per_row = 5
         for k in range(shown):
             r, c = divmod(k, per_row)
             p.drawRect(QRectF(4 + c * 12, top + h - 10 - r * 9, 9, 6))
-        p.setPen(QColor("white"))
+        p.setPen(QColor(t.road_text))
         f = QFont(self.font())
-        f.setPointSizeF(8.5)
+        f.setPointSizeF(t.pt(8.5))
         p.setFont(f)
         p.drawText(QRectF(2, top + 2, RAMP - 8, 30), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                    f"queue\n{s.queue:,}")

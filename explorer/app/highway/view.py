@@ -24,7 +24,7 @@ from .road import RoadWidget
 
 FRAME_MS = 16  # ~60 fps
 FRAMES_PER_STEP = 4  # one simulation step every 4 frames, positions interpolated between
-STATE_COLOURS = {"free flow": "#009E73", "heavy": "#0072B2", "near capacity": "#E69F00", "gridlock": "#D55E00"}
+STATE_COLOURS = {"free flow": "green", "heavy": "blue", "near capacity": "orange", "gridlock": "vermillion"}
 DEMO_DELAY_MS = 2500
 ROAD_CELLS = 120  # cells per lane: long enough for jams to form, short enough to see each car
 
@@ -194,7 +194,7 @@ class HighwayView(StoreView):
         self.sim.set_closed(st.closed_lanes)
         self.sim.set_demand(st.demand_lanes)
         self.diagram.update(st)
-        colour = STATE_COLOURS[st.state]
+        colour = self.theme.colour(STATE_COLOURS[st.state])
         self.state_label.setText(f"<div style='font-size:15pt; font-weight:700; color:{colour}'>{st.state}</div>"
                                  f"<div>ρ = {st.rho:.2f}</div>" if st.rho == st.rho else st.state)
         lat = "unbounded (queue grows)" if st.latency_multiplier == float("inf") else f"× {st.latency_multiplier:.2f}"

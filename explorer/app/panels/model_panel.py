@@ -48,7 +48,7 @@ class ModelPanel(Panel):
         self.summary.setWordWrap(True)
         outer.addWidget(self.summary)
         self.error = note_label()
-        self.error.setStyleSheet("color: #D55E00;")
+        self.error.setStyleSheet(f"color: {self.theme.error};")
         outer.addWidget(self.error)
 
         arch = QGroupBox("Architecture")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.units import si
@@ -101,7 +102,7 @@ class PlotCard(StoreView):
         head.addWidget(self.log_box)
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
-        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.showGrid(x=True, y=True, alpha=self.theme.grid_alpha)
         self.plot.setLabel("bottom", self.x_label, units=self.x_units)
         self.plot.setLabel("left", self.y_label, units=self.y_units)
         self._range: tuple | None = None
@@ -121,14 +122,14 @@ class PlotCard(StoreView):
         self.plot.getPlotItem().getAxis("left").setWidth(LEFT_AXIS_PX)
         # Hover readout: a small label floating in the plot's top-left corner.
         self.readout = QLabel("", self.plot)
-        self.readout.setStyleSheet("background: rgba(255,255,255,215); color: #222; font-size: 8.5pt; padding: 1px 3px;")
+        self._style_readout()
         self.readout.move(58, 4)
         self.readout.hide()
         # The legend is a wrapping label under the plot: it never hides a curve and reflows
         # to any width (a pyqtgraph LegendItem either covers data or forces a minimum width).
         self.legend = QLabel()
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet("font-size: 8pt;")
+        self.legend.setStyleSheet(self.theme.style(8))
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._legend: dict[str, tuple[str, str]] = {}  # key -> (glyph html, name)
         lay = QVBoxLayout(self)
@@ -143,21 +144,57 @@ class PlotCard(StoreView):
     def add_curve(self, key: str, name: str, colour_name: str | int, width: float = 2.0,
                   dash: bool = False, units: str | None = None, dot: bool = False,
                   fill: str | None = None) -> Curve:
-        c = colour(colour_name)
-        item = Curve(name, c, width=width, dash=dash, dot=dot, fill=fill)
+        t = self.theme
+        c = t.colour(colour_name)
+        item = Curve(name, c, width=t.width(width), dash=dash, dot=dot, fill=fill and getattr(t, fill, fill))
+        item.style_key = (colour_name, width, dash, dot, fill)
         self.plot.addItem(item)
         item.setLogMode(self.log_x, self.log_y)
         # Repaint from a pixmap while the curve is unchanged (another item moved).
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         glyph = "●" if dot else ("╍╍" if dash else "━━")
         self._series[key] = (item, self.y_units if units is None else units)
-        self._legend[key] = (f"<span style='color:{c}; font-weight:bold'>{glyph}</span>", name)
+        self._legend[key] = (glyph, name, colour_name)
         self._render_legend()
         return item
 
     def _render_legend(self) -> None:
-        parts = [f"{g}&nbsp;{n.replace(' ', '&nbsp;')}" for g, n in self._legend.values()]
+        t = self.theme
+        parts = [f"<span style='color:{t.colour(c)}; font-weight:bold'>{g}</span>&nbsp;{n.replace(' ', '&nbsp;')}"
+                 for g, n, c in self._legend.values()]
         self.legend.setText(" &nbsp; ".join(parts))
+
+    def _style_readout(self) -> None:
+        t = self.theme
+        self.readout.setStyleSheet(f"background: {t.overlay_bg}; {t.style(8.5, t.text)} padding: 1px 3px;")
+
+    def restyle(self) -> None:
+        """A theme swap: background, axes, grid, every curve's colour and width, text sizes."""
+        t = self.theme
+        self.plot.setBackground(t.background)
+        item = self.plot.getPlotItem()
+        font = QFont(self.font())
+        font.setPointSizeF(t.pt(8))
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setPen(t.foreground)
+            axis.setTextPen(t.foreground)
+            axis.setTickFont(font)
+            axis.label.setFont(font)
+        self.plot.showGrid(x=True, y=True, alpha=t.grid_alpha)
+        for curve, _units in self._series.values():
+            name, width, dash, dot, fill = curve.style_key
+            curve.restyle(t.colour(name), t.width(width), fill and getattr(t, fill, fill))
+        self._render_legend()
+        self.legend.setStyleSheet(t.style(8))
+        self._style_readout()
+        heading = QFont(self.font())
+        heading.setPointSizeF(t.pt(t.base_pt))
+        self.heading.set_font(heading)
+        self.restyle_items(t)
+
+    def restyle_items(self, theme) -> None:
+        """Subclasses restyle their own items (lines, labels) here."""
 
     def curve(self, key: str) -> Curve:
         return self._series[key][0]
@@ -193,9 +230,9 @@ class PlotCard(StoreView):
         self.heading.setText(f"<b>{self.title}</b>" + (f" — {detail}" if detail else ""))
 
     def set_legend_name(self, key: str, name: str) -> None:
-        glyph, old = self._legend[key]
+        glyph, old, c = self._legend[key]
         if old != name:
-            self._legend[key] = (glyph, name)
+            self._legend[key] = (glyph, name, c)
             self._render_legend()
 
     def view_xy(self, x: float, y: float) -> tuple[float, float]:

@@ -36,9 +36,7 @@ class ComparePlot(PlotCard):
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
-        self.legend.setText("Bars: decode tokens/s per sequence; colour = what limits it "
-                            "(<span style='color:#0072B2'>memory</span>, <span style='color:#009E73'>compute</span>, "
-                            "<span style='color:#CC79A7'>interconnect</span>); ● = current device")
+        self._render_legend()
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         self.plot.addItem(self.bars)
         self.plot.getPlotItem().getAxis("bottom").setHeight(36)
@@ -49,6 +47,12 @@ class ComparePlot(PlotCard):
             self._new_label()
         self.results: list[series.DeviceResult] = []
         self.redraw()
+
+    def _render_legend(self) -> None:
+        c = self.theme.colour
+        self.legend.setText("Bars: decode tokens/s per sequence; colour = what limits it "
+                            f"(<span style='color:{c('blue')}'>memory</span>, <span style='color:{c('green')}'>"
+                            f"compute</span>, <span style='color:{c('purple')}'>interconnect</span>); ● = current device")
 
     def _new_label(self) -> None:
         label = FastLabel("", anchor=(0.5, 1.0), point_size=8)

@@ -40,7 +40,7 @@ class ComputePlot(PlotCard):
         self.examples.setLogMode(self.log_x, self.log_y)
         self.example_labels = []
         for n, rel in series.ESSAY_EXAMPLES:
-            label = pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", color="#222", anchor=(-0.06, -0.05))
+            label = pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", color=self.theme.text, anchor=(-0.06, -0.05))
             label.setToolTip("The essay's example: every token scored against every token (n²)")
             self.plot.addItem(label)
             self.example_labels.append((label, n, rel))

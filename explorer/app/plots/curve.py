@@ -23,6 +23,7 @@ class Curve(pg.PlotCurveItem):
         if dot:
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         super().__init__(pen=pen, name=name, antialias=True)
+        self.style_key = None  # how the owning plot asked for it (theme colour name, width…)
         if fill:
             self.setBrush(pg.mkBrush(fill))
             self.setFillLevel(0.0)  # view units: 0 on a linear axis, 10⁰ = 1 on a log axis
@@ -30,6 +31,16 @@ class Curve(pg.PlotCurveItem):
         self._x = np.zeros(0)
         self._y = np.zeros(0)
         self._log = (False, False)
+
+    def restyle(self, colour: str, width: float, fill: str | None = None) -> None:
+        """New colour and width (a theme swap); dash and dot stay."""
+        pen = pg.mkPen(self.opts["pen"])
+        pen.setColor(pg.mkColor(colour))
+        if not self.dot:
+            pen.setWidthF(width)
+        self.setPen(pen)
+        if fill:
+            self.setBrush(pg.mkBrush(fill))
 
     # -- data in data units ----------------------------------------------------------------
     def set_values(self, x: np.ndarray, y: np.ndarray) -> None:

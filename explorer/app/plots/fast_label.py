@@ -14,13 +14,15 @@ from PySide6.QtWidgets import QGraphicsItem
 
 
 class FastLabel(QGraphicsItem):
-    def __init__(self, text: str = "", anchor: tuple[float, float] = (0.0, 0.0), color: str = "#222",
+    def __init__(self, text: str = "", anchor: tuple[float, float] = (0.0, 0.0), color: str | None = None,
                  point_size: float = 8.5, parent: QGraphicsItem | None = None):
         super().__init__(parent)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self._font = QFont()
         self._font.setPointSizeF(point_size)
-        self._color = QColor(color)
+        from ..theme import current
+
+        self._color = QColor(color or current().text)
         self._anchor = anchor
         self._text = ""
         self._rect = QRectF()

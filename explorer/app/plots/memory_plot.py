@@ -13,8 +13,6 @@ from ..theme import colour
 from .base import PlotCard, set_line_label
 
 VIEW_OVER_CAPACITY = 1.6  # linear y axis shows up to 1.6 × usable memory
-WEIGHTS_FILL = "#cfe2f0"  # light tints of the Okabe-Ito blue and orange
-KV_FILL = "#f7e2b5"
 
 
 class MemoryPlot(PlotCard):
@@ -28,8 +26,8 @@ class MemoryPlot(PlotCard):
         super().__init__(store, parent)
         # Stacked areas: the total is filled first (light orange), the weights over it (light
         # blue), so the orange band left between them is the KV cache.
-        self.add_curve("total", "weights + KV cache (batch)", "orange", width=1.5, fill=KV_FILL)
-        self.add_curve("weights", "weights", "blue", width=1.5, fill=WEIGHTS_FILL)
+        self.add_curve("total", "weights + KV cache (batch)", "orange", width=1.5, fill="kv_fill")
+        self.add_curve("weights", "weights", "blue", width=1.5, fill="weights_fill")
         self.add_curve("traffic", "bytes moved per generated token", "black", dash=True)
         self.add_curve("capacity", "room for weights + KV", "vermillion", width=2)
         self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
