@@ -83,3 +83,14 @@ def app_icon():
     if icon.isNull():  # no PNGs: fall back to the SVG source (needs Qt's SVG image plugin)
         icon.addFile(str(path("icons", f"{ICON_NAME}.svg")))
     return icon
+
+
+def tour_files() -> list[Path]:
+    """The guided tours (TOML) shipped in ``resources/tours``, sorted by name."""
+    folder = resources_dir() / "tours"
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def essay_tour() -> Path:
+    """The default tour: the seed essay's argument, step by step."""
+    return path("tours", "essay.toml")
