@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 
 
-def png_bytes(pixmap: QPixmap) -> bytes:
-    """The pixmap as PNG file contents; ValueError when it cannot be encoded (empty pixmap)."""
+def png_bytes(pixmap: QPixmap | QImage) -> bytes:
+    """The pixmap or image as PNG file contents; ValueError when it cannot be encoded (empty)."""
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayo
 
 from .. import APP_NAME, resources
 from ..core.appstate import AppState
-from ..core.atomic import WriteError, write_bytes, write_text
+from ..core.atomic import WriteError, write_text
 from ..core.scenario import Scenario
 from .highway.view import HighwayView
 from .panels.hardware_panel import HardwarePanel
@@ -23,7 +23,8 @@ from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
 from . import theme
-from .images import png_bytes
+from .present.post_pane import PostPane
+from .present.slides import Slides
 from .readouts import Readouts
 from .settings import Settings
 from .store import AppStore
@@ -50,6 +51,7 @@ class HeldKeys(QObject):
 
 
 PANEL_WIDTH = 350  # px: the left dock; leaves ~920 px for the plots at 1280×720
+DEFAULT_SIZE = (1280, 720)
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +65,7 @@ class MainWindow(QMainWindow):
         self._held_keys = HeldKeys(self.store, self)
         QApplication.instance().installEventFilter(self._held_keys)
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 720)
+        self.resize(*DEFAULT_SIZE)
 
         central = QWidget()
         lay = QVBoxLayout(central)
@@ -86,6 +88,10 @@ class MainWindow(QMainWindow):
         self._highway_page = QWidget()
         QVBoxLayout(self._highway_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._highway_page, "&Highway (bandwidth)")
+        self._post: PostPane | None = None  # built when its tab is first opened
+        self._post_page = QWidget()
+        QVBoxLayout(self._post_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._post_page, "This &post as input")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 
@@ -133,7 +139,8 @@ class MainWindow(QMainWindow):
                "Open a session or scenario file (JSON)")
         action(file, "&Save", self.save, QKeySequence.StandardKey.Save, "Save the session (scenarios and view)")
         action(file, "Save &as…", self.save_scenario, QKeySequence.StandardKey.SaveAs, "Save the session under a new name")
-        action(file, "&Export plots as PNG…", self.export_png, "Ctrl+E", "Save the overview as an image")
+        action(file, "&Export overview as PNG…", self.export_png, "Ctrl+E", "Save the current tab as an image (2×, captioned)")
+        self.slides = Slides(self, file)
         examples = file.addMenu("E&xamples")
         for path in resources.scenario_files():
             label = path.stem.split("-", 1)[-1].replace("-", " ")
@@ -161,9 +168,30 @@ class MainWindow(QMainWindow):
             self._highway_page.layout().addWidget(self._highway)
         return self._highway
 
+    @property
+    def post(self) -> PostPane:
+        """The 'this post as input' pane, created on first use."""
+        if self._post is None:
+            self._post = PostPane(self.store)
+            self._post_page.layout().addWidget(self._post)
+        return self._post
+
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self._highway_page:
             self.highway.show()
+        elif self.tabs.widget(index) is self._post_page:
+            self.post.show()
+
+    def resize(self, *size) -> None:
+        """Never larger than the screen's free area (a 1024×768 projector included)."""
+        w, h = (size[0].width(), size[0].height()) if len(size) == 1 else size
+        screen = self.screen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            frame = self.frameGeometry().size() - self.geometry().size() if self.isVisible() else None
+            fw, fh = (frame.width(), frame.height()) if frame is not None else (0, 0)
+            w, h = min(w, free.width() - fw), min(h, free.height() - fh)
+        super().resize(w, h)
 
     def show_panel(self, key: str) -> None:
         dock = self.docks[key]
@@ -292,17 +320,8 @@ class MainWindow(QMainWindow):
         return True
 
     def export_png(self, path: str | None = None) -> bool:
-        path = path or self._ask_path(True, "Export PNG", "inference-explorer.png", "PNG (*.png)")
-        if not path:
-            return False
         self.settle()
-        try:
-            write_bytes(path, png_bytes(self.centralWidget().grab()))
-        except (WriteError, ValueError) as exc:
-            self._error(str(exc))
-            return False
-        self.statusBar().showMessage(f"Exported {path}", 5000)
-        return True
+        return self.slides.export("overview", "png", path)
 
     def _error(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)

@@ -130,3 +130,22 @@ def _format(key: str):
     from .presets import number_format
 
     return number_format(key)
+
+
+def describe(p: PostCost, s: Scenario) -> list[tuple[str, str, str]]:
+    """(what, value, how) rows for the pane — the same words wherever they are shown."""
+    from .units import binary_bytes, count, duration, si
+
+    n = p.tokens
+    rows = [
+        ("relationships per head", count(p.pairs_per_head), f"n² = {n:,}²" if p.pairs_per_head == n * n
+         else "fewer than n²: sliding-window layers score only recent tokens"),
+        ("× heads", count(p.pairs_per_layer), f"× {p.heads} heads per layer"),
+        ("× layers", count(p.pairs_per_pass), f"× {p.layers} layers: scores in one pass over the text"),
+        ("prefill work", si(p.prefill_flops, "FLOP"), "weights (2 per parameter per token) + attention"),
+        ("prefill time", duration(p.prefill_s), f"time to first token on {s.devices}× {s.hardware.name}, batch 1"),
+        ("KV cache", binary_bytes(p.kv_bytes), f"what the text occupies in the {s.kv.upper()} KV cache"),
+    ]
+    if not p.fits_context:
+        rows.append(("context", "too long", f"{s.model.name} was trained for {s.model.max_context:,} tokens"))
+    return rows

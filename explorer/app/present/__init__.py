@@ -1,0 +1,1 @@
+"""Presenting: tours, presenter mode, themes, exports."""
