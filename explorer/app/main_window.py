@@ -190,7 +190,8 @@ class MainWindow(QMainWindow):
             free = screen.availableGeometry()
             frame = self.frameGeometry().size() - self.geometry().size() if self.isVisible() else None
             fw, fh = (frame.width(), frame.height()) if frame is not None else (0, 0)
-            w, h = min(w, free.width() - fw), min(h, free.height() - fh)
+            if w > free.width() - fw or h > free.height() - fh:  # a small screen: use all of it
+                w, h = free.width() - fw, free.height() - fh
         super().resize(w, h)
 
     def show_panel(self, key: str) -> None:

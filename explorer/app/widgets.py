@@ -248,5 +248,11 @@ class PlainPane(QWidget):
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         if self._lines > 1:
             flags |= Qt.TextFlag.TextWordWrap
+        else:  # one line that does not fit: shrink it (to 60 % at most) rather than clip it
+            wide = self.fontMetrics().horizontalAdvance(self._text)
+            if wide > self.width() > 0:
+                font = self.font()
+                font.setPointSizeF(font.pointSizeF() * max(0.6, 0.95 * self.width() / wide))  # hinting: not linear
+                p.setFont(font)
         p.drawText(self.rect(), int(flags), self._text)
         p.end()

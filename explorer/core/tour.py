@@ -18,14 +18,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import untrusted
 from .scenario import LIMITS, Scenario, ScenarioError, default_scenario
 
 MAX_TOUR_BYTES = 1_000_000  # a talk of 200 steps is ~100 kB; anything far larger is not a tour
@@ -81,39 +80,23 @@ def schema() -> dict[str, Any]:
 
 
 # -- reading --------------------------------------------------------------------------------
-def read_capped(path: str | os.PathLike, limit: int = MAX_TOUR_BYTES) -> str:
-    """The text of a regular file of at most ``limit`` bytes (special files are refused)."""
-    p = Path(path)
-    try:
-        st = p.stat()
-        if not stat.S_ISREG(st.st_mode):
-            raise TourError(f"{p.name}: not a regular file")
-        if st.st_size > limit:
-            raise TourError(f"{p.name}: {st.st_size:,} bytes is too large for a tour (limit {limit:,})")
-        with p.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise TourError(f"cannot read {p}: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise TourError(f"{p.name}: too large for a tour (limit {limit:,} bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TourError(f"{p.name}: not UTF-8 text (byte {exc.start})") from None
-
-
 def load_tour(path: str | os.PathLike) -> Tour:
-    return parse_tour(read_capped(path), Path(path).name)
+    """Read a tour file from anywhere (size-capped, regular files only: ``core.untrusted``)."""
+    try:
+        text = untrusted.read_text(path, MAX_TOUR_BYTES)
+    except untrusted.FileRefused as exc:
+        raise TourError(str(exc)) from None
+    return parse_tour(text, Path(path).name)
 
 
 def parse_tour(text: str, name: str = "tour") -> Tour:
     """Parse and validate a whole tour; raises :class:`TourError` (file, line, problem)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
-        where = f", line {m.group(2)}, column {m.group(3)}" if m else ""
-        raise TourError(f"{name}{where}: not valid TOML: {m.group(1) if m else exc}") from None
+        data = untrusted.parse(text, "toml", name)  # data only, depth-capped
+    except untrusted.FileRefused as exc:
+        m = re.search(r"^(.*) \(at line (\d+), column (\d+)\)\)$", str(exc))
+        what = m.group(1).removeprefix(f"{name} ") + ")" if m else ""
+        raise TourError(f"{name}, line {m.group(2)}, column {m.group(3)}: {what}" if m else str(exc)) from None
     _check_schema(data, text, name)
     steps: list[TourStep] = []
     try:

@@ -107,7 +107,7 @@ def test_scenario_changes_carry_over_and_the_rest_is_per_step():
 
 @pytest.mark.parametrize("old, new, line, words", [
     ('caption = "second"', 'caption = "second"\ncolour = "red"', 18, "step 2: unknown field(s): colour"),
-    ("batch = 4", "batch = 0", 28, "step 3 scenario: batch must be between 1"),
+    ("batch = 4", "batch = 0", 28, "step 3 scenario: batch must be at least 1"),
     ("batch = 4", 'batch = "four"', 28, "'four' is not of type 'integer'"),
     ('prompt = 1000 }', 'prompt = 1000, model = "llama-9" }', 18, "unknown model 'llama-9'"),
     ('tab = "highway"', 'tab = "slides"', 20, "'slides' is not one of overview"),
@@ -134,9 +134,9 @@ def test_a_tour_without_steps_is_refused():
 def test_oversized_special_and_binary_files_are_refused(tmp_path):
     big = tmp_path / "big.toml"
     big.write_text("#" * (MAX_TOUR_BYTES + 1))
-    with pytest.raises(TourError, match="too large"):
+    with pytest.raises(TourError, match="refused"):
         load_tour(big)
-    with pytest.raises(TourError, match="not a regular file"):
+    with pytest.raises(TourError, match="folder"):
         load_tour(tmp_path)
     binary = tmp_path / "bin.toml"
     binary.write_bytes(b"\xff\xfe\x00")
