@@ -85,6 +85,8 @@ def run(args: list[str]) -> int:
     ErrorReporter(window).install()
     if opts.size:
         window.resize(*opts.size)
+    else:
+        window.fit_screen()
     if opts.self_test:
         from .self_test import self_test
 

@@ -182,17 +182,17 @@ class MainWindow(QMainWindow):
         elif self.tabs.widget(index) is self._post_page:
             self.post.show()
 
-    def resize(self, *size) -> None:
-        """Never larger than the screen's free area (a 1024×768 projector included)."""
-        w, h = (size[0].width(), size[0].height()) if len(size) == 1 else size
+    def fit_screen(self) -> None:
+        """The default size, or the screen's whole free area when that is smaller (a 1024×768
+        projector): the window never opens larger than the screen."""
         screen = self.screen()
-        if screen is not None:
-            free = screen.availableGeometry()
-            frame = self.frameGeometry().size() - self.geometry().size() if self.isVisible() else None
-            fw, fh = (frame.width(), frame.height()) if frame is not None else (0, 0)
-            if w > free.width() - fw or h > free.height() - fh:  # a small screen: use all of it
-                w, h = free.width() - fw, free.height() - fh
-        super().resize(w, h)
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        w, h = DEFAULT_SIZE
+        if w > free.width() or h > free.height():
+            w, h = free.width(), free.height()
+        self.resize(w, h)
 
     def show_panel(self, key: str) -> None:
         dock = self.docks[key]
