@@ -7,7 +7,11 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from explorer.app.display import display_problem, x_server_answers
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 / Wayland checks are for Linux")
 
 
 def gui(*args, env):

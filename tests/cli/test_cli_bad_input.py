@@ -2,6 +2,7 @@
 never a traceback; a write that fails leaves the old file intact."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -53,8 +54,8 @@ def test_model_file_with_wrong_types(tmp_path):
     assert "m.json" in one_line(run("estimate", "--model-file", str(f2), "--hardware", "rtx-4090"))
 
 
+@pytest.mark.skipif(os.name != "posix" or not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_special_file_as_scenario(tmp_path):
-    import os
     link = tmp_path / "z.json"
     os.symlink("/dev/zero", link)
     assert "not a regular file" in one_line(run("estimate", "--scenario", str(link)))

@@ -32,12 +32,17 @@ def test_a_good_file_loads(tmp_path):
     assert Scenario.from_file(f).batch == 3
 
 
+POSIX = pytest.mark.skipif(os.name != "posix" or not os.path.exists("/dev/zero"), reason="needs /dev/zero and FIFOs")
+
+
+@POSIX
 def test_link_to_dev_zero_is_refused_without_reading(tmp_path):
     link = tmp_path / "zero.json"
     os.symlink("/dev/zero", link)
     assert "not a regular file" in refusal(link)
 
 
+@POSIX
 def test_fifo_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
