@@ -6,12 +6,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QLabel, QMainWindow, QMessageBox,
                                QScrollArea, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources
 from ..core.appstate import AppState
 from ..core.atomic import WriteError, write_text
+from ..core.compare import side_names
 from ..core.scenario import Scenario
 from .highway.view import HighwayView
 from .panels.hardware_panel import HardwarePanel
@@ -157,6 +158,21 @@ class MainWindow(QMainWindow):
         for i, key in enumerate(("model", "precision", "hardware", "workload"), start=1):
             action(view, f"Show {self.panels[key].title} panel", lambda _=False, k=key: self.show_panel(k), f"Ctrl+{i}")
         action(view, "&Full screen", self.toggle_full_screen, "F11")
+        compare = self.menuBar().addMenu("&Compare")
+        tools = self.addToolBar("Compare")
+        tools.setObjectName("toolbar-compare")
+        tools.setMovable(False)
+        self.pin_action = action(compare, "&Pin as A", self.store.pin, "Ctrl+P",
+                                 "Keep the current scenario as A; go on editing B and see both on every plot")
+        self.swap_action = action(compare, "&Swap A ↔ B", self.store.swap, "Ctrl+Shift+P",
+                                  "Edit A instead: A becomes the live scenario and B the pinned one")
+        self.clear_pin_action = action(compare, "&Clear pin", self.store.clear_pin, "Ctrl+Alt+P",
+                                       "Forget A; only the live scenario is drawn")
+        for a in (self.pin_action, self.swap_action, self.clear_pin_action):
+            tools.addAction(a)
+        self.compare_note = QLabel()  # what A and B are, and how each is drawn
+        self.compare_note.setContentsMargins(8, 0, 0, 0)
+        tools.addWidget(self.compare_note)
         help_ = self.menuBar().addMenu("&Help")
         action(help_, "&About", self.about)
 
@@ -240,6 +256,16 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _update_title(self) -> None:
+        pinned = self.store.pinned is not None
+        self.swap_action.setEnabled(pinned)
+        self.clear_pin_action.setEnabled(pinned)
+        self.pin_action.setText("Re-&pin as A" if pinned else "&Pin as A")
+        if pinned:
+            na, nb = side_names(self.store.pinned, self.store.scenario)
+            self.compare_note.setText(f"<b>A</b> (pinned{': ' + na if na != 'A' else ''}) dashed · "
+                                      f"<b>B</b> (live{': ' + nb if nb != 'B' else ''}) solid")
+        else:
+            self.compare_note.setText("Pin the scenario as A to compare it with your next edits")
         s = self.store.scenario
         mark = "• " if self.store.is_dirty() else ""
         name = f"{Path(self.path).name} — " if self.path else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from ..core.compare import RATIOS, ab_sentence, ratio, times
 from ..core.report import bottleneck_sentence
 from ..core.scenario import ScenarioError
 from ..core.units import count, duration, si
@@ -25,6 +26,20 @@ TILES = (  # key, caption, tooltip
 )
 
 
+def tile_texts(e) -> dict[str, str]:
+    """The tiles' numbers for one Estimate (B's, and A's beside it when pinned)."""
+    return {
+        "ttft": duration(e.ttft_s),
+        "tpot": duration(e.tpot_s) if e.tpot_s else "—",
+        "tps": f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—",
+        "fit": f"fits · max batch {e.max_batch:,}" if e.fits else "does not fit",
+        "bound": e.bound,
+        "energy": si(e.energy_j_per_token, "J"),
+        "cost": f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price",
+        "rel": count(e.relationships_per_forward),
+    }
+
+
 COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720
 WIDE = 1250  # px of readout width from which all tiles fit in one row
 
@@ -40,14 +55,20 @@ class Readouts(StoreView):
         self.grid.setHorizontalSpacing(14)
         self.grid.setVerticalSpacing(0)
         self.values: dict[str, PlainPane] = {}
-        self._tiles: list[tuple[QLabel, PlainPane]] = []
+        self._tiles: list[tuple[QLabel, PlainPane, PlainPane]] = []
+        self.pinned_lines: dict[str, PlainPane] = {}  # with a pin: A's value and the ratio B ÷ A
         for key, caption, tip in TILES:
             cap = QLabel(caption)
             cap.setStyleSheet(self.theme.style(8, self.theme.muted))
+            line = PlainPane(lines=1, point_size=self.theme.pt(8.5))
+            line.setVisible(False)
+            line.setToolTip(f"Pinned scenario A's {caption}, and B ÷ A"
+                            + (f" of {RATIOS[key][1]}" if key in RATIOS else ""))
+            self.pinned_lines[key] = line
             val = PlainPane(lines=1, point_size=11.5, bold=True)
             for w in (cap, val):
                 w.setToolTip(tip)
-            self._tiles.append((cap, val))
+            self._tiles.append((cap, val, line))
             self.values[key] = val
         self._columns = 0
         self._arrange(COLUMNS)
@@ -60,9 +81,10 @@ class Readouts(StoreView):
 
     def restyle(self) -> None:
         t = self.theme
-        for cap, val in self._tiles:
+        for cap, val, line in self._tiles:
             cap.setStyleSheet(t.style(8, t.muted))
             val.set_point_size(t.pt(11.5))
+            line.set_point_size(t.pt(8.5))
         self.sentence.set_point_size(t.pt(9.5))
 
     def _arrange(self, columns: int) -> None:
@@ -70,10 +92,11 @@ class Readouts(StoreView):
         if columns == self._columns:
             return
         self._columns = columns
-        for i, (cap, val) in enumerate(self._tiles):
+        for i, (cap, val, line) in enumerate(self._tiles):
             row, c = divmod(i, columns)
-            self.grid.addWidget(cap, 2 * row, c)
-            self.grid.addWidget(val, 2 * row + 1, c)
+            self.grid.addWidget(cap, 3 * row, c)
+            self.grid.addWidget(val, 3 * row + 1, c)
+            self.grid.addWidget(line, 3 * row + 2, c)
         for c in range(len(self._tiles)):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
 
@@ -88,15 +111,28 @@ class Readouts(StoreView):
         except ScenarioError as exc:
             self.sentence.setText(str(exc), self.theme.error)
             return
-        v = self.values
-        v["ttft"].setText(duration(e.ttft_s))
-        v["tpot"].setText(duration(e.tpot_s) if e.tpot_s else "—")
-        v["tps"].setText(f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—")
-        v["fit"].setText(f"fits · max batch {e.max_batch:,}" if e.fits else "does not fit",
-                         None if e.fits else self.theme.error)
-        v["bound"].setText(e.bound)
-        v["energy"].setText(si(e.energy_j_per_token, "J"))
-        v["cost"].setText(f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price")
-        v["rel"].setText(count(e.relationships_per_forward))
-        self.sentence.setText(bottleneck_sentence(s, e))
+        texts = tile_texts(e)
+        for key, text in texts.items():
+            self.values[key].setText(text, None if key != "fit" or e.fits else self.theme.error)
+        sentence = bottleneck_sentence(s, e)
+        pinned = self.store.pinned_results
+        ea = None
+        if pinned is not None:
+            try:
+                ea = pinned.estimate
+            except ScenarioError:
+                ea = None
+        t = self.theme
+        a_texts = tile_texts(ea) if ea is not None else {}
+        for key, line in self.pinned_lines.items():
+            if line.isVisible() != (ea is not None):  # shown and hidden on pin / clear only
+                line.setVisible(ea is not None)
+            if ea is not None:
+                r = ratio(ea, e, key) if key in RATIOS else None
+                a_text = a_texts[key] if key != "fit" else (f"fits, max {ea.max_batch:,}" if ea.fits else "does not fit")
+                line.setText(f"A {a_text}" + (f" · B = {times(r)}" if r is not None else ""), t.muted)
+        if ea is not None:
+            sentence = ab_sentence(pinned.scenario, ea, s, e) + " " + sentence
+        self.sentence.setText(sentence)
         self.estimate = e
+        self.pinned_estimate = ea

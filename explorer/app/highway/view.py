@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ...core import traffic
@@ -130,6 +130,12 @@ class HighwayView(StoreView):
         row.addWidget(traffic_box, 1)
 
         buttons = QVBoxLayout()
+        self.show_side = QComboBox()
+        self.show_side.addItem("Traffic of B (live)", "live")
+        self.show_side.addItem("Traffic of A (pinned)", "pinned")
+        self.show_side.setToolTip("With a pinned scenario A: whose traffic the road shows (Compare › Pin as A)")
+        self.show_side.currentIndexChanged.connect(self._controls_changed)
+        buttons.addWidget(self.show_side)
         self.pause_button = QPushButton("Pause (Space)")
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self.set_paused)
@@ -151,7 +157,8 @@ class HighwayView(StoreView):
         lanes = self.lanes.value()
         hw = replace(self.store.view.highway, lanes=lanes, closed=min(self.closed.value(), lanes),
                      shared_percent=self.shared.value(), rate=self.rate.value(), users=self.users.value(),
-                     target_tokens_per_s=self.rate.value() if target else None)
+                     target_tokens_per_s=self.rate.value() if target else None,
+                     show=self.show_side.currentData())
         self.store.set_view(highway=hw)
         self.refresh()
 
@@ -164,12 +171,21 @@ class HighwayView(StoreView):
         set_quietly(self.shared, hw.shared_percent)
         set_quietly(self.rate, hw.rate)
         set_quietly(self.users, hw.users)
+        set_quietly(self.show_side, hw.show)
+        self.show_side.setEnabled(self.store.pinned is not None)
         with QSignalBlocker(self.target), QSignalBlocker(self.fastest):
             (self.target if hw.target_tokens_per_s is not None else self.fastest).setChecked(True)
 
     # -- model → view ---------------------------------------------------------------------
+    @property
+    def shown_scenario(self):
+        """B (the live scenario), or the pinned A when the user chose to see A's traffic."""
+        hw = self.store.view.highway
+        pinned = self.store.pinned
+        return pinned if hw.show == "pinned" and pinned is not None else self.store.scenario
+
     def compute_state(self) -> traffic.HighwayState:
-        s = self.store.scenario
+        s = self.shown_scenario
         hw = self.store.view.highway
         return traffic.highway_state(
             s, lanes=hw.lanes, closed=hw.closed,
@@ -181,7 +197,7 @@ class HighwayView(StoreView):
 
     def refresh(self) -> None:
         self._show_settings()
-        s = self.store.scenario
+        s = self.shown_scenario
         unified = s.hardware.unified_memory
         self.shared.setEnabled(unified)
         self.shared_label.setText(f"{self.shared.value()} %" if unified else "n/a (not unified)")
@@ -196,7 +212,7 @@ class HighwayView(StoreView):
         self.diagram.update(st)
         colour = self.theme.colour(STATE_COLOURS[st.state])
         self.state_label.setText(f"<div style='font-size:15pt; font-weight:700; color:{colour}'>{st.state}</div>"
-                                 f"<div>ρ = {st.rho:.2f}</div>" if st.rho == st.rho else st.state)
+                                 f"<div>ρ = {st.rho:.2f}{self._side()}</div>" if st.rho == st.rho else st.state)
         lat = "unbounded (queue grows)" if st.latency_multiplier == float("inf") else f"× {st.latency_multiplier:.2f}"
         shared = f" ({st.shared_lanes} taken by CPU/display)" if st.shared_lanes else ""
         self.readout.setText(
@@ -205,6 +221,11 @@ class HighwayView(StoreView):
             f"delivered <b>{bandwidth(st.delivered)}</b> = <b>{st.delivered_tokens_per_s:,.1f} tokens/s</b> · "
             f"queue grows {bandwidth(st.queue_growth)} · latency {lat}")
         self.road.update()
+
+    def _side(self) -> str:
+        if self.store.pinned is None:
+            return ""
+        return " · A (pinned)" if self.shown_scenario is self.store.pinned else " · B (live)"
 
     # -- animation ------------------------------------------------------------------------------
     def tick(self) -> None:
@@ -245,5 +266,5 @@ class HighwayView(StoreView):
         self.shared.setValue(0)
         self.closed.setValue(cliff.closed)
         self.target.setChecked(True)
-        self.rate.setValue(traffic.tokens_per_s_for_demand(self.store.scenario, cliff.demand_fraction, self.users.value()))
+        self.rate.setValue(traffic.tokens_per_s_for_demand(self.shown_scenario, cliff.demand_fraction, self.users.value()))
         QTimer.singleShot(DEMO_DELAY_MS, lambda: self.closed.setValue(cliff.closed + 1))

@@ -71,6 +71,17 @@ def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarra
 LEFT_AXIS_PX = 58
 
 
+def _pinned_pen(twin: Curve) -> None:
+    """A's look: the same colour, dashed (dotted where B is already dashed), a little lighter."""
+    pen = pg.mkPen(twin.opts["pen"])
+    c = pen.color()
+    c.setAlpha(170)
+    pen.setColor(c)
+    if not twin.dot:
+        pen.setStyle(Qt.PenStyle.DotLine if twin.style_key[2] else Qt.PenStyle.DashLine)
+    twin.setPen(pen)
+
+
 class PlotCard(StoreView):
     """Base for the views. Subclasses build items in ``__init__`` and fill them in ``redraw``."""
 
@@ -87,6 +98,7 @@ class PlotCard(StoreView):
         super().__init__(store, parent)
         self.setObjectName(type(self).__name__)
         self._series: dict[str, tuple[pg.PlotDataItem, str]] = {}
+        self._twins: dict[str, Curve] = {}  # pinned scenario (A) overlays, made on first pin
         head = QHBoxLayout()
         # Headings may be longer than a small plot is wide: they never force the window wider.
         self.heading = TextPane(lines=1)
@@ -164,6 +176,53 @@ class PlotCard(StoreView):
                  for g, n, c in self._legend.values()]
         self.legend.setText(" &nbsp; ".join(parts))
 
+    # -- A/B compare: the pinned scenario drawn dashed in the same colours ---------------------
+    def pinned_data(self, results) -> dict:
+        """{curve key: (x, y)} of the pinned scenario (``results`` is its Results)."""
+        return {}
+
+    def _twin(self, key: str) -> Curve:
+        twin = self._twins.get(key)
+        if twin is None:
+            item = self.curve(key)
+            colour_name, width, dash, dot, _fill = item.style_key
+            twin = Curve(f"{item.name()} (A)", self.theme.colour(colour_name), width=self.theme.width(width),
+                         dash=True, dot=dot)
+            twin.style_key = (colour_name, width, dash, dot, None)
+            _pinned_pen(twin)
+            twin.setZValue(item.zValue() - 0.5)
+            self.plot.addItem(twin)
+            twin.setLogMode(self.log_x, self.log_y)
+            twin.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self._twins[key] = twin
+        return twin
+
+    def draw_pinned(self) -> list:
+        """Draw (or hide) the pinned scenario's curves; returns their y arrays for fit_view."""
+        res = self.store.pinned_results
+        if res is None:
+            for twin in self._twins.values():
+                twin.setVisible(False)
+            return []
+        ys = []
+        data = self.pinned_data(res)
+        for key, (x, y) in data.items():
+            twin = self._twin(key)
+            x, y = finite(x, y, self.log_y)
+            ox, oy = twin.getOriginalDataset()
+            if not (ox.shape == x.shape and np.array_equal(ox, x) and np.array_equal(oy, y)):
+                twin.set_values(x, y)
+            twin.setVisible(True)
+            ys.append(y)
+        for key, twin in self._twins.items():
+            if key not in data:
+                twin.setVisible(False)
+        return ys
+
+    def pinned_curve(self, key: str) -> Curve | None:
+        """The pinned scenario's twin of curve ``key`` (None if never drawn)."""
+        return self._twins.get(key)
+
     def _style_readout(self) -> None:
         t = self.theme
         self.readout.setStyleSheet(f"background: {t.overlay_bg}; {t.style(8.5, t.text)} padding: 1px 3px;")
@@ -185,6 +244,10 @@ class PlotCard(StoreView):
         for curve, _units in self._series.values():
             name, width, dash, dot, fill = curve.style_key
             curve.restyle(t.colour(name), t.width(width), fill and getattr(t, fill, fill))
+        for twin in self._twins.values():
+            name, width, _dash, _dot, _fill = twin.style_key
+            twin.restyle(t.colour(name), t.width(width))
+            _pinned_pen(twin)
         self._render_legend()
         self.legend.setStyleSheet(t.style(8))
         self._style_readout()

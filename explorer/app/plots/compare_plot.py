@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from ...core import series
 from ...core.units import duration
@@ -36,9 +37,14 @@ class ComparePlot(PlotCard):
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
-        self._render_legend()
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         self.plot.addItem(self.bars)
+        # The pinned scenario (A): outlined, dashed bars beside B's, on the same devices.
+        self.pinned_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
+        self.pinned_bars.setVisible(False)
+        self.plot.addItem(self.pinned_bars)
+        self.pinned_heights: list[float] = []
+        self._render_legend()
         self.plot.getPlotItem().getAxis("bottom").setHeight(36)
         self.plot.setMouseEnabled(x=False, y=False)
         self.labels: list[FastLabel] = []
@@ -53,6 +59,25 @@ class ComparePlot(PlotCard):
         self.legend.setText("Bars: decode tokens/s per sequence; colour = what limits it "
                             f"(<span style='color:{c('blue')}'>memory</span>, <span style='color:{c('green')}'>"
                             f"compute</span>, <span style='color:{c('purple')}'>interconnect</span>); ● = current device")
+
+    def _draw_pinned(self, x: np.ndarray, brushes: list) -> bool:
+        """A's decode speed on B's devices (matched by device ID); False when nothing is pinned."""
+        res = self.store.pinned_results
+        if res is None:
+            self.pinned_bars.setVisible(False)
+            self.pinned_heights = []
+            return False
+        by_id = {r.device_id: r for r in res.compare_devices(tuple(r.device_id for r in self.results))}
+        self.pinned_heights = []
+        for r in self.results:
+            a = by_id.get(r.device_id)
+            ok = a is not None and a.fits and a.decode_tokens_per_s is not None
+            self.pinned_heights.append(a.decode_tokens_per_s if ok else 0.0)
+        pens = [pg.mkPen(b.color(), width=self.theme.width(1.5), style=Qt.PenStyle.DashLine) for b in brushes]
+        self.pinned_bars.setOpts(x=x - 0.2, height=np.asarray(self.pinned_heights), width=0.38,
+                                 brushes=[pg.mkBrush(None)] * len(brushes), pens=pens)
+        self.pinned_bars.setVisible(True)
+        return True
 
     def _new_label(self) -> None:
         label = FastLabel("", anchor=(0.5, 1.0), point_size=8)
@@ -69,11 +94,14 @@ class ComparePlot(PlotCard):
             current = " ●" if res.device_id == self.store.scenario.hardware.id else ""
             ticks.append((i, f"{short_name(res.name)}{current}"))
         x = np.arange(len(heights), dtype=float)
-        self.bars.setOpts(x=x, height=np.asarray(heights), width=0.6, brushes=brushes)
+        pinned = self._draw_pinned(x, brushes)
+        shift, width = (0.2, 0.38) if pinned else (0.0, 0.6)
+        self.bars.setOpts(x=x + shift, height=np.asarray(heights), width=width, brushes=brushes)
+        heights_all = heights + (self.pinned_heights if pinned else [])
         if ticks != self._ticks:  # new ticks redraw the axis: only when the devices change
             self._ticks = ticks
             self.plot.getPlotItem().getAxis("bottom").setTicks([ticks])
-        top = max(heights + [1.0])
+        top = max(heights_all + [1.0])
         while len(self.labels) < len(self.results):  # only if someone compares more devices
             self._new_label()
         for i, label in enumerate(self.labels):
@@ -83,7 +111,11 @@ class ComparePlot(PlotCard):
                 text = res.label
             else:
                 text = f"{res.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(res.ttft_s)}\n{res.label.replace('-bound', '')}"
+            if pinned:
+                a = self.pinned_heights[i]
+                text = (f"B {res.decode_tokens_per_s:,.0f} tok/s\nA {a:,.0f}" + (f" ({res.decode_tokens_per_s / a:.2g}×)"
+                        if a > 0 else "") if res.fits and res.decode_tokens_per_s else text)
             self.labels[i].setText(text)
-            self.labels[i].setPos(i, heights[i] + 0.02 * top)
-        if max(heights) > 0 or self._range is None:  # nothing fits anywhere: keep the scale
+            self.labels[i].setPos(i, max(heights[i], self.pinned_heights[i] if pinned else 0.0) + 0.02 * top)
+        if max(heights_all) > 0 or self._range is None:  # nothing fits anywhere: keep the scale
             self.fit_view([], [0.0, top], y_floor=0.0, headroom=1.45, exact_x=(-0.6, len(heights) - 0.4))

@@ -53,11 +53,16 @@ class ComputePlot(PlotCard):
     def redraw(self) -> None:
         s = self.store.scenario
         grid = series.length_grid(s)
-        key = (s.model, grid[-1])
+        p = self.store.pinned
+        key = (s.model, grid[-1], None if p is None else (p.model, p.prompt + p.generate))
         if key != self._key:  # the curves depend on the model and the grid only
             self._key = key
             self._draw_curves(self.store.results.compute_growth)
         self.marker.setPos(self.view_xy(max(1, s.prompt + s.generate), 1)[0])
+
+    def pinned_data(self, results) -> dict:
+        data = results.compute_growth
+        return {key: (data["n"], data["curves"][key]) for key, *_ in CURVES}
 
     def reset_cache(self) -> None:
         self._key = None
@@ -68,7 +73,8 @@ class ComputePlot(PlotCard):
             self.set_curve(key, n, data["curves"][key])
             slope = data["slopes"][key]
             self.set_legend_name(key, f"{name} (slope {slope:.1f})" if slope == slope else name)
-        self.fit_view(n, np.concatenate(list(data["curves"].values())))
+        pinned = self.draw_pinned()
+        self.fit_view(n, np.concatenate(list(data["curves"].values()) + pinned))
         self.examples.set_values([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
         for label, x, y in self.example_labels:
             label.setPos(*self.view_xy(x, y))

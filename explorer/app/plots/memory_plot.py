@@ -36,6 +36,11 @@ class MemoryPlot(PlotCard):
         self.plot.addItem(self.limit)
         self.redraw()
 
+    def pinned_data(self, results) -> dict:
+        d = results.memory_traffic
+        return {"total": (d.t, d.weights + d.kv), "weights": (d.t, d.weights), "traffic": (d.t, d.bytes_per_token),
+                "capacity": (d.t, np.full_like(d.t, d.capacity))}
+
     def redraw(self) -> None:
         s = self.store.scenario
         d = self.store.results.memory_traffic
@@ -43,13 +48,17 @@ class MemoryPlot(PlotCard):
         self.set_curve("total", d.t, d.weights + d.kv)
         self.set_curve("traffic", d.t, d.bytes_per_token)
         self.set_curve("capacity", d.t, np.full_like(d.t, d.capacity))
+        pinned = self.draw_pinned()
+        a = self.store.pinned_results.memory_traffic if pinned else None
         if self.log_y:
-            self.fit_view(d.t, np.concatenate([d.weights + d.kv, d.bytes_per_token, [d.capacity]]))
+            self.fit_view(d.t, np.concatenate([d.weights + d.kv, d.bytes_per_token, [d.capacity]] + pinned))
         else:
             # Linear axis: scaled to the capacity line (and the weights), not to the KV curve,
             # which may run far past what fits — the range then holds still while a batch or
             # prompt slider moves, and the story (where it crosses capacity) stays in view.
             top = max(VIEW_OVER_CAPACITY * d.capacity, 1.15 * float(d.weights[0]))
+            if a is not None:
+                top = max(top, VIEW_OVER_CAPACITY * a.capacity, 1.15 * float(a.weights[0]))
             self.fit_view(d.t, [0.0, top], y_floor=0.0, headroom=1.0)
         if d.fit_limit is None:
             self.limit.setVisible(False)

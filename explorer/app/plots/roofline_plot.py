@@ -44,13 +44,20 @@ class RooflinePlot(PlotCard):
         self.set_curve("batch_path", *r.batch_path)
         self.set_curve("decode", [r.decode_point[0]], [r.decode_point[1]])
         self.set_curve("prefill", [r.prefill_point[0]], [r.prefill_point[1]])
-        self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]]))
+        pinned = self.draw_pinned()
+        self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]] + pinned))
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
         set_line_label(self.ridge, f"ridge {r.ridge:,.0f} FLOP/B")
         self.set_heading(f"{r.peak_key.upper()} peak of {self.store.scenario.hardware.name}")
         self.decode_label.setText(f"decode: {si(r.decode_point[1], 'FLOP/s')}")
         self._decode_point = r.decode_point
         self._place_label()
+
+    def pinned_data(self, results) -> dict:
+        r = results.roofline
+        return {"peak": (r.intensity, r.peak_roof), "effective": (r.intensity, r.effective_roof),
+                "batch_path": r.batch_path, "decode": ([r.decode_point[0]], [r.decode_point[1]]),
+                "prefill": ([r.prefill_point[0]], [r.prefill_point[1]])}
 
     def _place_label(self) -> None:
         """Decode label to the right of its point when it fits before the edge, else to the left
