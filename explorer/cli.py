@@ -1,8 +1,10 @@
 """Headless command line over ``explorer.core`` (never imports Qt).
 
-    inference-explorer list models|hardware|formats [--json]
+    inference-explorer list models|hardware|formats|runtimes [--json]
     inference-explorer estimate --model llama-2-7b --hardware rtx-4090 --weights q4_0 ...
+    inference-explorer estimate ... --runtime vllm --batch max --explain
     inference-explorer sweep --model ... --hardware ... --vary prompt=1:32768 --csv out.csv
+    inference-explorer validate measurements.csv [--json]
 
 Bad input exits with status 2 and one line on stderr; never a traceback.
 """
@@ -22,11 +24,12 @@ from .core.appstate import AppState
 from .core.atomic import WriteError, write_text
 from .core.bounds import show
 from .core.edit_rules import weights_changes
-from .core.estimate import Estimate, estimate
+from .core.estimate import Estimate, estimate, saturated
 from .core.hardware import HardwareError
 from .core.model import ModelSpec, SpecError
 from .core.report import plain_report
 from .core.scenario import LIMITS, Scenario, ScenarioError
+from .core.validation import COLUMNS as VALIDATION_COLUMNS
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1  # the input was fine, the write was not (full disk, read-only folder)
@@ -47,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="list preset models, hardware or number formats")
-    ls.add_argument("what", choices=("models", "hardware", "formats"))
+    ls.add_argument("what", choices=("models", "hardware", "formats", "runtimes"))
     ls.add_argument("--json", action="store_true", help="machine-readable output")
 
     for name, helptext in (("estimate", "estimate one scenario"), ("sweep", "vary one input, write CSV")):
@@ -60,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help=f"one of {', '.join(SWEEPABLE)}, e.g. prompt=1:32768")
             e.add_argument("--points", type=int, default=64, help="log-spaced points (default 64)")
             e.add_argument("--csv", required=True, metavar="FILE", help="output CSV ('-' for stdout)")
+    v = sub.add_parser("validate", help="compare the model with measurements in a CSV file")
+    v.add_argument("file", metavar="FILE.csv", help="columns: " + ", ".join(VALIDATION_COLUMNS))
+    v.add_argument("--json", action="store_true", help="print one JSON object with a 'rows' list")
     return p
 
 
@@ -74,13 +80,24 @@ def _scenario_args(e: argparse.ArgumentParser) -> None:
     e.add_argument("--weights", help="weight format (default fp16)")
     e.add_argument("--kv", help="KV-cache format (default: FP16, or the weight format for fp32/bf16)")
     e.add_argument("--compute", help="compute format (default: the weight format when it is a float, else fp16)")
-    e.add_argument("--batch", type=int)
+    e.add_argument("--runtime", help="runtime profile ID (see 'list runtimes'; default: per hardware category)")
+    e.add_argument("--batch", type=_batch_arg, help="sequences decoded together, or 'max' (largest that fits and "
+                   "the runtime schedules)")
     e.add_argument("--prompt", type=int)
     e.add_argument("--generate", type=int)
     e.add_argument("--no-kv-cache", action="store_true", help="re-run the whole prefix for every token")
     e.add_argument("--price-per-hour", type=float, metavar="USD", help="price per device-hour")
     e.add_argument("--eta-compute", type=float, help="achieved share of peak FLOP/s (default per hardware)")
     e.add_argument("--eta-memory", type=float, help="achieved share of peak bandwidth (default per hardware)")
+
+
+def _batch_arg(text: str):
+    if text.strip().lower() == "max":
+        return "max"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--batch wants a whole number or 'max' (got '{text}')") from None
 
 
 def scenario_from_args(a: argparse.Namespace) -> Scenario:
@@ -106,15 +123,15 @@ def scenario_from_args(a: argparse.Namespace) -> Scenario:
     for role in ("kv", "compute"):
         if getattr(a, role):
             fields[role] = getattr(a, role)
-    for name in ("devices", "parallel", "batch", "prompt", "generate", "price_per_hour", "eta_compute", "eta_memory"):
+    for name in ("devices", "parallel", "batch", "prompt", "generate", "price_per_hour", "eta_compute", "eta_memory",
+                 "runtime"):
         v = getattr(a, name)
-        if v is not None:
+        if v is not None and not (name == "batch" and v == "max"):
             fields[name] = v
     if a.no_kv_cache:
         fields["kv_cache"] = False
-    if base is not None:
-        return base.with_(**fields)
-    return Scenario(**fields)
+    s = base.with_(**fields) if base is not None else Scenario(**fields)
+    return saturated(s) if a.batch == "max" else s
 
 
 def load_model_file(path: str) -> ModelSpec:
@@ -129,7 +146,8 @@ def load_model_file(path: str) -> ModelSpec:
 
 # -- commands --------------------------------------------------------------------------------
 def cmd_list(a: argparse.Namespace) -> int:
-    table = {"models": presets.models, "hardware": presets.hardware, "formats": presets.formats}[a.what]()
+    table = {"models": presets.models, "hardware": presets.hardware, "formats": presets.formats,
+             "runtimes": presets.runtimes}[a.what]()
     if a.json:
         print(json.dumps({k: v.to_dict() if hasattr(v, "to_dict") else vars(v) for k, v in table.items()},
                          indent=2, ensure_ascii=False, default=list))
@@ -146,6 +164,9 @@ def _list_line(what: str, v) -> str:
     if what == "hardware":
         mark = " unified" if v.unified_memory else ""
         return f"{v.name:40} {v.memory_gib:g} GiB{mark}, {v.bandwidth_gbs:g} GB/s"
+    if what == "runtimes":
+        default = f"  default on {', '.join(v.default_for)}" if v.default_for else ""
+        return f"{v.name:30} {v.description[:70]}{default}"
     return f"{v.name:22} {v.bits_per_weight:g} bits/weight  ({', '.join(v.roles)})"
 
 
@@ -156,6 +177,21 @@ def cmd_estimate(a: argparse.Namespace) -> int:
         print(json.dumps(_json_safe(est.to_dict()), indent=2))
     else:
         print(plain_report(s, est))
+    return 0
+
+
+def cmd_validate(a: argparse.Namespace) -> int:
+    from .core.validation import ValidationFileError, summary, validate_text
+    from .core.validation_report import text_report
+    try:
+        rows = validate_text(untrusted.read_text(a.file))
+    except ValidationFileError as exc:
+        raise UsageError(f"{a.file}: {exc}") from None
+    if a.json:
+        print(json.dumps({"file": a.file, "summary": summary(rows), "rows": [r.to_dict() for r in rows]},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(text_report(rows))
     return 0
 
 
@@ -223,7 +259,8 @@ def one_line(text: str, limit: int = 1000) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         a = build_parser().parse_args(argv)
-        return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep}[a.command](a)
+        return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep,
+                "validate": cmd_validate}[a.command](a)
     except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
         print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE

@@ -64,7 +64,7 @@ def _causal_pairs(n: np.ndarray, window: float | None) -> np.ndarray:
 def attention_flops_prefill(model: ModelSpec, n: ArrayLike) -> np.ndarray:
     """Causal attention FLOPs for a prompt of n tokens (all layers, one sequence)."""
     n = _f(n)
-    per_pair = 4.0 * model.heads * model.hd  # QKᵀ + A·V, per (query, key) pair, per layer
+    per_pair = model.attn_flops_per_key  # QKᵀ + A·V, per (query, key) pair, per layer
     if model.attention == "linear":
         # Linear attention: each token updates a head_dim × head_dim state and reads it.
         return model.layers * n * 4.0 * model.heads * model.hd * model.hd
@@ -77,7 +77,7 @@ def attention_flops_prefill(model: ModelSpec, n: ArrayLike) -> np.ndarray:
 def attention_flops_decode(model: ModelSpec, t: ArrayLike) -> np.ndarray:
     """Attention FLOPs for one new token when t tokens are already cached (one sequence)."""
     t = _f(t)
-    per_key = 4.0 * model.heads * model.hd
+    per_key = model.attn_flops_per_key
     if model.attention == "linear":
         return model.layers * 4.0 * model.heads * model.hd * model.hd * np.ones_like(t)
     keys = model.global_layers * (t + 1)

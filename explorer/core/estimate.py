@@ -24,14 +24,15 @@ def _f(x) -> np.ndarray:
 
 
 def _decode_terms(r: Resolved, t: np.ndarray, batch: np.ndarray) -> tuple:
-    """Per-sequence FLOPs and KV bytes (shaped like t), weight bytes and link time (shaped like
-    batch) of one decode pass; ``batch`` is the sequences in that pass (see ``_pass``). Kept
-    apart so a context × batch grid costs only the final broadcasts — the 10⁶-point sweep
-    depends on it."""
+    """Per-sequence matmul FLOPs, attention FLOPs and KV bytes (shaped like t), weight bytes and
+    link time (shaped like batch) of one decode pass; ``batch`` is the sequences in that pass
+    (see ``_pass``). Kept apart so a context × batch grid costs only the final broadcasts — the
+    10⁶-point sweep depends on it."""
     s = r.scenario
     m = s.model
     if s.kv_cache:
-        seq_flops = compute.decode_step_flops(m, t)
+        seq_attn = compute.attention_flops_decode(m, t)
+        seq_flops = compute.decode_step_flops(m, t) - seq_attn
         if m.attention == "linear":
             seq_kv = 2.0 * memory.state_bytes(m, r.kv) + 0 * t  # read and rewritten every step
         else:
@@ -40,12 +41,12 @@ def _decode_terms(r: Resolved, t: np.ndarray, batch: np.ndarray) -> tuple:
     else:
         # Re-run the whole prefix: all t+1 positions flow through every matrix again.
         seq_flops = compute.decode_step_flops_no_cache(m, t)
-        seq_kv = np.zeros_like(t)
+        seq_attn = seq_kv = np.zeros_like(t)
         w_bytes = memory.weight_bytes_read(m, r.weights, batch * (t + 1))
     tokens = batch if s.kv_cache else batch * (t + 1)  # activations sent between devices
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices,
                               r.activation_bytes, r.link, r.link_latency)
-    return seq_flops, seq_kv, w_bytes, comm
+    return seq_flops, seq_attn, seq_kv, w_bytes, comm
 
 
 def _pass(r: Resolved, batch) -> np.ndarray:
@@ -55,32 +56,48 @@ def _pass(r: Resolved, batch) -> np.ndarray:
 
 
 def _rates(r: Resolved, stream: float) -> tuple[float, float, float]:
-    """Effective FLOP/s, weight-stream B/s and KV B/s on the critical path."""
+    """Effective FLOP/s, weight-stream B/s and KV B/s on the critical path; ``stream`` is the
+    weight format's share of the FP16 kernel's bandwidth (dequantization, runtime profile)."""
     s = r.scenario
     split = parallel.work_divisor(s.parallel, s.devices)
     bw = r.bandwidth * r.eta_memory
     kv_split = parallel.kv_time_divisor(s.parallel, s.devices, s.model.kv_heads)
-    return r.peak_flops * r.eta_compute * split, bw * split * stream, bw * kv_split
+    return r.peak_flops * r.eta_compute * split, bw * split * stream, bw * kv_split * r.kv_read
 
 
 def decode_step_time(r: Resolved, t, batch=None) -> np.ndarray:
     """Seconds per generated token of each sequence at context t (one decode pass; vectorized,
-    the lean path of decode_step_parts)."""
+    the lean path of decode_step_parts).
+
+    The weight matmuls and the attention are separate kernels run one after the other, each
+    bound by its own roof: max(matmul FLOPs / rate, weight bytes / bandwidth) + max(attention
+    FLOPs / rate, KV bytes / bandwidth) + link time + the runtime's fixed cost per pass."""
     batch = _pass(r, batch)
-    seq_flops, seq_kv, w_bytes, comm = _decode_terms(r, _f(t), batch)
-    rate, w_bw, kv_bw = _rates(r, r.weights.stream_efficiency)
-    tc = batch * (seq_flops / rate)
-    tm = w_bytes / w_bw + batch * (seq_kv / kv_bw)
-    return np.maximum(tc, tm) + comm
+    seq_flops, seq_attn, seq_kv, w_bytes, comm = _decode_terms(r, _f(t), batch)
+    rate, w_bw, kv_bw = _rates(r, r.decode_format)
+    gemm = np.maximum(batch * (seq_flops / rate), w_bytes / w_bw)
+    attn = batch * np.maximum(seq_attn / rate, seq_kv / kv_bw)
+    return gemm + attn + comm + r.decode_overhead
 
 
 def decode_step_parts(r: Resolved, t, batch=None) -> dict[str, np.ndarray]:
     """FLOPs, bytes, time and bound of one decode pass at context t (all devices)."""
     batch = _pass(r, batch)
-    seq_flops, seq_kv, w_bytes, comm = _decode_terms(r, _f(t), batch)
-    flops, kv_bytes = batch * seq_flops, batch * seq_kv
-    w_bytes = w_bytes + 0 * kv_bytes
-    return _timed(r, flops, w_bytes, kv_bytes, comm, r.weights.stream_efficiency)
+    seq_flops, seq_attn, seq_kv, w_bytes, comm = _decode_terms(r, _f(t), batch)
+    rate, w_bw, kv_bw = _rates(r, r.decode_format)
+    mm_flops, attn_flops, kv_bytes = batch * seq_flops, batch * seq_attn, batch * seq_kv
+    mm_flops, attn_flops, kv_bytes, w_bytes, comm = np.broadcast_arrays(mm_flops, attn_flops, kv_bytes,
+                                                                        _f(w_bytes), _f(comm))
+    tc_mm, tc_attn = mm_flops / rate, attn_flops / rate
+    tw, tkv = w_bytes / w_bw, kv_bytes / kv_bw
+    work = np.maximum(tc_mm, tw) + np.maximum(tc_attn, tkv)
+    compute_time, memory_time = tc_mm + tc_attn, tw + tkv
+    bound = np.where(compute_time > memory_time, 1, 0)
+    bound = np.where(comm > work, 2, bound)
+    overhead = r.decode_overhead + 0 * work
+    return {"flops": mm_flops + attn_flops, "bytes": w_bytes + kv_bytes, "weights_bytes": w_bytes,
+            "kv_bytes": kv_bytes, "time": work + comm + overhead, "bound": bound, "compute_time": compute_time,
+            "memory_time": memory_time, "comm_time": comm, "overhead_time": overhead}
 
 
 def prefill_parts(r: Resolved, n, batch=None) -> dict[str, np.ndarray]:
@@ -93,18 +110,36 @@ def prefill_parts(r: Resolved, n, batch=None) -> dict[str, np.ndarray]:
     kv_bytes = memory.kv_cache_bytes(s.model, r.kv, n, batch)
     comm = parallel.comm_time(s.parallel, s.model.layers, s.model.d_model, n * batch, s.devices,
                               r.activation_bytes, r.link, r.link_latency)
-    # Large prefill matmuls dequantize once per tile: no streaming penalty for block formats.
-    return _timed(r, flops, w_bytes, kv_bytes, comm, 1.0)
+    # GEMMs over few tokens under-fill the tiles (runtime's M½); quantized weights are
+    # dequantized per tile (the runtime's prefill format factor).
+    tokens = n * batch
+    rate_scale = tokens / (tokens + r.gemm_half) * r.prefill_format
+    # Materialised attention writes the n×n scores and reads them back (memory-bound, serial).
+    extra = r.prefill_overhead + _score_traffic(r, n, batch) / _rates(r, 1.0)[2]
+    return _timed(r, flops, w_bytes, kv_bytes, comm, 1.0, rate_scale, extra)
 
 
-def _timed(r: Resolved, flops, w_bytes, kv_bytes, comm, stream: float) -> dict[str, np.ndarray]:
+def _score_traffic(r: Resolved, n, batch) -> np.ndarray:
+    """Bytes of the attention-score matrix a materialising runtime moves in one prefill: FP32
+    scores of every head and layer, written and re-read (softmax, ·V) ``score_passes`` times
+    in all. Zero with flash attention (the scores stay on chip)."""
+    m = r.scenario.model
+    n = _f(n)
+    keys = m.global_layers * n + m.sliding_layers * np.minimum(n, m.window or 1)
+    return r.score_passes * 4.0 * m.heads * n * keys * _f(batch)
+
+
+def _timed(r: Resolved, flops, w_bytes, kv_bytes, comm, stream: float, rate_scale=1.0,
+           extra=0.0) -> dict[str, np.ndarray]:
     rate, w_bw, kv_bw = _rates(r, stream)
+    rate = rate * _f(rate_scale)
     flops, w_bytes, kv_bytes, comm = np.broadcast_arrays(_f(flops), _f(w_bytes), _f(kv_bytes), _f(comm))
     mem_time = w_bytes / w_bw + kv_bytes / kv_bw
     time, bound = roofline.step_time(flops, rate, mem_time, comm)
+    overhead = _f(extra) + 0 * time
     return {"flops": flops, "bytes": w_bytes + kv_bytes, "weights_bytes": w_bytes, "kv_bytes": kv_bytes,
-            "time": time, "bound": bound, "compute_time": flops / rate, "memory_time": mem_time,
-            "comm_time": comm}
+            "time": time + overhead, "bound": bound, "compute_time": flops / rate, "memory_time": mem_time,
+            "comm_time": comm, "overhead_time": overhead}
 
 
 def first_token(r: Resolved) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -185,7 +220,8 @@ class Estimate:
     prefill_tokens_per_s: float | None
     tpot_s: float | None
     decode_tokens_per_s: float | None
-    total_tokens_per_s: float | None
+    total_tokens_per_s: float | None  # decode only: batch ÷ time per token
+    output_tokens_per_s: float | None  # whole job: batch · generate ÷ (prefill + every decode step)
     bound: str
     prefill_bound: str
     arithmetic_intensity: float
@@ -200,6 +236,7 @@ class Estimate:
     peak_key: str
     eta_compute: float
     eta_memory: float
+    runtime: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -208,6 +245,18 @@ class Estimate:
 def estimate(s: Scenario) -> Estimate:
     """Everything the readouts and the CLI report for one scenario (the GUI computes it once
     per scenario through ``explorer.core.results.Results``)."""
+    return _estimate(s)
+
+
+def saturated(s: Scenario) -> Scenario:
+    """``s`` at the largest batch that fits in memory and the runtime will schedule (``--batch
+    max``): the steady state of in-flight batching, every slot busy."""
+    cap = resolve(s).runtime.max_batch
+    fit = _estimate(s.with_(batch=1)).max_batch
+    return s.with_(batch=max(1, min(fit, cap)))
+
+
+def _estimate(s: Scenario) -> Estimate:
     r = resolve(s)
     m = s.model
     context = s.prompt + s.generate
@@ -253,6 +302,7 @@ def estimate(s: Scenario) -> Estimate:
         tpot_s=tpot,
         decode_tokens_per_s=(1.0 / tpot) if tpot else None,
         total_tokens_per_s=(s.batch / tpot) if tpot else None,
+        output_tokens_per_s=(s.batch * s.generate / total_time) if s.generate > 0 else None,
         bound=bound,
         prefill_bound=BOUND_NAMES[int(pre["bound"])],
         arithmetic_intensity=intensity,
@@ -267,4 +317,5 @@ def estimate(s: Scenario) -> Estimate:
         peak_key=r.peak_key,
         eta_compute=r.eta_compute,
         eta_memory=r.eta_memory,
+        runtime=r.runtime.id,
     )

@@ -95,11 +95,12 @@ class HardwareSpec:
 
         When the device lists no figure for ``key`` (no FP8 on an A100, no tensor cores on an
         Apple GPU) it falls back to the nearest wider format it does list, as a runtime would
-        upcast: fp8 → fp16 → fp32, int4 → int8 → fp16 → fp32, tf32 → fp32, bf16 → fp16 → fp32.
+        upcast: fp4 → fp8 → fp16 → fp32, fp8 → fp16 → fp32, int4 → int8 → fp16 → fp32, tf32 → fp32, bf16 → fp16 → fp32.
         """
         chain = {
             "int4": ("int4", "int8", "fp16", "fp32"),
             "int8": ("int8", "fp16", "fp32"),
+            "fp4": ("fp4", "fp8", "fp16", "fp32"),
             "fp8": ("fp8", "fp16", "fp32"),
             "bf16": ("bf16", "fp16", "fp32"),
             "fp16": ("fp16", "fp32"),

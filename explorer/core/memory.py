@@ -74,8 +74,8 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     tokens = _f(tokens)
     body = model.params_total - model.embedding_params - model.lm_head_params  # layers + final norm
     if model.is_moe:
-        routed_all = model.layers * model.experts * model.expert_params
-        body = body - routed_all + model.layers * experts_touched(model, tokens) * model.expert_params
+        routed_all = model.moe_layers * model.experts * model.expert_params
+        body = body - routed_all + model.moe_layers * experts_touched(model, tokens) * model.expert_params
     else:
         body = body + np.zeros_like(tokens)
     # The LM head (tied or not) is read whole every pass; the embedding table one row per token.

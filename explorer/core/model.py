@@ -56,6 +56,14 @@ class ModelSpec:
     active_experts: int = 0
     expert_ffn: int = 0
     shared_experts: int = 0
+    dense_layers: int = 0  # MoE models: the first layers keep a dense MLP of width ``ffn`` (DeepSeek)
+    # Multi-head latent attention (DeepSeek-V2/V3; kv_lora_rank == 0: ordinary attention). K and V
+    # are rebuilt from a cached latent of kv_lora_rank values plus a shared RoPE key of
+    # qk_rope_dim; head_dim is the per-head no-RoPE query/key width, v_head_dim the value width.
+    kv_lora_rank: int = 0
+    q_lora_rank: int = 0
+    qk_rope_dim: int = 0
+    v_head_dim: int = 0
     # Attention variant
     attention: str = "full"
     window: int = 0  # sliding window W (tokens) for the sliding layers
@@ -100,6 +108,10 @@ class ModelSpec:
                 p.append("expert_ffn must be ≥ 1 for a mixture-of-experts model")
         if not p and self.params_total > PARAMS_MAX:
             p.append(f"the architecture adds up to {self.params_total:.3g} parameters (at most {PARAMS_MAX:.0e})")
+        if not 0 <= self.dense_layers <= self.layers:
+            p.append("dense_layers must be between 0 and layers")
+        if self.kv_lora_rank and not (self.head_dim and self.v_head_dim):
+            p.append("latent attention (kv_lora_rank) needs head_dim and v_head_dim")
         return p
 
     # -- derived shape --------------------------------------------------------
@@ -112,13 +124,44 @@ class ModelSpec:
     def is_moe(self) -> bool:
         return self.experts > 0
 
+    @property
+    def is_mla(self) -> bool:
+        return self.kv_lora_rank > 0
+
     @cached_property
     def attn_params_per_layer(self) -> int:
+        if self.is_mla:
+            return self._mla_params()
         q = self.heads * self.hd
         kv = self.kv_heads * self.hd
         weights = self.d_model * (q + 2 * kv) + q * self.d_model
         bias = {"none": 0, "qkv": q + 2 * kv, "all": q + 2 * kv + self.d_model}[self.attn_bias]
         return weights + bias
+
+    def _mla_params(self) -> int:
+        """DeepSeek-V3 attention: q_a (d→q_lora) + norm + q_b (q_lora→h·(hd+rope)), kv_a
+        (d→kv_lora+rope) + norm + kv_b (kv_lora→h·(hd+v)), o (h·v→d)."""
+        h, d, qk = self.heads, self.d_model, self.hd + self.qk_rope_dim
+        if self.q_lora_rank:
+            q = d * self.q_lora_rank + self.q_lora_rank + self.q_lora_rank * h * qk
+        else:
+            q = d * h * qk
+        kv = d * (self.kv_lora_rank + self.qk_rope_dim) + self.kv_lora_rank \
+            + self.kv_lora_rank * h * (self.hd + self.v_head_dim)
+        return q + kv + h * self.v_head_dim * d
+
+    @property
+    def moe_layers(self) -> int:
+        """Layers whose MLP is a mixture of experts (all but the first ``dense_layers``)."""
+        return self.layers - self.dense_layers if self.is_moe else 0
+
+    @cached_property
+    def attn_flops_per_key(self) -> float:
+        """FLOPs per (query, key) pair per layer: QKᵀ and A·V over every head. Latent
+        attention: the query/key width is head_dim + qk_rope_dim, the value width v_head_dim."""
+        if self.is_mla:
+            return 2.0 * self.heads * (self.hd + self.qk_rope_dim + self.v_head_dim)
+        return 4.0 * self.heads * self.hd
 
     def _mlp_params(self, width: int) -> int:
         mats = 3 if self.gated else 2
@@ -164,21 +207,29 @@ class ModelSpec:
     def final_norm_params(self) -> int:
         return self.d_model * (2 if self.norm == "layernorm" else 1)
 
+    def _mlp_total(self, per_moe_layer: int) -> int:
+        """MLP parameters over all layers: MoE layers at ``per_moe_layer``, dense ones at ``ffn``."""
+        if not self.is_moe:
+            return self.layers * per_moe_layer
+        return self.moe_layers * per_moe_layer + self.dense_layers * self._mlp_params(self.ffn)
+
     @cached_property
     def params_total(self) -> int:
-        per_layer = self.attn_params_per_layer + self.mlp_params_per_layer + self.norm_params_per_layer
-        return self.layers * per_layer + self.embedding_params + self.lm_head_params + self.final_norm_params
+        per_layer = self.attn_params_per_layer + self.norm_params_per_layer
+        return (self.layers * per_layer + self._mlp_total(self.mlp_params_per_layer) + self.embedding_params
+                + self.lm_head_params + self.final_norm_params)
 
     @cached_property
     def params_active(self) -> int:
         """Parameters used for one token (MoE: routed + shared experts only)."""
-        per_layer = self.attn_params_per_layer + self.active_mlp_params_per_layer + self.norm_params_per_layer
-        return self.layers * per_layer + self.embedding_params + self.lm_head_params + self.final_norm_params
+        per_layer = self.attn_params_per_layer + self.norm_params_per_layer
+        return (self.layers * per_layer + self._mlp_total(self.active_mlp_params_per_layer) + self.embedding_params
+                + self.lm_head_params + self.final_norm_params)
 
     @cached_property
     def matmul_params_per_token(self) -> int:
         """Weights each token is multiplied by in the layers (2 FLOPs each); excludes the LM head."""
-        return self.layers * (self.attn_params_per_layer + self.active_mlp_params_per_layer)
+        return self.layers * self.attn_params_per_layer + self._mlp_total(self.active_mlp_params_per_layer)
 
     @cached_property
     def lm_head_matmul_params(self) -> int:
@@ -207,6 +258,8 @@ class ModelSpec:
         """
         if self.attention == "linear":
             return 0
+        if self.is_mla:  # one latent + one shared RoPE key per token per layer, no separate V
+            return self.layers * (self.kv_lora_rank + self.qk_rope_dim)
         return 2 * self.layers * self.kv_heads * self.hd
 
     @cached_property

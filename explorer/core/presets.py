@@ -16,6 +16,7 @@ from typing import Any
 from .hardware import HardwareSpec
 from .model import ModelSpec
 from .precision import NumberFormat
+from .runtime import Runtime
 
 
 class UnknownPreset(KeyError):
@@ -43,12 +44,46 @@ def models() -> dict[str, ModelSpec]:
 
 @lru_cache(maxsize=None)
 def hardware() -> dict[str, HardwareSpec]:
-    return {key: HardwareSpec.from_dict({"id": key, **table}) for key, table in _load("hardware.toml").items()}
+    table = {key: HardwareSpec.from_dict({"id": key, **t}) for key, t in _load("hardware.toml").items()}
+    for key, t in _load("hardware_variants.toml").items():
+        table[key] = _variant(key, table, dict(t))
+    return table
+
+
+def _variant(key: str, table: dict[str, HardwareSpec], t: dict[str, Any]) -> HardwareSpec:
+    """A smaller GPU configuration of a chip (``hardware_variants.toml``): the base chip's
+    figures with its FP32/FP16 peaks scaled by the GPU-core count (same cores, same clock)
+    and the variant's own bandwidth and memory."""
+    from dataclasses import replace
+    base = table[t.pop("based_on")]
+    cores = int(t["gpu_cores"])
+    scale = cores / base.gpu_cores
+    sources = {**base.sources, **t.pop("sources", {})}
+    sources["tflops"] = f"{base.name} figures × {cores}/{base.gpu_cores} GPU cores (same core, same clock)."
+    return replace(base, id=key, tflops={k: round(v * scale, 3) for k, v in base.tflops.items()},
+                   sources=sources, based_on="", **t)
 
 
 @lru_cache(maxsize=None)
 def formats() -> dict[str, NumberFormat]:
     return {key: NumberFormat.from_dict({"id": key, **table}) for key, table in _load("formats.toml").items()}
+
+
+@lru_cache(maxsize=None)
+def runtimes() -> dict[str, Runtime]:
+    return {key: Runtime.from_dict({"id": key, **table}) for key, table in _load("runtimes.toml").items()}
+
+
+def runtime(key: str) -> Runtime:
+    return _get("runtime", runtimes(), key)
+
+
+def default_runtime(category: str, vendor: str = "") -> Runtime:
+    """The runtime a device of this category gets when a scenario names none."""
+    for rt in runtimes().values():
+        if category in rt.default_for and rt.runs_on(category, vendor):
+            return rt
+    return runtimes()["ideal"]
 
 
 def _get(kind: str, table: dict[str, Any], key: str) -> Any:
@@ -79,3 +114,4 @@ def efficiencies() -> dict[str, dict[str, Any]]:
 def efficiency(category: str) -> dict[str, Any]:
     table = efficiencies()
     return table.get(category) or table["datacenter-gpu"]
+

@@ -38,7 +38,7 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
             if est.interconnect_s_per_step > 0 else "")
     if est.bound == "memory":
         bw = hw.bandwidth_gbs * 1e9 * devices
-        stream = r.weights.stream_efficiency
+        stream = r.decode_format
         kernels = f"{r.eta_memory:.0%} of peak bandwidth real kernels reach" + (
             f" (×{stream:.0%} for {r.weights.name} dequantization)" if stream < 1 else "")
         return (f"Memory-bound: {what} {si(step_bytes, 'B')} of weights and KV cache through {bandwidth(bw)}, "
@@ -63,6 +63,7 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         + (f" ({s.parallel} parallel)" if s.devices > 1 else ""),
         f"  formats: weights {r.weights.name}, KV cache {r.kv.name}, compute {r.compute.name}"
         + ("" if r.peak_key == r.compute.throughput_key else f" (device has no {r.compute.throughput_key.upper()} rate: using {r.peak_key.upper()})"),
+        f"  runtime: {r.runtime.name}" + ("" if s.runtime else " (default for this device)"),
         f"  workload: batch {s.batch}, prompt {s.prompt:,}, generate {s.generate:,}"
         + ("" if s.kv_cache else ", NO KV cache"),
         "",
@@ -77,7 +78,9 @@ def plain_report(s: Scenario, est: Estimate) -> str:
     if est.tpot_s is not None:
         lines += [
             f"  time per token    {duration(est.tpot_s)} -> {est.decode_tokens_per_s:,.1f} tokens/s per sequence, "
-            f"{est.total_tokens_per_s:,.1f} in total",
+            f"{est.total_tokens_per_s:,.1f} in total while decoding",
+            f"  whole job         {est.output_tokens_per_s:,.1f} output tokens/s (batch × generate ÷ (prefill + every "
+            "decode step))",
         ]
     power = "whole-machine wall power" if apple else "board power (TDP)"
     lines += [

@@ -11,7 +11,8 @@ import numpy as np
 
 from . import parallel, presets
 from .precision import NumberFormat
-from .scenario import Scenario
+from .runtime import SCORE_PASSES, Runtime
+from .scenario import Scenario, runtime_of
 from .units import GiB
 
 
@@ -28,9 +29,17 @@ class Resolved:
     eta_memory: float
     usable_bytes: float  # per device
     reserve_bytes: float  # per device
-    link_bandwidth: float  # B/s per direction between devices
+    link_bandwidth: float  # B/s per direction between devices, as the runtime's all-reduces reach it
     link_latency: float  # s per hop
     price_per_hour: float | None  # per device
+    runtime: Runtime
+    decode_format: float  # share of the FP16 mat-vec bandwidth the weight format reaches
+    prefill_format: float  # share of the FP16 GEMM rate the weight format reaches
+    decode_overhead: float  # s per decode pass (launches, host)
+    prefill_overhead: float  # s per prefill pass
+    kv_read: float  # share of the bandwidth KV-cache reads reach
+    gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
+    score_passes: float  # times the n×n attention scores cross memory (0: flash attention)
 
     @property
     def devices(self) -> int:
@@ -59,7 +68,8 @@ class Resolved:
 
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
-           "link_bandwidth", "link_latency")
+           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead",
+           "prefill_overhead", "kv_read", "gemm_half", "score_passes")
 
 
 def stack(resolved: list[Resolved]) -> Resolved:
@@ -71,25 +81,52 @@ def stack(resolved: list[Resolved]) -> Resolved:
     return replace(first, price_per_hour=None, **columns)
 
 
+def _peak(hw, compute: NumberFormat, rt: Runtime) -> tuple[float, str]:
+    """The dense peak the runtime's matmuls run at: FP16 accumulation (``fp16_acc16``, twice the
+    FP32-accumulate rate on GeForce cards) when the runtime accumulates in FP16 or is ideal."""
+    if compute.throughput_key == "fp16" and (rt.fp16_accumulate or rt.ideal) and "fp16_acc16" in hw.tflops:
+        return hw.tflops["fp16_acc16"] * 1e12, "fp16_acc16"
+    return hw.peak_flops(compute.throughput_key)
+
+
+def _eta_memory(s: Scenario, rt: Runtime) -> float:
+    if s.eta_memory is not None:
+        return s.eta_memory
+    if rt.ideal:
+        return 1.0
+    # A device-specific figure (two-die Ultra chips) replaces the category's.
+    return s.hardware.eta_memory or rt.memory_efficiency(s.hardware.category)
+
+
 def resolve(s: Scenario) -> Resolved:
     hw = s.hardware
     eff = presets.efficiency(hw.category)
+    rt = runtime_of(s)
     compute = presets.number_format(s.compute)
-    peak, key = hw.peak_flops(compute.throughput_key)
+    weights = presets.number_format(s.weights)
+    peak, key = _peak(hw, compute, rt)
     price = s.price_per_hour if s.price_per_hour is not None else (hw.price_per_hour_usd or None)
     return Resolved(
         scenario=s,
-        weights=presets.number_format(s.weights),
+        weights=weights,
         kv=presets.number_format(s.kv),
         compute=compute,
         peak_flops=peak,
         peak_key=key,
         bandwidth=hw.bandwidth_bytes_per_s,
-        eta_compute=s.eta_compute if s.eta_compute is not None else float(eff["eta_compute"]),
-        eta_memory=s.eta_memory if s.eta_memory is not None else (hw.eta_memory or float(eff["eta_memory"])),
+        eta_compute=s.eta_compute if s.eta_compute is not None else rt.compute_efficiency(hw.category),
+        eta_memory=_eta_memory(s, rt),
         usable_bytes=hw.capacity_bytes * float(eff["usable_fraction"]),
         reserve_bytes=float(eff["reserve_gib"]) * GiB,
-        link_bandwidth=hw.link_bytes_per_s,
+        link_bandwidth=hw.link_bytes_per_s * (1.0 if rt.ideal else rt.link_efficiency),
         link_latency=hw.interconnect_latency_us * 1e-6,
         price_per_hour=price,
+        runtime=rt,
+        decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
+        prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
+        decode_overhead=s.model.layers * rt.decode_layer_us * 1e-6 + rt.pass_ms * 1e-3,
+        prefill_overhead=s.model.layers * rt.prefill_layer_us * 1e-6 + rt.pass_ms * 1e-3,
+        kv_read=1.0 if rt.ideal else rt.kv_read,
+        gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
+        score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,
     )

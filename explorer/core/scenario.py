@@ -54,6 +54,7 @@ class Scenario:
     eta_compute: float | None = None  # None: the hardware category's default
     eta_memory: float | None = None
     price_per_hour: float | None = None  # None: the preset's price, if any
+    runtime: str | None = None  # runtime profile ID; None: the hardware category's default
 
     def __post_init__(self) -> None:
         problems = validate(self)
@@ -145,6 +146,8 @@ def validate(s: Scenario) -> list[str]:
             allowed = [k for k, f in presets.formats().items() if role in f.roles]
             problems.append(f"{fmt.name} cannot be used for {role} (choose one of {', '.join(allowed)})")
     problems += collect(choice("parallel", s.parallel, PARALLEL_MODES), flag("kv_cache", s.kv_cache))
+    if s.runtime is not None:
+        problems += _runtime_problems(s)
     for name, (lo, hi) in LIMITS.items():
         v = getattr(s, name)
         if not (v is None and name in OPTIONAL_FIELDS):
@@ -158,6 +161,25 @@ def validate(s: Scenario) -> list[str]:
             problems.append(f"a link (GB/s between devices) above 0 is needed to split across {s.devices} devices; "
                             f"{s.hardware.name} has none set")
     return problems
+
+
+def _runtime_problems(s: Scenario) -> list[str]:
+    if not isinstance(s.runtime, str) or len(s.runtime) > 64:
+        return [f"runtime must be a runtime ID such as vllm (got {show(s.runtime)})"]
+    try:
+        rt = presets.runtime(s.runtime)
+    except presets.UnknownPreset as exc:
+        return [f"runtime: {exc}"]
+    if isinstance(s.hardware, HardwareSpec) and not rt.runs_on(s.hardware.category, s.hardware.vendor):
+        return [f"runtime: {rt.name} does not run on {s.hardware.name}"]
+    return []
+
+
+def runtime_of(s: Scenario):
+    """The runtime profile a scenario uses (its own, or its hardware category's default)."""
+    if s.runtime is not None:
+        return presets.runtime(s.runtime)
+    return presets.default_runtime(s.hardware.category, s.hardware.vendor)
 
 
 def default_scenario() -> Scenario:

@@ -117,7 +117,7 @@ def _different(field, s: Scenario):
         "model": presets.model("mixtral-8x7b"), "hardware": presets.device("m2-ultra"),
         "weights": "q4_0", "kv": "fp8-e4m3", "compute": "bf16", "devices": 2, "parallel": "pipeline",
         "batch": 16, "prompt": 300, "generate": 40, "kv_cache": False, "eta_compute": 0.55,
-        "eta_memory": 0.6, "price_per_hour": 2.5,
+        "eta_memory": 0.6, "price_per_hour": 2.5, "runtime": "ideal",
     }[field]
 
 

@@ -106,3 +106,46 @@ def test_scenario_file(tmp_path):
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["total_tokens_per_s"] == pytest.approx(4 * d["decode_tokens_per_s"])
+
+
+def test_list_runtimes_text_and_json():
+    out = run("list", "runtimes")
+    assert out.returncode == 0 and "llama-cpp-metal" in out.stdout and "default on apple-soc" in out.stdout
+    table = json.loads(run("list", "runtimes", "--json").stdout)
+    assert {"ideal", "llama-cpp-cuda", "llama-cpp-metal", "mlx", "vllm", "tensorrt-llm", "transformers"} <= set(table)
+    assert table["vllm"]["max_batch"] == 256
+
+
+def test_estimate_with_runtime_and_batch_max():
+    out = run("estimate", "--model", "llama-2-7b", "--hardware", "h100-sxm", "--runtime", "tensorrt-llm",
+              "--weights", "fp8-e4m3", "--kv", "fp8-e4m3", "--prompt", "128", "--generate", "128",
+              "--batch", "max", "--json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["runtime"] == "tensorrt-llm" and d["fits"]
+    assert d["output_tokens_per_s"] < d["total_tokens_per_s"]
+    text = run("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--batch", "max")
+    assert "runtime: llama.cpp (CUDA) (default for this device)" in text.stdout
+    assert "output tokens/s" in text.stdout
+    bad = run("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--runtime", "mlx")
+    assert bad.returncode == 2 and "MLX does not run on NVIDIA GeForce RTX 4090" in bad.stderr
+    bad = run("estimate", "--model", "llama-2-7b", "--hardware", "rtx-4090", "--batch", "lots")
+    assert bad.returncode == 2 and "--batch wants a whole number or 'max'" in bad.stderr
+
+
+def test_validate_prints_rows_and_summaries(tmp_path):
+    f = tmp_path / "mine.csv"
+    f.write_text("model,hardware,runtime,weights,kv,devices,parallel,batch,prompt,generate,metric,value\n"
+                 "llama-2-7b,rtx-4090,llama.cpp,fp16,fp16,1,,1,0,128,decode_tokens_per_s,61.03\n"
+                 "llama-2-7b,nosuchgpu,,fp16,fp16,1,,1,0,128,decode_tokens_per_s,50\n", encoding="utf-8")
+    out = run("validate", str(f))
+    assert out.returncode == 0, out.stderr
+    assert "NOT PREDICTED: unknown hardware 'nosuchgpu'" in out.stdout
+    assert "By metric:" in out.stdout and "1 of 2 rows predicted" in out.stdout
+    d = json.loads(run("validate", str(f), "--json").stdout)
+    assert len(d["rows"]) == 2 and d["rows"][0]["measured"] == 61.03
+    assert d["summary"]["by_metric"]["decode_tokens_per_s"]["n"] == 1
+    missing = tmp_path / "bad.csv"
+    missing.write_text("model,hardware\nx,y\n", encoding="utf-8")
+    bad = run("validate", str(missing))
+    assert bad.returncode == 2 and "missing column(s)" in bad.stderr

@@ -62,12 +62,25 @@ def test_ridge_points():
 
 
 def test_decode_is_memory_bound_at_batch_one_and_time_is_bytes_over_bandwidth():
-    s = scen()
+    # The ideal runtime is the bare roofline: time = bytes / data-sheet bandwidth.
+    s = scen().with_(runtime="ideal")
     r = resolve(s)
     parts = decode_step_parts(r, np.array([0, 1000, 4000]))
     assert np.all(parts["bound"] == 0)
-    want = parts["bytes"] / (r.bandwidth * r.eta_memory)
+    want = parts["bytes"] / (s.hardware.bandwidth_gbs * 1e9)
     np.testing.assert_allclose(parts["time"], want, rtol=1e-12)
+
+
+def test_runtime_adds_its_launch_cost_and_kernel_efficiency_to_decode():
+    # llama.cpp CUDA on an RTX 4090, FP16, batch 1, context 0, written out by hand from
+    # runtimes.toml: bytes / (1008 GB/s · η) + 32 layers × decode_layer_us.
+    rt = presets.runtime("llama-cpp-cuda")
+    s = scen().with_(runtime="llama-cpp-cuda")
+    r = resolve(s)
+    parts = decode_step_parts(r, np.array([0.0]))
+    eta = rt.eta_memory["consumer-gpu"]
+    want = parts["bytes"][0] / (1008e9 * eta) + 32 * rt.decode_layer_us * 1e-6
+    assert parts["time"][0] == pytest.approx(want, rel=1e-9)
 
 
 def test_large_batch_becomes_compute_bound():

@@ -44,6 +44,17 @@ OFFICIAL_PARAMS: dict[str, float] = {
     "gemma-2-9b": 8_324_201_984 + 917_504_000,
     # HF microsoft/Phi-3-mini-4k-instruct safetensors: 3.82B (Phi-3 report: 3.8B).
     "phi-3-mini": 3.82e9,
+    # Hugging Face model pages, safetensors parameter counts (meta-llama/*, codellama/*,
+    # google/gemma-2-27b); Qwen2.5 model cards, "Number of Parameters".
+    "llama-3.2-1b": 1.24e9,
+    "llama-3.2-3b": 3.21e9,
+    "llama-3.3-70b": 70.6e9,
+    "codellama-34b": 33.7e9,
+    "qwen2.5-14b": 14.7e9,
+    "qwen2.5-32b": 32.5e9,
+    "gemma-2-27b": 27.2e9,
+    # DeepSeek-V3 Technical Report (arXiv:2412.19437): 671B total (without the 14B MTP module).
+    "deepseek-v3": 671e9,
 }
 
 # Mistral AI, "Mixtral of experts" (Dec 2023): "it only uses 12.9B parameters per token".
@@ -123,3 +134,15 @@ def test_unknown_model_suggests_closest() -> None:
         presets.model("llama-2-7bb")
     assert "llama-2-7b" in str(info.value)
     assert "llama-2-7b" in info.value.valid
+
+
+def test_deepseek_v3_latent_attention_and_experts(models: dict[str, ModelSpec]) -> None:
+    m = models["deepseek-v3"]
+    # Technical report: "37B activated for each token" (we count 37.55B: the report rounds).
+    assert abs(m.params_active - 37e9) / 37e9 < 0.02
+    # MLA caches (d_c + d_h^R) · l values per token (DeepSeek-V2 paper, Table 1): (512 + 64) · 61.
+    assert m.kv_elements_per_token == (512 + 64) * 61
+    # Ordinary attention with 128 heads of 128 would cache 2 · 61 · 128 · 128 values: 57× more.
+    assert 2 * 61 * 128 * 128 / m.kv_elements_per_token == pytest.approx(56.9, abs=0.1)
+    # 3 dense layers + 58 MoE layers.
+    assert m.moe_layers == 58

@@ -22,7 +22,7 @@ FIGURES = (  # field, label, suffix, maximum, decimals, tooltip
 
 
 class HardwarePanel(Panel):
-    fields = ("hardware", "devices", "parallel", "eta_compute", "eta_memory", "price_per_hour")
+    fields = ("hardware", "runtime", "devices", "parallel", "eta_compute", "eta_memory", "price_per_hour")
     shows = ()
     title = "Hardware"
 
@@ -34,6 +34,15 @@ class HardwarePanel(Panel):
                                   lambda key: self.store.update(hardware=presets.device(key)))
         outer.addWidget(self.preset)
         self.controls["hardware"] = self.preset
+        self.runtime = QComboBox()
+        self.runtime.setToolTip("The software running the model: same GPU, different runtime, different speed "
+                                "(kernel efficiency, launch overhead, attention kernels, dequantization, batching)")
+        self.runtime.addItem("Default runtime", None)
+        for key, rt in presets.runtimes().items():
+            self.runtime.addItem(rt.name, key)
+        self.runtime.currentIndexChanged.connect(self._pick_runtime)
+        outer.addWidget(self.runtime)
+        self.controls["runtime"] = self.runtime
         self.source = note_label()
         outer.addWidget(self.source)
 
@@ -96,6 +105,10 @@ class HardwarePanel(Panel):
         except ValueError as exc:
             self.store.rejected.emit(str(exc))
 
+    def _pick_runtime(self, _index: int) -> None:
+        if not self.store.update(runtime=self.runtime.currentData()):
+            self.refresh()  # refused (runs on other devices): show the runtime still in use
+
     def _edit_tflops(self, key: str) -> None:
         tflops = dict(self.store.scenario.hardware.tflops)
         v = read_optional(self.tflops_boxes[key])
@@ -114,6 +127,9 @@ class HardwarePanel(Panel):
             set_quietly(box, float(getattr(hw, field)))
         for key, box in self.tflops_boxes.items():
             set_optional(box, hw.tflops.get(key))
+        default = presets.default_runtime(hw.category, hw.vendor)
+        self.runtime.setItemText(0, f"Default: {default.name}")
+        set_quietly(self.runtime, s.runtime)
         set_quietly(self.devices, s.devices)
         set_quietly(self.parallel, s.parallel)
         set_optional(self.eta_compute, s.eta_compute)
