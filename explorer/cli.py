@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         _scenario_args(e)
         if name == "estimate":
             e.add_argument("--json", action="store_true", help="print a JSON object")
+            e.add_argument("--explain", action="store_true",
+                           help="show each readout's formula, inputs with their sources, and its band")
         else:
             e.add_argument("--vary", required=True, metavar="FIELD=LO:HI",
                            help=f"one of {', '.join(SWEEPABLE)}, e.g. prompt=1:32768")
@@ -171,12 +173,21 @@ def _list_line(what: str, v) -> str:
 
 
 def cmd_estimate(a: argparse.Namespace) -> int:
+    from .core.bands import table as band_table
+    from .core.explain import explain
     s = scenario_from_args(a)
     est = estimate(s)
     if a.json:
-        print(json.dumps(_json_safe(est.to_dict()), indent=2))
+        d = _json_safe(est.to_dict())
+        d["bands"] = band_table(s, est)
+        if a.explain:
+            d["explain"] = {k: e.text() for k, e in explain(s).items()}
+        print(json.dumps(d, indent=2, ensure_ascii=False))
     else:
         print(plain_report(s, est))
+        if a.explain:
+            print()
+            print("\n\n".join(e.text() for e in explain(s).values()))
     return 0
 
 

@@ -5,6 +5,7 @@ Shared by the CLI and the GUI readouts, so both say the same thing.
 
 from __future__ import annotations
 
+from . import bands
 from .estimate import Estimate, sequences_per_pass
 from .parallel import work_divisor
 from .resolved import resolve
@@ -55,6 +56,13 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
             f"longer than the math and the memory traffic; ~{est.decode_tokens_per_s:,.0f} tokens/s per sequence.")
 
 
+def _band(b, fmt) -> str:
+    """" [band 43–78]": the range ~80 % of the runtime's calibration rows fall in (core/bands.py)."""
+    if b is None or b.low == b.high:
+        return ""
+    return f"  [band {fmt(b.low)}–{fmt(b.high)}]"
+
+
 def plain_report(s: Scenario, est: Estimate) -> str:
     r = resolve(s)
     apple = s.hardware.category == "apple-soc"
@@ -73,14 +81,16 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         f"  memory per device {binary_bytes(est.memory_needed_per_device)} of {binary_bytes(est.memory_usable_per_device)} usable"
         f" -> {'fits' if est.fits else 'DOES NOT FIT'}; max batch {est.max_batch:,}",
         f"  time to 1st token {duration(est.ttft_s)}"
-        + (f" ({si(est.prefill_tokens_per_s, 'tokens/s')} prefill, {est.prefill_bound}-bound)" if est.prefill_tokens_per_s else ""),
+        + (f" ({si(est.prefill_tokens_per_s, 'tokens/s')} prefill, {est.prefill_bound}-bound)" if est.prefill_tokens_per_s else "")
+        + _band(bands.time(est.ttft_s, r.runtime), duration),
     ]
     if est.tpot_s is not None:
         lines += [
             f"  time per token    {duration(est.tpot_s)} -> {est.decode_tokens_per_s:,.1f} tokens/s per sequence, "
-            f"{est.total_tokens_per_s:,.1f} in total while decoding",
+            f"{est.total_tokens_per_s:,.1f} in total while decoding"
+            + _band(bands.speed(est.decode_tokens_per_s, r.runtime), lambda v: f"{v:,.3g}"),
             f"  whole job         {est.output_tokens_per_s:,.1f} output tokens/s (batch × generate ÷ (prefill + every "
-            "decode step))",
+            "decode step))" + _band(bands.speed(est.output_tokens_per_s, r.runtime), lambda v: f"{v:,.3g}"),
         ]
     power = "whole-machine wall power" if apple else "board power (TDP)"
     lines += [

@@ -149,3 +149,16 @@ def test_validate_prints_rows_and_summaries(tmp_path):
     missing.write_text("model,hardware\nx,y\n", encoding="utf-8")
     bad = run("validate", str(missing))
     assert bad.returncode == 2 and "missing column(s)" in bad.stderr
+
+
+def test_estimate_explain_and_bands():
+    out = run("estimate", "--model", "llama-2-7b", "--hardware", "m2-ultra", "--prompt", "512", "--generate", "128",
+              "--explain")
+    assert out.returncode == 0, out.stderr
+    assert "runtime: llama.cpp (Metal)" in out.stdout and "[band " in out.stdout
+    assert "Decode speed:" in out.stdout and "formula: time per token" in out.stdout
+    assert "runtime profile llama.cpp (Metal)" in out.stdout
+    d = json.loads(run("estimate", "--model", "llama-2-7b", "--hardware", "m2-ultra", "--explain", "--json").stdout)
+    lo, typ, hi = d["bands"]["decode_tokens_per_s"]
+    assert lo < typ < hi and typ == pytest.approx(d["decode_tokens_per_s"])
+    assert d["explain"]["decode"].startswith("Decode speed:")
