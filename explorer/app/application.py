@@ -32,6 +32,8 @@ def _parse(args: list[str]) -> argparse.Namespace:
     p.add_argument("--scenario-file", metavar="FILE", help="open this scenario (JSON)")
     p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window after start-up and exit")
     p.add_argument("--size", type=_size, default=None, metavar="WxH", help="initial window size, e.g. 1280x720")
+    p.add_argument("--safe-mode", action="store_true",
+                   help="start with default settings and no saved or autosaved session; remember nothing")
     return p.parse_args(args)
 
 
@@ -49,11 +51,6 @@ def run(args: list[str]) -> int:
         return 2
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6.QtWidgets import QApplication  # noqa: E402  (after the platform is chosen)
-
-    from ..core.appstate import AppState
-    from ..core.scenario import default_scenario
-    from .main_window import MainWindow
-    from .settings import Settings
 
     from PySide6.QtCore import qInstallMessageHandler
 
@@ -73,20 +70,10 @@ def run(args: list[str]) -> int:
     from .theme import apply_theme
 
     apply_theme(app)
-    scenario = AppState(default_scenario())
-    if opts.scenario_file:
-        try:
-            scenario = AppState.from_file(opts.scenario_file)
-        except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
-            print(f"inference-explorer: error: {exc}", file=sys.stderr)
-            return 2
-    settings = Settings.default()
-    window = MainWindow(scenario, settings=settings)
+    window = start_window(opts)
+    if window is None:
+        return 2
     ErrorReporter(window).install()
-    if opts.size:
-        window.resize(*opts.size)
-    else:
-        window.fit_screen()
     if opts.self_test:
         from .self_test import self_test
 
@@ -105,6 +92,44 @@ def run(args: list[str]) -> int:
 
         QTimer.singleShot(400, shoot)
     return app.exec()
+
+
+def start_window(opts: argparse.Namespace):
+    """The main window as the user left it: last session and settings (none with --safe-mode),
+    or the --scenario-file; then the offer to restore an autosave a crash left behind."""
+    from ..core.appstate import AppState, ViewState
+    from ..core.scenario import default_scenario
+    from . import autosave
+    from .main_window import MainWindow
+    from .settings import Settings
+
+    settings = Settings.default(safe_mode=opts.safe_mode)
+    state = AppState(default_scenario(), view=ViewState(theme=settings.data.theme, font_scale=settings.data.font_scale))
+    notices = [settings.notice] if settings.notice else []
+    if settings.data.last_session and not opts.scenario_file:
+        try:
+            state = AppState.from_dict(settings.data.last_session)
+        except ValueError as exc:
+            notices.append(f"The last session could not be reopened ({exc}); starting from the default scenario.")
+    if opts.scenario_file:
+        try:
+            state = AppState.from_file(opts.scenario_file)
+        except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
+            print(f"inference-explorer: error: {exc}", file=sys.stderr)
+            return None
+    path = None if opts.safe_mode else autosave.default_path()
+    left_behind, notice = autosave.pending(path)
+    notices += [notice] if notice else []
+    window = MainWindow(state, settings=settings, autosave_path=path)
+    if opts.size:
+        window.resize(*opts.size)
+    elif opts.self_test or not window.session.restore_window():
+        window.fit_screen()
+    if left_behind is not None and not opts.self_test and left_behind != window.store.state:
+        window.session.offer_restore(left_behind)
+    if notices:
+        window.statusBar().showMessage(" ".join(notices), 20000)
+    return window
 
 
 # Qt messages that say nothing to a user (the offscreen platform prints this for every dock).

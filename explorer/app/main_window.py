@@ -27,6 +27,7 @@ from . import theme
 from .present.post_pane import PostPane
 from .present.slides import Slides
 from .readouts import Readouts
+from .session import Session
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
@@ -56,10 +57,15 @@ DEFAULT_SIZE = (1280, 720)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, state: AppState | Scenario, settings: Settings | None = None, parent: QWidget | None = None):
+    def __init__(self, state: AppState | Scenario, settings: Settings | None = None, parent: QWidget | None = None,
+                 autosave_path: Path | None = None):
+        """``autosave_path`` None: no autosave (tests; ``--safe-mode``)."""
         super().__init__(parent)
         self.settings = settings
         self.store = AppStore(state, self)
+        self.session = Session(self, settings, autosave_path)
+        v = self.store.view  # the session's theme, current before any view is built
+        theme.use(theme.theme_for(v.theme, v.font_scale), QApplication.instance())
         # First listener: a theme swap is made current before any view restyles.
         self.store.changed.connect(self._apply_theme)
         self.path: str | None = None  # the session file saved to / opened from
@@ -142,6 +148,8 @@ class MainWindow(QMainWindow):
         action(file, "Save &as…", self.save_scenario, QKeySequence.StandardKey.SaveAs, "Save the session under a new name")
         action(file, "&Export overview as PNG…", self.export_png, "Ctrl+E", "Save the current tab as an image (2×, captioned)")
         self.slides = Slides(self, file)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(lambda: self.session.fill_recent_menu(self.recent_menu))
         examples = file.addMenu("E&xamples")
         for path in resources.scenario_files():
             label = path.stem.split("-", 1)[-1].replace("-", " ")
@@ -298,6 +306,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         QApplication.instance().removeEventFilter(self._held_keys)
+        self.session.closing()
         event.accept()
         super().closeEvent(event)
 
@@ -321,6 +330,7 @@ class MainWindow(QMainWindow):
         if not example:
             self.path = path
             self.store.mark_clean()
+            self.session.add_recent(path)
         scenario = state.scenario
         self.statusBar().showMessage(f"Opened {Path(path).name}: {scenario.model.name} on "
                                      f"{scenario.devices}× {scenario.hardware.name}", 8000)
@@ -343,6 +353,7 @@ class MainWindow(QMainWindow):
             return False
         self.path = path
         self.store.mark_clean()
+        self.session.add_recent(path)
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
