@@ -25,6 +25,7 @@ from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
 from . import theme
 from .present.post_pane import PostPane
+from .present.presenter import Presenter
 from .present.slides import Slides
 from .readouts import Readouts
 from .session import Session
@@ -54,6 +55,7 @@ class HeldKeys(QObject):
 
 PANEL_WIDTH = 350  # px: the left dock; leaves ~920 px for the plots at 1280×720
 DEFAULT_SIZE = (1280, 720)
+TAB_KEYS = ("overview", "highway", "post")  # ViewState.tab for each tab, in order
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +92,9 @@ class MainWindow(QMainWindow):
                       "roofline": RooflinePlot(self.store), "compare": ComparePlot(self.store)}
         for i, plot in enumerate(self.plots.values()):
             grid.addWidget(plot, i // 2, i % 2)
+        for i in range(2):  # four equal cards, whatever their headings and legends ask for
+            grid.setColumnStretch(i, 1)
+            grid.setRowStretch(i, 1)
         self.tabs.addTab(overview, "&Overview")
         self._highway: HighwayView | None = None  # built when its tab is first opened
         self._highway_page = QWidget()
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         self.compare_note = QLabel()  # what A and B are, and how each is drawn
         self.compare_note.setContentsMargins(8, 0, 0, 0)
         tools.addWidget(self.compare_note)
+        self.presenter = Presenter(self, file, view)  # tours, presenter mode, themes, font zoom
         help_ = self.menuBar().addMenu("&Help")
         action(help_, "&About", self.about)
 
@@ -205,6 +211,14 @@ class MainWindow(QMainWindow):
             self.highway.show()
         elif self.tabs.widget(index) is self._post_page:
             self.post.show()
+        if 0 <= index < len(TAB_KEYS):
+            self.store.set_view(tab=TAB_KEYS[index])
+
+    def _show_tab(self) -> None:
+        """The tab the store's view names (a tour step, an opened session)."""
+        index = TAB_KEYS.index(self.store.view.tab) if self.store.view.tab in TAB_KEYS else 0
+        if self.tabs.currentIndex() != index:
+            self.tabs.setCurrentIndex(index)
 
     def fit_screen(self) -> None:
         """The default size, or the screen's whole free area when that is smaller (a 1024×768
@@ -260,7 +274,9 @@ class MainWindow(QMainWindow):
     def _rejected(self, msg: str) -> None:
         self.statusBar().showMessage(f"Not applied: {msg}", 8000)
 
-    def _on_changed(self, _change) -> None:
+    def _on_changed(self, change) -> None:
+        if change is None or "tab" in change.view:
+            self._show_tab()
         self._update_title()
 
     def _update_title(self) -> None:

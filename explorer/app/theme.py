@@ -70,7 +70,11 @@ class Theme:
 LIGHT = Theme()
 PRESENTER = Theme(name="presenter", foreground="#000000", text="#000000", muted="#333333", note="#222222",
                   line_scale=1.8, font_scale=1.35, grid_alpha=0.25)
-THEMES = {"light": LIGHT, "presenter": PRESENTER}
+DARK = Theme(name="dark", palette={**OKABE_ITO, "black": "#E0E0E0"}, background="#1E1E1E", foreground="#D8D8D8",
+             text="#E6E6E6", muted="#AAAAAA", note="#BBBBBB", error="#FF8A4C",
+             overlay_bg="rgba(30,30,30,215)", weights_fill="#1D3A55", kv_fill="#4A3A14", road="#4A4A4A",
+             ramp="#3A3A3A", lane_mark="#888888", grid_alpha=0.25)
+THEMES = {"light": LIGHT, "dark": DARK, "presenter": PRESENTER}
 _current = [LIGHT]
 _base_pt = [LIGHT.base_pt]
 
@@ -94,7 +98,30 @@ def use(theme: Theme, app=None) -> Theme:
         font = app.font()
         font.setPointSizeF(theme.pt(_base_pt[0]))
         app.setFont(font)
+        app.setPalette(_qt_palette(theme, app))
     return theme
+
+
+def _qt_palette(theme: Theme, app):
+    """Window, text and control colours for the widgets around the plots (dark theme)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = app.style().standardPalette()
+    if theme.name != "dark":
+        return pal
+    role = QPalette.ColorRole
+    for r, c in ((role.Window, "#262626"), (role.WindowText, theme.text), (role.Base, "#1E1E1E"),
+                 (role.AlternateBase, "#2C2C2C"), (role.Text, theme.text), (role.Button, "#333333"),
+                 (role.ButtonText, theme.text), (role.ToolTipBase, "#333333"), (role.ToolTipText, theme.text),
+                 (role.PlaceholderText, theme.muted), (role.Highlight, theme.colour("blue")),
+                 (role.HighlightedText, "#FFFFFF")):
+        pal.setColor(r, QColor(c))
+    return pal
+
+
+def current_base_pt() -> float:
+    """The application's font size before any theme scaling."""
+    return _base_pt[0]
 
 
 def colour(name_or_index) -> str:

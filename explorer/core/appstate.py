@@ -27,9 +27,9 @@ from .series import COMPARE_DEVICES
 
 FORMAT = "inference-explorer-state"
 STATE_VERSION = 2  # 1: a bare Scenario (scenario files); 2: AppState
-TABS = ("overview", "highway")
+TABS = ("overview", "highway", "post")  # post: "this post as input"
 LOG_PLOTS = ("compute", "memory")  # plots with a log-log toggle
-THEMES = ("light", "presenter")
+THEMES = ("light", "dark", "presenter")  # presenter: the projector theme
 HIGHWAY_SHOW = ("live", "pinned", "both")  # which scenario's traffic the highway shows
 
 

@@ -114,8 +114,14 @@ def parse_tour(text: str, name: str = "tour") -> Tour:
             line = _locate(text, ["step", i, part, *_field_named(str(exc), raw.get(part, {}))])
             raise TourError(f"{name}, line {line}: step {i + 1} {part}: {exc}") from None
         steps.append(_step(raw, current, pin, where, _locate(text, ["step", i])))
-    tour = data["tour"]
-    return Tour(title=tour["title"], description=tour.get("description", ""), steps=tuple(steps), source=name)
+    head = data["tour"]
+    tour = Tour(title=head["title"], description=head.get("description", ""), steps=tuple(steps), source=name)
+    for i, step in enumerate(tour.steps):  # every step must make a valid app state
+        try:
+            state_for(tour, i)
+        except ValueError as exc:
+            raise TourError(f"{name}, line {step.line}: step {i + 1}: {exc}") from None
+    return tour
 
 
 def _field_named(message: str, changes: dict[str, Any]) -> list[str]:
@@ -216,3 +222,22 @@ def _locate(text: str, path: list) -> int:
             if re.match(rf"^\s*\"?{re.escape(str(part))}\"?\s*=", s):
                 return i + 1
     return line + 1
+
+
+# -- a step as the app's state ------------------------------------------------------------------
+def state_for(tour: Tour, index: int, current_view=None):
+    """The AppState step ``index`` shows: its scenario and pin, and a view with its tab, log axes
+    and highway settings (everything else — theme, font size, compared devices — stays as the
+    user has it). Depends only on the tour and the index, never on the step shown before."""
+    from dataclasses import replace
+
+    from .appstate import AppState, HighwaySettings, ViewState
+
+    step = tour.steps[index]
+    view = current_view or ViewState()
+    hw = dict(step.highway)
+    highway = HighwaySettings(**{**hw, "rate": hw.get("target_tokens_per_s", HighwaySettings.rate)})
+    logs = tuple(sorted((k, v) for k, v in step.log.items() if k in ("compute", "memory")))
+    view = replace(view, tab=step.tab, highway=highway, log_axes=logs, tour=tour.source or tour.title,
+                   tour_step=index)
+    return AppState(step.scenario, step.pin, view)

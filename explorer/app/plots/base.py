@@ -234,6 +234,7 @@ class PlotCard(StoreView):
         item = self.plot.getPlotItem()
         font = QFont(self.font())
         font.setPointSizeF(t.pt(8))
+        item.getAxis("left").setWidth(int(LEFT_AXIS_PX * t.font_scale))  # room for larger tick labels
         for side in ("left", "bottom"):
             axis = item.getAxis(side)
             axis.setPen(t.foreground)
