@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help=f"one of {', '.join(SWEEPABLE)}, e.g. prompt=1:32768")
             e.add_argument("--points", type=int, default=64, help="log-spaced points (default 64)")
             e.add_argument("--csv", required=True, metavar="FILE", help="output CSV ('-' for stdout)")
+    ms = sub.add_parser("measure", help="measure this computer (memory bandwidth, BLAS FLOP/s; a few seconds) "
+                        "and save it as the 'this-machine' hardware preset")
+    ms.add_argument("--json", action="store_true", help="print the measurement as JSON")
     v = sub.add_parser("validate", help="compare the model with measurements in a CSV file")
     v.add_argument("file", metavar="FILE.csv", help="columns: " + ", ".join(VALIDATION_COLUMNS))
     v.add_argument("--json", action="store_true", help="print one JSON object with a 'rows' list")
@@ -191,6 +194,29 @@ def cmd_estimate(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_measure(a: argparse.Namespace) -> int:
+    from .core import this_machine
+
+    def progress(fraction: float, what: str) -> None:
+        if not a.json:
+            print(f"  {fraction:4.0%}  {what}", file=sys.stderr)
+    m = this_machine.measure(progress)
+    try:
+        where = this_machine.save(m)
+    except WriteError as exc:
+        print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    if a.json:
+        print(json.dumps({**m.to_dict(), "saved": str(where)}, indent=2))
+    else:
+        hw = m.to_hardware()
+        print(f"{hw.name}\n  memory bandwidth  {m.copy_gbs:,.1f} GB/s copy, {m.triad_gbs:,.1f} GB/s triad\n"
+              f"  matrix multiply   {m.fp32_tflops * 1e3:,.1f} GFLOP/s FP32, {m.fp64_tflops * 1e3:,.1f} GFLOP/s FP64 "
+              f"(numpy BLAS, n = {m.matmul_n})\n  memory            {m.memory_gib:,.1f} GiB\n"
+              f"saved to {where}; use it with --hardware {this_machine.PRESET_ID}")
+    return 0
+
+
 def cmd_validate(a: argparse.Namespace) -> int:
     from .core.validation import ValidationFileError, summary, validate_text
     from .core.validation_report import text_report
@@ -271,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         a = build_parser().parse_args(argv)
         return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep,
-                "validate": cmd_validate}[a.command](a)
+                "validate": cmd_validate, "measure": cmd_measure}[a.command](a)
     except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
         print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE

@@ -9,7 +9,7 @@ from .bounds import NOTE_MAX, choice, collect, flag, number, show, text
 from .spec_fields import check_fields, custom_copy
 from .units import GB, GiB, TFLOPS
 
-CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc")
+CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc", "cpu")  # cpu: 'this machine'
 # Sensible ranges (inclusive): far beyond any real device, yet every estimate stays finite.
 FIGURE_RANGES = {"memory_gib": (0.01, 1e6), "bandwidth_gbs": (0.1, 1e6), "tdp_w": (0.1, 1e6),
                  "interconnect_latency_us": (0.0, 1e6), "price_per_hour_usd": (0.0, 10_000.0)}

@@ -98,6 +98,15 @@ def model(key: str) -> ModelSpec:
 
 
 def device(key: str) -> HardwareSpec:
+    from . import this_machine
+    if key == this_machine.PRESET_ID:  # measured on this computer, not shipped
+        m = this_machine.load()
+        if m is None:
+            exc = UnknownPreset("hardware", key, [])
+            exc.args = ("no measurement of this machine yet: run 'inference-explorer measure' "
+                        "(or 'Measure this machine' in the app's hardware panel)",)
+            raise exc
+        return m.to_hardware()
     return _get("hardware", hardware(), key)
 
 

@@ -162,3 +162,15 @@ def test_estimate_explain_and_bands():
     lo, typ, hi = d["bands"]["decode_tokens_per_s"]
     assert lo < typ < hi and typ == pytest.approx(d["decode_tokens_per_s"])
     assert d["explain"]["decode"].startswith("Decode speed:")
+
+
+def test_measure_saves_a_preset_that_estimate_uses(tmp_path, monkeypatch):
+    monkeypatch.setenv("INFERENCE_EXPLORER_CONFIG_DIR", str(tmp_path))
+    missing = run("estimate", "--model", "llama-3.2-1b", "--hardware", "this-machine")
+    assert missing.returncode == 2 and "run 'inference-explorer measure'" in missing.stderr
+    out = run("measure", "--json", timeout=120)
+    assert out.returncode == 0, out.stderr
+    m = json.loads(out.stdout)
+    assert m["bandwidth_gbs"] > 0 and m["fp32_tflops"] > 0 and (tmp_path / "this-machine.json").exists()
+    est = json.loads(run("estimate", "--model", "llama-3.2-1b", "--hardware", "this-machine", "--json").stdout)
+    assert est["runtime"] == "ideal" and est["decode_tokens_per_s"] > 0
