@@ -151,12 +151,12 @@ def measure(progress: Callable[[float, str], None] | None = None,
     rates = {}
     for i, dtype in enumerate((np.float32, np.float64)):
         step(0.5 + 0.25 * i, f"matrix multiply ({np.dtype(dtype).name})")
-        size = 256  # grow until one product takes long enough to time, then take the best of 5
+        size = 512  # grow until a product takes long enough to time (best of 2), then best of 5
         warm = np.ones((size, size), dtype=dtype)
         warm @ warm  # starts the BLAS thread pool outside the timings
         while size < 4096:
             x = np.random.default_rng(0).random((size, size), dtype=dtype)
-            if _best(lambda: x @ x, 1, check) >= matmul_seconds / 5:
+            if _best(lambda: x @ x, 2, check) >= matmul_seconds / 5:
                 break
             size *= 2
         x = np.random.default_rng(0).random((size, size), dtype=dtype)
