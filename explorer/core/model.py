@@ -23,7 +23,9 @@ PARAMS_MAX = 1e15  # 1,000× the largest published model: beyond it the figures 
 SHAPE_MAX = {"layers": 10_000, "d_model": 1_000_000, "heads": 100_000, "kv_heads": 100_000,
              "ffn": 10_000_000, "vocab": 100_000_000, "max_context": 100_000_000}
 COUNT_MAX = {"head_dim": 100_000, "norms_per_layer": 16, "learned_positions": 100_000_000, "experts": 100_000,
-             "active_experts": 100_000, "expert_ffn": 10_000_000, "shared_experts": 10_000, "window": 100_000_000}
+             "active_experts": 100_000, "expert_ffn": 10_000_000, "shared_experts": 10_000, "window": 100_000_000,
+             "dense_layers": 100_000, "kv_lora_rank": 100_000, "q_lora_rank": 100_000, "qk_rope_dim": 100_000,
+             "v_head_dim": 100_000}
 
 
 class SpecError(ValueError):

@@ -26,7 +26,7 @@ class UnknownPreset(KeyError):
         self.kind, self.key, self.valid = kind, key, valid
         close = difflib.get_close_matches(key.lower(), valid, n=3, cutoff=0.5)
         hint = f" Did you mean {', '.join(close)}?" if close else f" Valid: {', '.join(valid)}."
-        super().__init__(f"unknown {kind} '{key}'.{hint}")
+        super().__init__(f"unknown {kind} {str(key)!r}.{hint}")  # repr: one line whatever the key holds
 
     def __str__(self) -> str:  # KeyError would quote the message
         return self.args[0]
