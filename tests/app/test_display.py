@@ -57,3 +57,14 @@ def test_self_test_falls_back_to_offscreen(tmp_path):
                                   "INFERENCE_EXPLORER_LOG_DIR": str(tmp_path / "logs")})
     assert out.returncode == 0, out.stderr
     assert "[platform offscreen" in out.stdout + out.stderr
+
+
+def test_scenario_file_refused_at_start_in_one_line(tmp_path):
+    bad = tmp_path / "odd.json"
+    bad.write_text('{"version": 1, "model": "llama-2-7b", "hardware": "h100-sxm", "weights": 5}')
+    out = gui("--scenario-file", str(bad), env={"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+                                                "XDG_CONFIG_HOME": str(tmp_path),
+                                                "INFERENCE_EXPLORER_LOG_DIR": str(tmp_path / "logs")})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    lines = [line for line in out.stderr.strip().splitlines() if "propagateSizeHints" not in line]
+    assert len(lines) == 1 and "odd.json" in lines[0] and "weights" in lines[0], out.stderr
