@@ -1,6 +1,7 @@
 """Soak: 10,000 scripted interactions in one process, offscreen at 1280×720 — random control
 changes (values in and out of range, Link = 0 with several devices), tab switches, A/B pin /
-unpin / swap, tour-like partial-state steps, undo/redo storms, and opening good and bad files.
+unpin / swap, the shipped tours' steps (and refused partial states), undo/redo storms, and
+opening good and bad files.
 
 Prints the count of unhandled exceptions (must be 0), error boxes shown for refused files,
 and, after a warm-up, resident memory and the live QObject / plot-item / undo-entry counts at
@@ -63,6 +64,19 @@ def make_files(folder: Path) -> tuple[list[Path], list[Path]]:
     return good, bad
 
 
+def tour_steps() -> list[dict]:
+    """Every step of the shipped tours as the partial state a tour player applies."""
+    from explorer import resources
+    from explorer.core.tour import load_tour
+
+    out = []
+    for f in resources.tour_files():
+        for st in load_tour(f).steps:
+            out.append({"scenario": st.scenario.to_dict(), "pinned": st.pin.to_dict() if st.pin else None,
+                        "view": {"tab": st.tab}})
+    return out
+
+
 def controls(w) -> list:
     out = []
     for panel in w.panels.values():
@@ -113,6 +127,32 @@ def _plot_widgets(w):
     return w.findChildren(pg.GraphicsView)
 
 
+def act(w, rng: random.Random, ctl: list, partial: list, good: list, bad: list) -> str:
+    """One scripted interaction; returns its kind."""
+    r = rng.random()
+    if r < 0.55:
+        poke(rng.choice(ctl), rng)
+        return "control"
+    if r < 0.63:
+        w.tabs.setCurrentIndex(rng.randrange(w.tabs.count()))
+        return "tab"
+    if r < 0.70:
+        rng.choice([w.store.pin, w.store.clear_pin, w.store.swap])()
+        return "pin"
+    if r < 0.75:
+        w.store.apply_partial(rng.choice(partial))
+        return "tour step"
+    if r < 0.85:
+        for _ in range(rng.randrange(5, 25)):
+            rng.choice([w.store.undo, w.store.undo, w.store.redo])()
+        return "undo/redo storm"
+    if r < 0.93:
+        w.open_scenario(str(rng.choice(good)))
+        return "open good file"
+    w.open_scenario(str(rng.choice(bad)))
+    return "open bad file"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--actions", type=int, default=10_000)
@@ -126,7 +166,14 @@ def main() -> int:
     for name in ("warning", "critical", "information"):
         setattr(QMessageBox, name, staticmethod(lambda *args, **_k: boxes.append(args[2] if len(args) > 2 else "")))
     unhandled, qt_warnings = [], []
-    sys.excepthook = lambda t, e, tb: unhandled.append(f"{t.__name__}: {e}")
+    import traceback
+
+    def hook(t, e, tb) -> None:  # slots and timers (PySide6 hands their exceptions here)
+        if not unhandled:
+            traceback.print_exception(t, e, tb)
+        unhandled.append(f"{t.__name__}: {e}")
+
+    sys.excepthook = hook
     from PySide6.QtCore import qInstallMessageHandler
 
     from explorer.app.application import QT_NOISE
@@ -137,39 +184,21 @@ def main() -> int:
     good, bad = make_files(folder)
     ctl = controls(w)
     tally: dict[str, int] = {}
-    partial = [{"scenario": {"batch": 8}}, {"scenario": {"prompt": 4096}}, {"view": {"tab": "highway"}},
-               {"scenario": {"weights": "q4_0"}}, {"scenario": {"batch": -1}}, {"scenario": {"devices": 3}}]
+    partial = tour_steps() + [{"scenario": {"batch": -1}}, {"scenario": {"devices": 3}},  # refused ones too
+                              {"scenario": {"weights": "q4_0"}, "view": {"tab": "highway"}}]
     start = None
     t0 = time.perf_counter()
     for i in range(a.actions):
         if i == a.warmup:
             start = counts(app, w)
-        r = rng.random()
-        if r < 0.55:
-            kind = "control"
-            poke(rng.choice(ctl), rng)
-        elif r < 0.63:
-            kind = "tab"
-            w.tabs.setCurrentIndex(rng.randrange(w.tabs.count()))
-        elif r < 0.70:
-            kind = "pin"
-            rng.choice([w.store.pin, w.store.clear_pin, w.store.swap])()
-        elif r < 0.75:
-            kind = "tour step"
-            w.store.apply_partial(rng.choice(partial))
-        elif r < 0.85:
-            kind = "undo/redo storm"
-            for _ in range(rng.randrange(5, 25)):
-                rng.choice([w.store.undo, w.store.undo, w.store.redo])()
-        elif r < 0.93:
-            kind = "open good file"
-            w.open_scenario(str(rng.choice(good)))
-        else:
-            kind = "open bad file"
-            w.open_scenario(str(rng.choice(bad)))
+        kind = "raised"
+        try:
+            kind = act(w, rng, ctl, partial, good, bad)
+            w.settle()
+            app.processEvents()
+        except Exception:  # noqa: BLE001 — a direct call that raised: counted like any unhandled error
+            hook(*sys.exc_info())
         tally[kind] = tally.get(kind, 0) + 1
-        w.settle()
-        app.processEvents()
     end = counts(app, w)
     took = time.perf_counter() - t0
     print(f"soak: {a.actions:,} interactions in {took:.0f} s (seed {a.seed}): "

@@ -172,6 +172,9 @@ def compare_devices(s: Scenario, devices: tuple[str, ...] = COMPARE_DEVICES) -> 
     out: dict[str, DeviceResult] = {}
     usable: list[tuple[str, str, object]] = []
     for did in ids:
+        if did != s.hardware.id and did not in presets.hardware():  # another scenario's custom device
+            out[did] = DeviceResult(did, did, error="not a preset: only the scenario that edited it has it")
+            continue
         hw = s.hardware if did == s.hardware.id else presets.device(did)
         try:
             usable.append((did, hw.name, resolve(s if hw is s.hardware else s.with_(hardware=hw))))

@@ -57,3 +57,17 @@ def test_accepted_file_says_what_was_loaded(qtbot, make_window, tmp_path):
     assert w.open_scenario(str(good))
     msg = w.statusBar().currentMessage()
     assert "good.json" in msg and w.store.scenario.model.name in msg
+
+
+def test_pinned_a_beside_an_edited_custom_device(qtbot, make_window, no_modal_boxes):
+    # Found by benchmarks/soak.py: A's comparison bars were asked for B's "custom" device and raised.
+    w = make_window()
+    w.store.pin()
+    w.panels["hardware"].figure_boxes["bandwidth_gbs"].setValue(2000)
+    w.store.flush()
+    qtbot.wait(1)
+    assert w.store.scenario.hardware.id == "custom" and w.store.pinned is not None
+    w.store.swap()
+    w.store.flush()
+    qtbot.wait(1)
+    assert w.store.pinned.hardware.id == "custom" and no_modal_boxes == []

@@ -42,3 +42,12 @@ def test_a_split_without_a_link_is_refused_before_any_plot_sees_it():
     with pytest.raises(ScenarioError, match="link .* above 0 .* 2 devices"):
         s.with_(hardware=no_link)
     assert s.with_(hardware=no_link, devices=1).devices == 1  # one device needs no link
+
+
+def test_comparison_of_another_scenarios_custom_device_is_an_error_bar_not_a_crash():
+    # A/B: B runs on an edited ("custom") device; A's comparison is asked for B's device list.
+    a = scen(hw="h100-sxm")
+    out = series.compare_devices(a, ("custom", "rtx-4090"))
+    by_id = {r.device_id: r for r in out}
+    assert by_id["custom"].error and not by_id["custom"].fits
+    assert not by_id["rtx-4090"].error and by_id["rtx-4090"].decode_tokens_per_s > 0
