@@ -35,7 +35,8 @@ waiting cars. Cars enter from standstill (v = 0): the on-ramp queue is a jam and
 leaving it, so a lane's capacity is NaSch's jam outflow — a sharp, reproducible bottleneck
 with no metastable overshoot when demand slightly exceeds it. Cars leave past the right end;
 :meth:`HighwaySim.flow` averages the exits. ``queue`` is the backlog: it stays bounded below
-capacity and grows by (demand − capacity) above it (the "gridlock" the GUI shows as a queue).
+capacity and grows by (demand − capacity) above it ("overloaded": the road still delivers its
+capacity; the waiting grows without bound).
 
 Calibration: ``SATURATION_FLOW`` is the measured exit flow per lane with an endless queue
 (v_max 5, p 0.2; mean of 3 seeds × 4,000 steps, 16 lanes: 0.4428 cars/step; closing lanes

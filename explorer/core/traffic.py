@@ -1,60 +1,72 @@
-"""Memory bandwidth as a highway: lanes, traffic, saturation and queueing delay (no Qt).
+"""Memory bandwidth as a highway: lanes, traffic, and — only with arrivals — queueing (no Qt).
 
 The seed essay's picture — "a 16-lane highway during rush hour … a single additional lane
 closure would completely gridlock the entire system" — made quantitative and tied to the
 scenario. The animated view steps :class:`explorer.core.highway_sim.HighwaySim`; this module
-is the analytic side the view's numbers and its fundamental diagram come from.
+is the analytic side the view's numbers and its diagrams come from.
 
 Definitions
 -----------
-lanes        the device's memory bandwidth on the critical path (data-sheet bandwidth ×
-             devices for tensor parallelism, one device for pipeline — as in ``estimate``)
-             split into N equal lanes of bandwidth / N each.
+lanes        the device's data-sheet memory bandwidth on the critical path (× devices for
+             tensor parallelism, one device for pipeline — as in ``estimate``) split into N
+             equal lanes of bandwidth / N each.
 closed       construction (a user value) plus, on unified-memory devices, the share of
              bandwidth used by the CPU/display: round(shared_fraction · N) lanes, halves
-             rounded up. Closed lanes are the highest-numbered ones. A shared fraction on a
-             discrete GPU is ignored (``shared_lanes`` = 0 says so).
-demand       bytes the scenario must move per second = bytes per decode step × steps/s, the
-             bytes per step from ``estimate.mean_decode`` (averaged over the generation; at
-             least one generated token), so the highway agrees with the rest of the app:
-             * "as fast as the hardware allows" (``target_tokens_per_s=None``): steps/s =
-               1 / the estimated mean step time. ρ with all lanes open is then the scenario's
-               achieved fraction of data-sheet bandwidth (η_memory for a memory-bound step,
-               0.75 for the default scenario) — real memory systems cannot run at ρ = 1
-               without unbounded queues, which is the point of this view.
-             * a user target: steps/s = users × tokens/s per user / batch. One decode step
-               produces one token for every sequence of the batch and reads the weights once
-               for all of them, so `batch` users share a step.
-ρ            demand / open capacity; delivered = min(demand, capacity);
-             delivered tokens/s = delivered / bytes per step × batch;
-             queue growth = max(demand − capacity, 0) B/s (bytes piling up, "gridlock").
-latency      M/D/1 response time over service time (see :func:`latency_multiplier`).
-state        "free flow" ρ < 0.7 (queueing adds < 1.2× the service time), "heavy" 0.7 ≤ ρ <
-             0.9 (up to 5.5×), "near capacity" 0.9 ≤ ρ < 1 (delay explodes), "gridlock"
+             rounded up. A shared fraction on a discrete GPU is ignored.
+step time    one decode pass recomputed with only the open lanes' bandwidth (η_memory, the
+             compute floor and the link time included, as in ``estimate``): closing k of n
+             lanes makes a memory-bound step n/(n−k) times longer; a compute-bound one may
+             not change at all.
+capacity     what the open lanes can deliver: bytes per step / step time (B/s), i.e. the
+             decode steps per second the open road serves.
+
+Two modes, because they are two different systems:
+
+* **closed loop** — "as fast as the hardware allows" (``target_tokens_per_s=None``). Each
+  sequence has exactly one decode step in flight; the next starts when the last ends. There
+  are no arrivals, so no queue and no utilisation ρ: fewer lanes simply make every step
+  slower and tokens/s fall with them (in proportion for a memory-bound step). Shown:
+  the step time, its slowdown against the fully open road, and the tokens/s delivered —
+  the same figure the Overview shows for the same open lanes.
+* **open loop** — users × a target tokens/s each: requests arrive whether or not the road
+  keeps up. ρ = demand / capacity; delivered = min(demand, capacity); above ρ = 1 the queue
+  grows by (demand − capacity) B/s without bound — "overloaded". The road still delivers
+  its full capacity (the cellular automaton measures it); what becomes unbounded is the
+  waiting time, not the flow. The essay's "complete gridlock" (flow dropping to zero) is not
+  what either model shows, and the view says so.
+latency      open loop: M/D/1 response time over service time (see
+             :func:`latency_multiplier`); closed loop: step time / step time with all lanes
+             open.
+state        closed loop: "closed loop" (or "road closed" with no open lane); open loop:
+             "free flow" ρ < 0.7 (queueing adds < 1.2× the service time), "heavy" 0.7 ≤ ρ <
+             0.9 (up to 5.5×), "near capacity" 0.9 ≤ ρ < 1 (delay explodes), "overloaded"
              ρ ≥ 1 (the queue grows without bound).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import parallel
 from .estimate import mean_decode, sequences_per_pass
 from .highway_sim import HighwaySim
-from .resolved import resolve
+from .resolved import resolve, stack
 from .scenario import Scenario
 
 DEFAULT_LANES = 16
 HEAVY_FROM = 0.7
 NEAR_CAPACITY_FROM = 0.9
-STATES = ("free flow", "heavy", "near capacity", "gridlock")
-PLOT_CEILING = 20.0  # latency multiplier drawn at most this high (gridlock is drawn there)
+OVERLOADED = "overloaded"
+STATES = ("free flow", "heavy", "near capacity", OVERLOADED)
+CLOSED_LOOP, ROAD_CLOSED = "closed loop", "road closed"
+PLOT_CEILING = 20.0  # latency multiplier drawn at most this high (the curve stops there)
+CLOSED_LOOP_FILL = 0.95  # closed loop drawn just below the open lanes' flow: no on-ramp queue
 
 
-# -- queueing ------------------------------------------------------------------------------
+# -- queueing (open loop only) ---------------------------------------------------------------
 def latency_multiplier(rho) -> np.ndarray:
     """M/D/1 response time in units of the service time: T·μ = 1 + ρ / (2(1 − ρ)); inf for ρ ≥ 1.
 
@@ -69,10 +81,12 @@ def latency_multiplier(rho) -> np.ndarray:
     return np.where(stable, 1.0 + safe / (2.0 * (1.0 - safe)), np.inf)
 
 
-def latency_multiplier_clipped(rho, ceiling: float = PLOT_CEILING) -> np.ndarray:
-    """:func:`latency_multiplier` capped at ``ceiling`` for plotting: finite, never NaN."""
-    m = latency_multiplier(np.nan_to_num(np.asarray(rho, dtype=np.float64), nan=np.inf, posinf=np.inf))
-    return np.minimum(m, ceiling)
+def latency_curve(ceiling: float = PLOT_CEILING, points: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """(ρ, M/D/1 multiplier) from 0 up to where the multiplier reaches ``ceiling`` — the
+    curve stops there (it is unbounded beyond, never flat)."""
+    top = 1.0 - 1.0 / (2.0 * (ceiling - 1.0) + 1.0)  # solves 1 + ρ/(2(1−ρ)) = ceiling
+    rho = np.linspace(0.0, top, points)
+    return rho, latency_multiplier(rho)
 
 
 def delivered(demand, capacity) -> np.ndarray:
@@ -93,9 +107,9 @@ def utilisation(demand: float, capacity: float) -> float:
 
 
 def state_text(rho: float) -> str:
-    """Plain words for ρ (thresholds in the module docstring)."""
+    """Plain words for an open-loop ρ (thresholds in the module docstring)."""
     if rho >= 1.0:
-        return "gridlock"
+        return OVERLOADED
     if rho >= NEAR_CAPACITY_FROM:
         return "near capacity"
     if rho >= HEAVY_FROM:
@@ -110,9 +124,16 @@ def road_bandwidth(s: Scenario) -> float:
     return r.bandwidth * parallel.work_divisor(s.parallel, s.devices)
 
 
-def decode_traffic(s: Scenario) -> tuple[float, float]:
-    """(bytes per decode step, seconds per step) averaged over the generation (≥ 1 token)."""
-    d = mean_decode(resolve(s), s.prompt, max(s.generate, 1))
+def decode_traffic(s: Scenario, open_share: float = 1.0) -> tuple[float, float]:
+    """(bytes per decode step, seconds per step) averaged over the generation (≥ 1 token),
+    with only ``open_share`` of the memory bandwidth available (inf seconds at 0)."""
+    r = resolve(s)
+    if open_share <= 0:
+        d = mean_decode(r, s.prompt, max(s.generate, 1))
+        return float(d["bytes"]), math.inf
+    if open_share < 1:
+        r = replace(r, bandwidth=r.bandwidth * open_share)
+    d = mean_decode(r, s.prompt, max(s.generate, 1))
     return float(d["bytes"]), float(d["time"])
 
 
@@ -127,30 +148,46 @@ def shared_lanes(s: Scenario, lanes: int, shared_fraction: float) -> int:
 
 @dataclass(frozen=True)
 class HighwayState:
+    mode: str  # "closed" (as fast as the hardware allows) or "open" (users × target rate)
     lanes: int
     open_lanes: int
     shared_lanes: int  # of the closed lanes, those taken by CPU/display sharing
-    lane_capacity: float  # B/s
-    capacity: float  # B/s, open lanes
-    demand: float  # B/s
-    rho: float
+    lane_capacity: float  # B/s, one lane's data-sheet bandwidth
+    open_bandwidth: float  # B/s, data-sheet bandwidth of the open lanes
+    capacity: float  # B/s the open lanes deliver (bytes per step / step time)
+    step_time: float  # s per decode step with the open lanes (inf: road closed)
+    slowdown: float  # step time / step time with every lane open
+    demand: float  # B/s: open loop the requested traffic; closed loop what the steps move
+    rho: float | None  # open loop only: demand / capacity
     delivered: float  # B/s
-    delivered_tokens_per_s: float  # all users
-    queue_growth: float  # B/s
-    latency_multiplier: float  # M/D/1 T·μ (inf in gridlock)
+    delivered_tokens_per_s: float  # all users / sequences
+    queue_growth: float  # B/s (open loop above capacity)
+    latency_multiplier: float  # open: M/D/1 T·μ (inf when overloaded); closed: = slowdown
     state: str
     bytes_per_step: float
     batch: int
-    steps_per_s: float  # requested decode steps per second
+    steps_per_s: float  # decode steps per second requested (open) or run (closed)
 
     @property
     def closed_lanes(self) -> int:
         return self.lanes - self.open_lanes
 
     @property
+    def closed_loop(self) -> bool:
+        return self.mode == "closed"
+
+    @property
+    def sim_lane_capacity(self) -> float:
+        """B/s one open lane delivers — what one lane of cars at saturation stands for."""
+        return self.capacity / self.open_lanes if self.open_lanes and self.capacity > 0 else self.lane_capacity
+
+    @property
     def demand_lanes(self) -> float:
-        """Demand in lane capacities — what :class:`HighwaySim` takes."""
-        return self.demand / self.lane_capacity
+        """Demand in open-lane capacities — what :class:`HighwaySim` takes. A closed loop is
+        drawn just below the open lanes' flow (each step enters when the last has left)."""
+        if self.closed_loop:
+            return CLOSED_LOOP_FILL * self.open_lanes
+        return self.demand / self.sim_lane_capacity
 
 
 def highway_state(scenario: Scenario, lanes: int = DEFAULT_LANES, closed: int = 0,
@@ -158,7 +195,8 @@ def highway_state(scenario: Scenario, lanes: int = DEFAULT_LANES, closed: int = 
                   users: int = 1) -> HighwayState:
     """The scenario's decode traffic on a ``lanes``-lane road with ``closed`` lanes closed.
 
-    ``target_tokens_per_s`` is per user; None means "as fast as the hardware allows".
+    ``target_tokens_per_s`` is per user; None means "as fast as the hardware allows" (the
+    closed loop).
     """
     if lanes < 1 or closed < 0 or users < 1:
         raise ValueError("need lanes ≥ 1, closed ≥ 0 and users ≥ 1")
@@ -167,42 +205,70 @@ def highway_state(scenario: Scenario, lanes: int = DEFAULT_LANES, closed: int = 
     shared = shared_lanes(scenario, lanes, shared_fraction)
     open_lanes = max(lanes - closed - shared, 0)
     lane_capacity = road_bandwidth(scenario) / lanes
-    capacity = open_lanes * lane_capacity
-    bytes_per_step, step_time = decode_traffic(scenario)
+    bytes_per_step, step_time = decode_traffic(scenario, open_lanes / lanes)
+    _, all_open_time = decode_traffic(scenario) if open_lanes < lanes else (bytes_per_step, step_time)
+    per_pass = sequences_per_pass(scenario)
+    service = 0.0 if math.isinf(step_time) else 1.0 / step_time  # steps/s the open lanes serve
+    capacity = bytes_per_step * service
+    common = dict(lanes=lanes, open_lanes=open_lanes, shared_lanes=min(shared, lanes - min(closed, lanes)),
+                  lane_capacity=lane_capacity, open_bandwidth=open_lanes * lane_capacity, capacity=capacity,
+                  step_time=step_time, slowdown=step_time / all_open_time, bytes_per_step=bytes_per_step,
+                  batch=scenario.batch)
     if target_tokens_per_s is None:
-        steps = 1.0 / step_time
-    else:
-        steps = users * target_tokens_per_s / sequences_per_pass(scenario)
+        return HighwayState(mode="closed", demand=capacity, rho=None, delivered=capacity,
+                            delivered_tokens_per_s=service * per_pass, queue_growth=0.0,
+                            latency_multiplier=step_time / all_open_time,
+                            state=CLOSED_LOOP if open_lanes else ROAD_CLOSED, steps_per_s=service, **common)
+    steps = users * target_tokens_per_s / per_pass
     demand = bytes_per_step * steps
     rho = utilisation(demand, capacity)
     out = float(delivered(demand, capacity))
-    return HighwayState(
-        lanes=lanes, open_lanes=open_lanes, shared_lanes=min(shared, lanes - min(closed, lanes)),
-        lane_capacity=lane_capacity, capacity=capacity, demand=demand, rho=rho, delivered=out,
-        delivered_tokens_per_s=out / bytes_per_step * sequences_per_pass(scenario),
-        queue_growth=float(queue_growth(demand, capacity)),
-        latency_multiplier=float(latency_multiplier(rho)), state=state_text(rho),
-        bytes_per_step=bytes_per_step, batch=scenario.batch, steps_per_s=steps)
+    return HighwayState(mode="open", demand=demand, rho=rho, delivered=out,
+                        delivered_tokens_per_s=out / bytes_per_step * per_pass,
+                        queue_growth=float(queue_growth(demand, capacity)),
+                        latency_multiplier=float(latency_multiplier(rho)), state=state_text(rho),
+                        steps_per_s=steps, **common)
+
+
+@dataclass(frozen=True)
+class LaneSweep:
+    """The closed loop at every number of open lanes: what closing lanes does to one step."""
+
+    open_lanes: np.ndarray  # 1 … lanes
+    step_time: np.ndarray  # s per decode step
+    tokens_per_s: np.ndarray  # all sequences
+
+
+def lane_sweep(scenario: Scenario, lanes: int = DEFAULT_LANES) -> LaneSweep:
+    """Step time and tokens/s with 1 … ``lanes`` lanes open (one vectorized pass)."""
+    r = resolve(scenario)
+    k = np.arange(1, lanes + 1)
+    rs = stack([replace(r, bandwidth=r.bandwidth * n / lanes) for n in k])
+    t = np.asarray(mean_decode(rs, scenario.prompt, max(scenario.generate, 1))["time"], float).reshape(-1)
+    return LaneSweep(k, t, sequences_per_pass(scenario) / t)
 
 
 def tokens_per_s_for_demand(scenario: Scenario, fraction: float, users: int = 1) -> float:
-    """Per-user target tokens/s whose demand is ``fraction`` of the whole road's bandwidth."""
-    bytes_per_step, _ = decode_traffic(scenario)
-    steps = fraction * road_bandwidth(scenario) / bytes_per_step
-    return steps * sequences_per_pass(scenario) / users
+    """Per-user target tokens/s whose demand is ``fraction`` of the fully open road's capacity."""
+    _, step_time = decode_traffic(scenario)
+    return fraction / step_time * sequences_per_pass(scenario) / users
 
 
 def simulation_for(state: HighwayState, seed: int = 0, **options) -> HighwaySim:
     """A traffic simulation matching ``state`` (options: length, zone_start, v_max, p_slow)."""
     return HighwaySim(state.lanes, state.closed_lanes, state.demand_lanes, seed=seed,
-                      lane_capacity=state.lane_capacity, **options)
+                      lane_capacity=state.sim_lane_capacity, **options)
 
 
-# -- the seed's point: one more closure tips the road into gridlock -------------------------
+# -- the seed's point, said exactly: one more closure tips the queue into unbounded growth ---
 def last_safe_closure(state: HighwayState) -> int | None:
-    """Total closed lanes at which this demand still flows (ρ < 1) but one more closure
-    gridlocks it; None when the demand exceeds even the fully open road."""
-    need = math.floor(state.demand / state.lane_capacity) + 1  # fewest lanes with n·c > demand
+    """Open loop, memory-bound: total closed lanes at which this demand is still served
+    (ρ < 1) but one more closure overloads the road; None when the demand exceeds even the
+    fully open road. Capacity is taken as linear in the open lanes (a memory-bound step)."""
+    per_lane = state.capacity / state.open_lanes if state.open_lanes else 0.0
+    if per_lane <= 0:
+        return None
+    need = math.floor(state.demand / per_lane) + 1  # fewest lanes with n·c > demand
     return state.lanes - need if need <= state.lanes else None
 
 
@@ -210,7 +276,7 @@ def last_safe_closure(state: HighwayState) -> int | None:
 class Cliff:
     lanes: int
     closed: int  # lanes already closed ("multiple construction projects")
-    demand_fraction: float  # demand as a fraction of the fully open road
+    demand_fraction: float  # demand as a fraction of the fully open road's capacity
     rho_before: float
     rho_after: float  # with one more lane closed
     state_before: str
@@ -218,13 +284,14 @@ class Cliff:
 
 
 def cliff_demo(lanes: int = DEFAULT_LANES) -> Cliff:
-    """Settings that show the seed's point: near capacity, and one more closure → gridlock.
+    """Settings that show the seed's point: near capacity, and one more closure → overloaded.
 
     About a quarter of the lanes are closed (at most so many that 6 stay open), leaving m
     open; demand is m − ½ lanes' worth — half a lane from either edge — so ρ = (m − ½)/m
     before (> 0.9, "near capacity", when m ≥ 6, i.e. lanes ≥ 6) and (m − ½)/(m − 1) > 1
-    after. 16 lanes: 4 closed, demand 0.719 of the road,
-    ρ 0.958 → 1.045. Apply it with :func:`tokens_per_s_for_demand`.
+    after (for a memory-bound step, whose capacity is linear in the open lanes). 16 lanes:
+    4 closed, demand 0.719 of the road, ρ 0.958 → 1.045. Apply it with
+    :func:`tokens_per_s_for_demand`.
     """
     if lanes < 1:
         raise ValueError("need at least one lane")

@@ -5,7 +5,6 @@ import pytest
 
 from explorer.app.highway.view import DEMO_DELAY_MS, HighwayView
 from explorer.app.store import AppStore
-from explorer.core import traffic
 from explorer.core.scenario import default_scenario
 
 
@@ -50,14 +49,18 @@ def test_timer_runs_only_when_visible_and_not_paused(qtbot, make_window):
     qtbot.waitUntil(lambda: not hv.timer.isActive(), timeout=1000)
 
 
-def test_demo_goes_from_near_capacity_to_gridlock(qtbot, make_window):
+def test_demo_goes_from_near_capacity_to_overloaded(qtbot, make_window):
     w = make_window()
     w.tabs.setCurrentIndex(1)
     hv = w.highway
     hv.demo_button.click()
-    assert hv.state.state == "near capacity"
-    qtbot.waitUntil(lambda: hv.state.state == "gridlock", timeout=DEMO_DELAY_MS + 2000)
-    assert hv.state.rho >= 1 and hv.state.queue_growth > 0
+    assert hv.state.state == "near capacity" and hv.state.mode == "open"
+    assert hv.demo_timer.isActive() and hv.demo_timer.interval() == DEMO_DELAY_MS
+    hv.demo_timer.stop()
+    hv.demo_timer.timeout.emit()  # the pause, without waiting it out
+    assert hv.state.state == "overloaded" and hv.state.rho >= 1 and hv.state.queue_growth > 0
+    assert "overloaded" in hv.state_label.text() and "gridlock" not in hv.readout.text()
+    assert "grows" in hv.readout.text()
 
 
 def test_unified_memory_share_takes_lanes(qtbot, make_window):
@@ -73,9 +76,44 @@ def test_unified_memory_share_takes_lanes(qtbot, make_window):
     assert not hv.shared.isEnabled() and hv.state.open_lanes == 16
 
 
-def test_readouts_agree_with_core(qtbot, make_window):
+def _overview_tokens_per_s(w) -> float:
+    """The per-sequence tokens/s the Overview's readout tile shows ("54.7 · 55")."""
+    return float(w.readouts.values["tps"].text().split("·")[0].replace(",", ""))
+
+
+def test_highway_and_overview_show_the_same_tokens_per_s(qtbot, make_window):
     w = make_window()
+    w.tabs.setCurrentIndex(1)
     hv = w.highway
-    hv.closed.setValue(3)
-    want = traffic.highway_state(w.store.scenario, lanes=16, closed=3)
-    assert hv.state == want
+    shown = _overview_tokens_per_s(w)
+    assert hv.state.mode == "closed" and hv.state.rho is None
+    assert f"{shown:,.1f} tokens/s" in hv.readout.text()
+    assert "ρ" not in hv.state_label.text()
+
+
+def test_closing_lanes_in_the_closed_loop_slows_every_step(qtbot, make_window):
+    w = make_window()
+    w.tabs.setCurrentIndex(1)
+    hv = w.highway
+    all_open = _overview_tokens_per_s(w)
+    hv.closed.setValue(4)  # 12 of 16 lanes: a memory-bound step takes 16/12 as long
+    assert hv.state.delivered_tokens_per_s == pytest.approx(all_open * 12 / 16, rel=2e-3)
+    assert f"{all_open * 12 / 16:,.1f} tokens/s" in hv.readout.text()
+    assert "closed loop" in hv.state_label.text() and "gridlock" not in hv.readout.text()
+    x, y = hv.diagram.flow_point.getData()
+    assert (x[0], y[0]) == (12, pytest.approx(all_open * 12 / 16, rel=2e-3))
+    xs, ys = hv.diagram.flow_curve.getData()
+    assert list(xs) == list(range(1, 17)) and ys[-1] == pytest.approx(all_open, rel=2e-3)
+
+
+def test_a_scenario_that_does_not_fit_does_not_animate(qtbot, make_window):
+    from explorer.core import presets
+    w = make_window(default_scenario().with_(model=presets.model("llama-2-70b")))
+    w.tabs.setCurrentIndex(1)
+    hv = w.highway
+    assert not hv.timer.isActive() and hv.road.blocked
+    assert "does not fit" in hv.state_label.text() and "if it fit" in hv.readout.text()
+    w.store.update(model=presets.model("llama-2-7b"))
+    w.settle()
+    qtbot.waitUntil(hv.timer.isActive, timeout=1000)
+    assert hv.road.blocked is None

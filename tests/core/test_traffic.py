@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from explorer.core import highway_sim, presets, traffic
+from explorer.core import presets, traffic
 from explorer.core.estimate import estimate, mean_decode
 from explorer.core.highway_sim import SATURATION_FLOW, HighwaySim
 from explorer.core.resolved import resolve
@@ -30,13 +30,14 @@ def test_md1_grows_sharply_toward_capacity():
     assert m[-1] > 400
 
 
-def test_plotting_arrays_have_no_nan():
-    rho = np.concatenate([np.linspace(0, 3, 301), [1.0, math.inf, math.nan]])
-    m = traffic.latency_multiplier_clipped(rho)
-    assert np.all(np.isfinite(m)) and m.max() == traffic.PLOT_CEILING
+def test_latency_curve_stops_where_it_leaves_the_plot_never_flat():
+    rho, m = traffic.latency_curve()
+    assert np.all(np.isfinite(m)) and np.all(np.diff(m) > 0)
+    assert rho[-1] < 1.0 and m[-1] == pytest.approx(traffic.PLOT_CEILING)
+    # hand: 1 + ρ/(2(1−ρ)) = 20 → ρ = 38/39
+    assert rho[-1] == pytest.approx(38 / 39)
     demand = np.linspace(0, 3e12, 301)
     d = traffic.delivered(demand, 1e12)
-    assert np.all(np.isfinite(d)) and d.max() == 1e12
     assert np.array_equal(d, np.minimum(demand, 1e12))
     q = traffic.queue_growth(demand, 1e12)
     assert np.all(q[demand <= 1e12] == 0) and np.all(q[demand > 1e12] > 0)
@@ -44,29 +45,72 @@ def test_plotting_arrays_have_no_nan():
 
 @pytest.mark.parametrize("rho, text", [(0.0, "free flow"), (0.69, "free flow"), (0.7, "heavy"),
                                        (0.89, "heavy"), (0.9, "near capacity"), (0.999, "near capacity"),
-                                       (1.0, "gridlock"), (2.0, "gridlock"), (math.inf, "gridlock")])
+                                       (1.0, "overloaded"), (2.0, "overloaded"), (math.inf, "overloaded")])
 def test_state_thresholds(rho, text):
     assert traffic.state_text(rho) == text
 
 
-# -- linked to the scenario -----------------------------------------------------------------
-def test_hardware_mode_rho_is_achieved_bandwidth_fraction():
+# -- closed loop: as fast as the hardware allows ----------------------------------------------
+def test_closed_loop_has_no_rho_and_matches_the_overview():
     s = default_scenario()
     st = traffic.highway_state(s)
     e = estimate(s)
-    assert st.rho == pytest.approx(e.bytes_per_token * s.batch / e.tpot_s / s.hardware.bandwidth_bytes_per_s)
-    assert st.lane_capacity * LANES == pytest.approx(s.hardware.bandwidth_bytes_per_s)
+    assert st.mode == "closed" and st.rho is None and st.queue_growth == 0
+    assert st.state == "closed loop" and st.latency_multiplier == 1.0
     assert st.delivered_tokens_per_s == pytest.approx(e.total_tokens_per_s)
-    assert st.state == "heavy" and st.queue_growth == 0
+    assert st.lane_capacity * LANES == pytest.approx(s.hardware.bandwidth_bytes_per_s)
 
 
+@pytest.mark.parametrize("closed", [1, 4, 8, 15])
+def test_closed_loop_closing_k_of_n_lanes_scales_a_memory_bound_step_by_n_over_n_minus_k(closed):
+    s = default_scenario()  # Llama-2-7B FP16, batch 1: memory-bound at every step
+    e = estimate(s)
+    assert e.bound == "memory"
+    st = traffic.highway_state(s, closed=closed)
+    factor = LANES / (LANES - closed)
+    assert st.step_time == pytest.approx(e.tpot_s * factor, rel=1e-9)
+    assert st.delivered_tokens_per_s == pytest.approx(e.total_tokens_per_s / factor, rel=1e-9)
+    assert st.slowdown == pytest.approx(factor) and st.rho is None
+    assert "gridlock" not in st.state and st.state == "closed loop"
+
+
+def test_closed_loop_compute_floor_caps_the_slowdown():
+    s = default_scenario().with_(batch=512, prompt=128, generate=16)
+    r = resolve(s)
+    flops = float(mean_decode(r, s.prompt, s.generate)["flops"])
+    floor = flops / (r.peak_flops * r.eta_compute)  # hand: the compute time of one step
+    e = estimate(s)
+    st = traffic.highway_state(s, closed=2)
+    assert st.step_time >= floor * (1 - 1e-9)
+    assert st.step_time <= e.tpot_s * LANES / (LANES - 2) * (1 + 1e-9)
+
+
+def test_lane_sweep_is_the_closed_loop_at_each_lane_count():
+    s = default_scenario()
+    sw = traffic.lane_sweep(s, 8)
+    assert list(sw.open_lanes) == list(range(1, 9))
+    for k in (1, 5, 8):
+        st = traffic.highway_state(s, lanes=8, closed=8 - k)
+        assert sw.step_time[k - 1] == pytest.approx(st.step_time)
+        assert sw.tokens_per_s[k - 1] == pytest.approx(st.delivered_tokens_per_s)
+
+
+def test_closed_road_runs_nothing():
+    shut = traffic.highway_state(default_scenario(), closed=99)
+    assert shut.open_lanes == 0 and shut.delivered_tokens_per_s == 0 and shut.state == "road closed"
+    assert math.isinf(shut.step_time)
+
+
+# -- open loop: users × target rate -----------------------------------------------------------
 def test_user_target_mode_definition():
     s = default_scenario().with_(batch=4)
     st = traffic.highway_state(s, target_tokens_per_s=20, users=8)
     bytes_per_step = float(mean_decode(resolve(s), s.prompt, s.generate)["bytes"])
+    assert st.mode == "open"
     assert st.steps_per_s == pytest.approx(8 * 20 / 4)
     assert st.demand == pytest.approx(bytes_per_step * 40)
     assert st.delivered_tokens_per_s == pytest.approx(160)  # well below capacity: all served
+    assert st.capacity == pytest.approx(bytes_per_step / estimate(s).tpot_s)  # the step the Overview shows
 
 
 def test_int4_weights_cut_demand_about_fourfold():
@@ -76,26 +120,25 @@ def test_int4_weights_cut_demand_about_fourfold():
     assert 3.3 < fp16.demand / int4.demand < 4.1  # the FP16 KV cache does not shrink
 
 
-def test_closing_lanes_and_gridlock():
+def test_open_loop_overloaded_road_still_delivers_its_capacity():
     s = default_scenario()
-    open_ = traffic.highway_state(s)
-    st = traffic.highway_state(s, closed=5)
-    assert st.open_lanes == 11 and st.rho == pytest.approx(open_.rho * 16 / 11)
-    assert st.state == "gridlock" and math.isinf(st.latency_multiplier)
+    full_speed = 1.0 / estimate(s).tpot_s  # tokens/s of the fully open road
+    st = traffic.highway_state(s, closed=5, target_tokens_per_s=0.9 * full_speed)
+    assert st.open_lanes == 11 and st.rho == pytest.approx(0.9 * 16 / 11)
+    assert st.state == "overloaded" and math.isinf(st.latency_multiplier)
     assert st.delivered == pytest.approx(st.capacity)
+    assert st.delivered_tokens_per_s == pytest.approx(full_speed * 11 / 16)
     assert st.queue_growth == pytest.approx(st.demand - st.capacity) and st.queue_growth > 0
-    shut = traffic.highway_state(s, closed=99)
-    assert shut.open_lanes == 0 and shut.rho == math.inf and shut.delivered == 0
 
 
-def test_exactly_at_capacity_is_gridlock_with_zero_growth():
+def test_exactly_at_capacity_is_overloaded_with_zero_growth():
     s = default_scenario()
     target = traffic.tokens_per_s_for_demand(s, 0.5)
     st = traffic.highway_state(s, closed=8, target_tokens_per_s=target)
     assert st.rho == pytest.approx(1.0)
     at_one = traffic.highway_state(s, closed=8, target_tokens_per_s=target * (1 + 1e-12))
-    assert at_one.state == "gridlock" and math.isinf(at_one.latency_multiplier)
-    assert traffic.queue_growth(1.0, 1.0) == 0 and traffic.state_text(1.0) == "gridlock"
+    assert at_one.state == "overloaded" and math.isinf(at_one.latency_multiplier)
+    assert traffic.queue_growth(1.0, 1.0) == 0 and traffic.state_text(1.0) == "overloaded"
 
 
 def test_shared_memory_takes_lanes_only_on_unified_devices():
@@ -112,16 +155,16 @@ def test_shared_memory_takes_lanes_only_on_unified_devices():
 
 # -- the seed's point -----------------------------------------------------------------------
 @pytest.mark.parametrize("lanes", [6, 7, 8, 16, 32, 64])
-def test_cliff_demo_one_more_closure_gridlocks(lanes):
+def test_cliff_demo_one_more_closure_overloads(lanes):
     c = traffic.cliff_demo(lanes)
     assert c.closed >= (1 if lanes > 6 else 0)
-    assert c.state_before == "near capacity" and c.state_after == "gridlock"
+    assert c.state_before == "near capacity" and c.state_after == "overloaded"
     s = default_scenario()
     target = traffic.tokens_per_s_for_demand(s, c.demand_fraction)
     before = traffic.highway_state(s, lanes=lanes, closed=c.closed, target_tokens_per_s=target)
     after = traffic.highway_state(s, lanes=lanes, closed=c.closed + 1, target_tokens_per_s=target)
     assert before.rho == pytest.approx(c.rho_before) and before.state == "near capacity"
-    assert after.rho == pytest.approx(c.rho_after) and after.state == "gridlock"
+    assert after.rho == pytest.approx(c.rho_after) and after.state == "overloaded"
     assert traffic.last_safe_closure(before) == c.closed
 
 
@@ -132,10 +175,13 @@ def test_cliff_demo_sixteen_lanes():
 
 
 def test_last_safe_closure_from_current_settings():
-    st = traffic.highway_state(default_scenario())  # ρ = 0.75 with 16 lanes → 12 lanes is exactly 1
+    s = default_scenario()
+    target = 0.74 / estimate(s).tpot_s  # demand = 0.74 · 16 = 11.84 lanes' worth
+    st = traffic.highway_state(s, target_tokens_per_s=target)
     k = traffic.last_safe_closure(st)
-    assert traffic.highway_state(default_scenario(), closed=k).rho < 1
-    assert traffic.highway_state(default_scenario(), closed=k + 1).rho >= 1
+    assert k == 4  # hand: 12 open lanes carry 11.84, 11 do not
+    assert traffic.highway_state(s, closed=k, target_tokens_per_s=target).rho < 1
+    assert traffic.highway_state(s, closed=k + 1, target_tokens_per_s=target).rho >= 1
 
 
 # -- the simulation -------------------------------------------------------------------------
@@ -210,11 +256,13 @@ def test_sim_closing_lanes_live_merges_or_stops_at_barrier():
 
 def test_simulation_for_state_matches_analytic_model():
     s = default_scenario()
-    st = traffic.highway_state(s, closed=6)  # ρ = 0.75 · 16/10 = 1.2: gridlock
+    target = 0.75 / estimate(s).tpot_s
+    st = traffic.highway_state(s, closed=6, target_tokens_per_s=target)  # ρ = 0.75 · 16/10 = 1.2
+    assert st.rho == pytest.approx(1.2)
     sim = traffic.simulation_for(st, seed=9)
     assert sim.open_lanes == st.open_lanes and sim.demand_lanes == pytest.approx(st.demand_lanes)
     flow, growth = _measure(sim, 250, 900)
-    assert flow / SATURATION_FLOW * st.lane_capacity == pytest.approx(st.delivered, rel=0.05)
+    assert flow / SATURATION_FLOW * st.sim_lane_capacity == pytest.approx(st.delivered, rel=0.05)
     assert growth > 0 and st.queue_growth > 0
 
 
@@ -227,4 +275,3 @@ def test_traffic_modules_do_not_import_qt():
             "assert not bad, bad\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert highway_sim.V_MAX == 5

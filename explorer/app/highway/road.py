@@ -22,6 +22,7 @@ class RoadWidget(QWidget):
         super().__init__(parent)
         self.sim: HighwaySim | None = None
         self.frac = 1.0  # 0…1 between the previous and the current simulation step
+        self.blocked: str | None = None  # a reason to show instead of traffic (does not fit)
         self._prev: dict[str, np.ndarray] = {}
         self.setMinimumSize(360, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -76,6 +77,14 @@ class RoadWidget(QWidget):
             p.fillRect(zone, QBrush(QColor(t.colour("orange")), Qt.BrushStyle.BDiagPattern))
             p.setPen(QPen(QColor(t.colour("orange")), 3))
             p.drawLine(int(zx), int(zone.top()), int(zx), int(zone.bottom()))
+        if self.blocked:
+            p.setPen(QColor(t.road_text))
+            f = QFont(self.font())
+            f.setPointSizeF(13)
+            p.setFont(f)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.blocked)
+            p.end()
+            return
         # cars
         x, lane = self._interpolated()
         car_w, car_h = max(cell * 0.8, 2.0), max(lane_h * 0.6, 2.0)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLay
                                QLabel, QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ...core import traffic
-from ...core.units import bandwidth, count
+from ...core.units import bandwidth, count, duration
 from ..store import AppStore
 from ..view_base import StoreView
 from ..widgets import set_quietly
@@ -24,7 +24,8 @@ from .road import RoadWidget
 
 FRAME_MS = 16  # ~60 fps
 FRAMES_PER_STEP = 4  # one simulation step every 4 frames, positions interpolated between
-STATE_COLOURS = {"free flow": "green", "heavy": "blue", "near capacity": "orange", "gridlock": "vermillion"}
+STATE_COLOURS = {"free flow": "green", "heavy": "blue", "near capacity": "orange", "overloaded": "vermillion",
+                 "closed loop": "blue", "road closed": "vermillion"}
 DEMO_DELAY_MS = 2500
 ROAD_CELLS = 120  # cells per lane: long enough for jams to form, short enough to see each car
 
@@ -45,6 +46,11 @@ class HighwayView(StoreView):
         self.timer.setInterval(FRAME_MS)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.tick)
+        self.demo_timer = QTimer(self)
+        self.demo_timer.setSingleShot(True)
+        self.demo_timer.setInterval(DEMO_DELAY_MS)
+        self.demo_timer.timeout.connect(self._demo_close_one_more)
+        self._demo_closed = 0
 
         self.road = RoadWidget()
         self.diagram = FundamentalDiagram()
@@ -75,6 +81,9 @@ class HighwayView(StoreView):
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.toggle_pause,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.sim = None
+        self.fits = True
+        self._sweep_key = None
+        self._sweep: traffic.LaneSweep | None = None
         self.refresh()
 
     # -- controls ---------------------------------------------------------------------------
@@ -106,8 +115,10 @@ class HighwayView(StoreView):
 
         traffic_box = QGroupBox("Traffic")
         t = QFormLayout(traffic_box)
-        self.fastest = QRadioButton("As fast as the hardware allows")
-        self.target = QRadioButton("Target per user")
+        self.fastest = QRadioButton("As fast as the hardware allows (closed loop)")
+        self.fastest.setToolTip("One decode step in flight per sequence: no arrivals, so no queue and no ρ")
+        self.target = QRadioButton("Target per user (open loop)")
+        self.target.setToolTip("Requests arrive at users × this rate whether or not the road keeps up: ρ and queues")
         self.fastest.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.fastest)
@@ -140,7 +151,8 @@ class HighwayView(StoreView):
         self.pause_button.setCheckable(True)
         self.pause_button.toggled.connect(self.set_paused)
         self.demo_button = QPushButton("Demo: one more lane")
-        self.demo_button.setToolTip("The essay's point: at ρ ≈ 0.96, one more closed lane gridlocks the road")
+        self.demo_button.setToolTip("The essay's point, open loop: at ρ ≈ 0.96 one more closed lane overloads the road — "
+                                    "the queue then grows without bound (the road itself keeps flowing)")
         self.demo_button.clicked.connect(self.demo_cliff)
         buttons.addWidget(self.pause_button)
         buttons.addWidget(self.demo_button)
@@ -204,23 +216,63 @@ class HighwayView(StoreView):
         self.rate.setEnabled(self.target.isChecked())
         self.users.setEnabled(self.target.isChecked())
         st = self.state = self.compute_state()
+        shown = self.store.pinned_results if s is self.store.pinned else self.store.results
+        self.fits = shown.estimate.fits
         if self.sim is None or self.sim.lanes != st.lanes:
             self.sim = traffic.simulation_for(st, seed=self.seed, length=ROAD_CELLS)
             self.road.set_sim(self.sim)
         self.sim.set_closed(st.closed_lanes)
-        self.sim.set_demand(st.demand_lanes)
-        self.diagram.update(st)
-        colour = self.theme.colour(STATE_COLOURS[st.state])
-        self.state_label.setText(f"<div style='font-size:15pt; font-weight:700; color:{colour}'>{st.state}</div>"
-                                 f"<div>ρ = {st.rho:.2f}{self._side()}</div>" if st.rho == st.rho else st.state)
-        lat = "unbounded (queue grows)" if st.latency_multiplier == float("inf") else f"× {st.latency_multiplier:.2f}"
-        shared = f" ({st.shared_lanes} taken by CPU/display)" if st.shared_lanes else ""
-        self.readout.setText(
-            f"Demand <b>{bandwidth(st.demand)}</b> ({count(st.steps_per_s)} steps/s × {bandwidth(st.bytes_per_step).replace('/s', '')} per step) · "
-            f"open capacity <b>{bandwidth(st.capacity)}</b>: {st.open_lanes} of {st.lanes} lanes × {bandwidth(st.lane_capacity)}{shared} · "
-            f"delivered <b>{bandwidth(st.delivered)}</b> = <b>{st.delivered_tokens_per_s:,.1f} tokens/s</b> · "
-            f"queue grows {bandwidth(st.queue_growth)} · latency {lat}")
+        self.sim.set_demand(st.demand_lanes if self.fits else 0.0)
+        sweep = None
+        if st.closed_loop:
+            key = (s, st.lanes)
+            if self._sweep_key != key:
+                self._sweep_key, self._sweep = key, traffic.lane_sweep(s, st.lanes)
+            sweep = self._sweep
+        self.diagram.update(st, sweep)
+        self.road.blocked = None if self.fits else "does not fit in memory: nothing to drive"
+        self._show_state(st)
+        self.readout.setText(self._readout_text(st))
+        self._sync_timer()
         self.road.update()
+
+    def _show_state(self, st: traffic.HighwayState) -> None:
+        if not self.fits:
+            word, name, sub = "does not fit", "vermillion", "no traffic to show"
+        elif st.closed_loop:
+            word, name = st.state, STATE_COLOURS[st.state]
+            sub = "no queue" if st.open_lanes else "no bandwidth"
+        else:
+            word, name, sub = st.state, STATE_COLOURS[st.state], f"ρ = {st.rho:.2f}"
+        sub += self._side()
+        colour = self.theme.colour(name)
+        self.state_label.setText(f"<div style='font-size:15pt; font-weight:700; color:{colour}'>{word}</div>"
+                                 f"<div>{sub}</div>")
+
+    def _readout_text(self, st: traffic.HighwayState) -> str:
+        shared = f" ({st.shared_lanes} taken by CPU/display)" if st.shared_lanes else ""
+        lanes = (f"{st.open_lanes} of {st.lanes} lanes × {bandwidth(st.lane_capacity)} = "
+                 f"<b>{bandwidth(st.open_bandwidth)}</b> open{shared}")
+        per_step = bandwidth(st.bytes_per_step).replace("/s", "")
+        prefix = (f"<span style='color:{self.theme.error}'>Does not fit in memory — figures below are only "
+                  "what it would do if it fit.</span> " if not self.fits else "")
+        if st.closed_loop:
+            if not st.open_lanes:
+                return prefix + f"All {st.lanes} lanes closed: no bandwidth, no decode step can run."
+            return prefix + (
+                f"Closed loop: one decode step in flight per sequence, the next starts when it ends — no queue. "
+                f"{lanes} · each step moves {per_step} → <b>{duration(st.step_time)}</b> per step "
+                f"(× {st.slowdown:.2f} vs all lanes open) = <b>{st.delivered_tokens_per_s:,.1f} tokens/s</b>. "
+                f"Fewer lanes: slower steps, not a traffic jam.")
+        if st.rho >= 1:
+            wait = ("latency unbounded: the queue grows by "
+                    f"{bandwidth(st.queue_growth)} while the road still delivers its full capacity")
+        else:
+            wait = f"latency × {st.latency_multiplier:.2f} (M/D/1)"
+        return prefix + (
+            f"Open loop: demand <b>{bandwidth(st.demand)}</b> ({count(st.steps_per_s)} steps/s × {per_step} per step) · "
+            f"{lanes}, serving <b>{bandwidth(st.capacity)}</b> ({duration(st.step_time)} per step) · "
+            f"delivered <b>{bandwidth(st.delivered)}</b> = <b>{st.delivered_tokens_per_s:,.1f} tokens/s</b> · {wait}")
 
     def _side(self) -> str:
         if self.store.pinned is None:
@@ -245,7 +297,7 @@ class HighwayView(StoreView):
         self.pause_button.toggle()
 
     def _sync_timer(self) -> None:
-        run = self.isVisible() and not self.paused
+        run = self.isVisible() and not self.paused and self.fits
         if run and not self.timer.isActive():
             self.timer.start()
         elif not run and self.timer.isActive():
@@ -267,4 +319,8 @@ class HighwayView(StoreView):
         self.closed.setValue(cliff.closed)
         self.target.setChecked(True)
         self.rate.setValue(traffic.tokens_per_s_for_demand(self.shown_scenario, cliff.demand_fraction, self.users.value()))
-        QTimer.singleShot(DEMO_DELAY_MS, lambda: self.closed.setValue(cliff.closed + 1))
+        self._demo_closed = cliff.closed + 1
+        self.demo_timer.start()
+
+    def _demo_close_one_more(self) -> None:
+        self.closed.setValue(self._demo_closed)
