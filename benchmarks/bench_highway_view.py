@@ -1,4 +1,4 @@
-"""Highway tab at gridlock, 16 lanes, 1280×720 offscreen: one frame = simulation step (every
+"""Highway tab overloaded (open loop, ρ > 1), 16 lanes, 1280×720 offscreen: one frame = simulation step (every
 4th frame) + interpolation + paint of the road (target p95 ≤ 8 ms); CPU share of one core
 while animating at 60 fps (target ≤ 20 %) and while hidden (target 0 %)."""
 
@@ -36,14 +36,14 @@ def main() -> None:
     hv.timer.stop()
     for _ in range(400):
         hv.tick()
-    assert hv.state.state == "gridlock"
+    assert hv.state.state == "overloaded"
     frames = []
     for _ in range(600):
         t0 = time.perf_counter()
         hv.tick()
         hv.road.repaint()
         frames.append(time.perf_counter() - t0)
-    print(summary("highway frame at gridlock (step + paint, 16 lanes)", frames, 8))
+    print(summary("highway frame overloaded (step + paint, 16 lanes)", frames, 8))
     hv._sync_timer()
     idle = cpu_share(app, 0.5)  # let it settle
     busy = cpu_share(app, 3.0)

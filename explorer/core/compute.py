@@ -86,6 +86,22 @@ def attention_flops_decode(model: ModelSpec, t: ArrayLike) -> np.ndarray:
     return per_key * keys
 
 
+def attention_crossover(model: ModelSpec) -> float:
+    """n* where causal attention's work equals the weights' work: n* = P / (L_g · h · d_head).
+
+    Prefill of n tokens costs 2·P·n for the weights (P = matmul parameters per token) and
+    4·h·d_head per (query, key) pair per layer over n²/2 causal pairs, i.e. 2·L_g·h·d_head·n²
+    (L_g = layers with full attention). They are equal at n = P / (L_g·h·d_head); the same n*
+    holds for cumulative generation with a KV cache (2·P·n + 2·L_g·h·d_head·n²). Below n* the
+    weights dominate and costs grow ~n (prefill, cached generation); above it attention's n²
+    takes over. ``inf`` when no layer has full attention (sliding window everywhere, linear).
+    Llama-2-7B: 6.48·10⁹ / (32·32·128) ≈ 49k tokens.
+    """
+    if model.global_layers == 0:
+        return float("inf")
+    return model.matmul_params_per_token / (model.global_layers * model.heads * model.hd)
+
+
 # -- whole passes ----------------------------------------------------------------------------
 def linear_flops_per_token(model: ModelSpec) -> float:
     """2 · (weights each token is multiplied by) — the O(p) part."""

@@ -29,7 +29,7 @@ def distinct(sorted_values: np.ndarray) -> np.ndarray:
 
 def loglog_slope(x: np.ndarray, y: np.ndarray, decades: float = 1.0) -> float:
     """Least-squares slope of log y vs log x over the last ``decades`` of x (the growth order
-    at long lengths: 1 linear, 2 quadratic, 3 cubic). NaN when y is not positive there."""
+    there: 1 linear, 2 quadratic, 3 cubic). NaN when y is not positive there."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     sel = (x >= x[-1] / 10**decades) & (y > 0)
     if sel.sum() < 2:
@@ -40,17 +40,14 @@ def loglog_slope(x: np.ndarray, y: np.ndarray, decades: float = 1.0) -> float:
 
 
 def length_grid(s: Scenario, points: int = POINTS) -> np.ndarray:
-    top = max(1e6, 2.0 * (s.prompt + s.generate))
-    return distinct(np.round(np.geomspace(1, top, points)))
+    """1 token to past the interesting lengths: 10⁶, twice the scenario, 10 × the crossover n*."""
+    n_star = compute.attention_crossover(s.model)
+    top = max(1e6, 2.0 * (s.prompt + s.generate), 10.0 * n_star if np.isfinite(n_star) else 0.0)
+    return distinct(np.round(np.geomspace(1, min(top, 1e9), points)))
 
 
-def compute_growth(s: Scenario, n: np.ndarray | None = None) -> dict:
-    """Per-sequence counts vs sequence length n: relationships, prefill FLOPs split into the
-    parameter (linear) and attention parts, and cumulative generation FLOPs with/without a
-    KV cache (generating n tokens from an empty context)."""
-    m = s.model
-    n = length_grid(s) if n is None else np.asarray(n, float)
-    curves = {
+def _growth_curves(m, n: np.ndarray) -> dict[str, np.ndarray]:
+    return {
         "relationships_head": compute.relationships_per_head(m, n),
         "relationships_layer": compute.relationships_per_layer(m, n),
         "relationships_forward": compute.relationships_per_forward(m, n),
@@ -60,7 +57,44 @@ def compute_growth(s: Scenario, n: np.ndarray | None = None) -> dict:
         "generation_kv_cache": compute.generation_flops(m, 0, n, kv_cache=True),
         "generation_no_cache": compute.generation_flops(m, 0, n, kv_cache=False),
     }
-    return {"n": n, "curves": curves, "slopes": {k: loglog_slope(n, v) for k, v in curves.items()}}
+
+
+def _slopes(m, lo: float, hi: float) -> dict[str, float]:
+    """Each curve's log-log slope fitted over [lo, hi] tokens."""
+    n = np.geomspace(max(lo, 1.0), max(hi, 2.0), 32)
+    return {k: loglog_slope(n, v, decades=np.log10(n[-1] / n[0])) for k, v in _growth_curves(m, n).items()}
+
+
+def compute_growth(s: Scenario, n: np.ndarray | None = None) -> dict:
+    """Per-sequence counts vs sequence length n: relationships, prefill FLOPs split into the
+    parameter (linear) and attention parts, and cumulative generation FLOPs with/without a
+    KV cache (generating n tokens from an empty context).
+
+    Growth orders depend on the range, so two slopes per curve: ``slopes_in_context`` over
+    the decade up to the model's trained context (``max_context``), where the weights
+    dominate (cached generation ~n¹, uncached ~n²), and ``slopes_asymptotic`` over a decade
+    far past the crossover n* (100–1000 n*), where attention dominates (~n², ~n³). ``n_star``
+    is :func:`compute.attention_crossover` (inf without full-attention layers).
+    """
+    m = s.model
+    n = length_grid(s) if n is None else np.asarray(n, float)
+    n_star = compute.attention_crossover(m)
+    far = 100.0 * n_star if np.isfinite(n_star) else 1e6
+    return {"n": n, "curves": _growth_curves(m, n), "max_context": float(m.max_context), "n_star": n_star,
+            "slopes_in_context": _slopes(m, m.max_context / 10.0, m.max_context),
+            "slopes_asymptotic": _slopes(m, far, 10.0 * far)}
+
+
+def growth_summary(g: dict) -> str:
+    """One plain sentence for the compute plot: polynomial, which term dominates where."""
+    n_star = g["n_star"]
+    kv_in, kv_far = g["slopes_in_context"]["generation_kv_cache"], g["slopes_asymptotic"]["generation_kv_cache"]
+    no_in, no_far = g["slopes_in_context"]["generation_no_cache"], g["slopes_asymptotic"]["generation_no_cache"]
+    where = (f"weights dominate below n* ≈ {n_star:,.0f} tokens, attention above"
+             if np.isfinite(n_star) else "no full-attention layer: weights dominate at every length")
+    return (f"Polynomial, not exponential: straight lines on log-log with slopes 1, 2, 3. "
+            f"Generating n tokens inside the trained context ({g['max_context']:,.0f}) grows ~n^{kv_in:.1f} with a "
+            f"KV cache and ~n^{no_in:.1f} without; far past n* ~n^{kv_far:.1f} and ~n^{no_far:.1f} — {where}.")
 
 
 @dataclass(frozen=True)

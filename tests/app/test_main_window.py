@@ -183,10 +183,17 @@ def test_plots_never_receive_nan_or_inf(qtbot, make_window, changes):
     assert {p: len(v.plot.getPlotItem().items) for p, v in w.plots.items()} == items_before
 
 
-def test_log_log_slopes_shown_for_growth_curves(qtbot, make_window):
+def test_growth_plot_shows_both_slopes_and_marks_context_and_crossover(qtbot, make_window):
     w = make_window()
-    text = w.plots["compute"].legend.text()
-    assert "slope&nbsp;2.0" in text and "slope&nbsp;1.0" in text
+    p = w.plots["compute"]
+    text = p.legend.text().replace("&nbsp;", " ")
+    # Llama-2-7B: generation with a KV cache ~n¹ inside 4,096 tokens, ~n² far past n*.
+    assert "FLOP to generate n, KV cache (slope 1.0 in context, 2.0 far)" in text
+    assert "FLOP to generate n, no cache (slope 2.0 in context, 3.0 far)" in text
+    assert p.context_line.value() == pytest.approx(np.log10(4096))
+    assert p.crossover_line.value() == pytest.approx(np.log10(6_476_005_376 / 131_072))
+    assert "trained context 4,096" in p.context_line.label.format
+    assert "not exponential" in p.note.text()
 
 
 def test_compare_plot_marks_devices_that_cannot_hold_the_model(qtbot, make_window):

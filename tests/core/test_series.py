@@ -51,3 +51,32 @@ def test_comparison_of_another_scenarios_custom_device_is_an_error_bar_not_a_cra
     by_id = {r.device_id: r for r in out}
     assert by_id["custom"].error and not by_id["custom"].fits
     assert not by_id["rtx-4090"].error and by_id["rtx-4090"].decode_tokens_per_s > 0
+
+
+# -- growth, said precisely -------------------------------------------------------------------
+def test_crossover_n_star_by_hand_for_llama_2_7b():
+    # 32 layers × (4·4096² attention + 3·4096·11008 MLP) = 6,476,005,376 matmul weights;
+    # L·h·d_head = 32·32·128 = 131,072 → n* = 49,408 tokens.
+    from explorer.core import compute
+    assert compute.attention_crossover(presets.model("llama-2-7b")) == pytest.approx(6_476_005_376 / 131_072)
+    assert compute.attention_crossover(presets.model("mistral-7b")) == float("inf")  # sliding window everywhere
+
+
+def test_slopes_inside_the_trained_context_differ_from_the_asymptotic_ones():
+    g = series.compute_growth(scen())
+    inside, far = g["slopes_in_context"], g["slopes_asymptotic"]
+    # Inside 4,096 tokens the weights dominate: ~n with a KV cache, ~n² without.
+    assert 1.0 <= inside["generation_kv_cache"] <= 1.1
+    assert 2.0 <= inside["generation_no_cache"] <= 2.1
+    # Far past n* attention dominates: n², n³ (the essay's O(n²) / O(n³)).
+    assert far["generation_kv_cache"] == pytest.approx(2.0, abs=0.02)
+    assert far["generation_no_cache"] == pytest.approx(3.0, abs=0.02)
+    assert g["max_context"] == 4096 and g["n"][-1] >= 10 * g["n_star"]
+    text = series.growth_summary(g)
+    assert "not exponential" in text and "49,408" in text
+
+
+def test_gpt2_slope_is_not_fitted_at_a_thousand_times_its_context():
+    g = series.compute_growth(scen(model="gpt-2-124m"))
+    assert g["slopes_in_context"]["generation_kv_cache"] < 1.1  # 1,024-token context
+    assert g["slopes_in_context"]["flops_attention"] == pytest.approx(2.0, abs=0.01)

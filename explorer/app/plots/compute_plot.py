@@ -1,11 +1,13 @@
 """Compute growth vs sequence length: relationships (n², h·n², L·h·n²), prefill FLOPs split
 into the parameter and attention parts, and cumulative generation with and without a KV
-cache. On log-log axes each legend entry carries the curve's fitted slope."""
+cache. Each legend entry carries two fitted log-log slopes — inside the model's trained
+context and far past the crossover n* — and both lengths are marked on the plot."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel
 
 from ...core import series
 from ...core.units import count
@@ -47,6 +49,21 @@ class ComputePlot(PlotCard):
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=pg.QtCore.Qt.PenStyle.DotLine))
         self.marker.setToolTip("current prompt + generation length")
         self.plot.addItem(self.marker)
+        dash = pg.QtCore.Qt.PenStyle.DashLine
+        label_opts = {"position": 0.96, "color": "#333", "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]}
+        self.context_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("green"), style=dash), label="",
+                                            labelOpts=dict(label_opts, color=colour("green")))
+        self.context_line.setToolTip("the model's trained context (max_context): slopes fitted on the decade below it")
+        self.crossover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("orange"), style=dash), label="",
+                                              labelOpts=dict(label_opts, position=0.6, color="#B07800"))
+        self.crossover_line.setToolTip("n* = P / (L·h·d_head): attention's work equals the weights' work here")
+        for line in (self.context_line, self.crossover_line):
+            self.plot.addItem(line)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("font-size: 8pt; color: #333;")
+        self.layout().addWidget(self.note)
+        self.growth: dict | None = None
         self._key = None
         self.redraw()
 
@@ -68,13 +85,22 @@ class ComputePlot(PlotCard):
         self._key = None
 
     def _draw_curves(self, data: dict) -> None:
+        self.growth = data
         n = data["n"]
         for key, name, _c, _d in CURVES:
             self.set_curve(key, n, data["curves"][key])
-            slope = data["slopes"][key]
-            self.set_legend_name(key, f"{name} (slope {slope:.1f})" if slope == slope else name)
+            inside, far = data["slopes_in_context"][key], data["slopes_asymptotic"][key]
+            self.set_legend_name(key, f"{name} (slope {inside:.1f} in context, {far:.1f} far)" if inside == inside else name)
         pinned = self.draw_pinned()
         self.fit_view(n, np.concatenate(list(data["curves"].values()) + pinned))
         self.examples.set_values([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
         for label, x, y in self.example_labels:
             label.setPos(*self.view_xy(x, y))
+        self.context_line.setPos(self.view_xy(data["max_context"], 1)[0])
+        self.context_line.label.setFormat(f"trained context {data['max_context']:,.0f}")
+        n_star = data["n_star"]
+        self.crossover_line.setVisible(bool(np.isfinite(n_star)))
+        if np.isfinite(n_star):
+            self.crossover_line.setPos(self.view_xy(n_star, 1)[0])
+            self.crossover_line.label.setFormat(f"n* ≈ {n_star:,.0f}: attention = weights")
+        self.note.setText(series.growth_summary(data))
