@@ -269,7 +269,9 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     rows = []
     for v in sweep_values(lo, hi, a.points):
         est = estimate(base.with_(**{field: v}))
-        rows.append({field: v, **_json_safe(est.to_dict())})
+        row = _json_safe(est.to_dict())
+        row["warnings"] = "; ".join(row["warnings"])
+        rows.append({field: v, **row})
     buf = io.StringIO(newline="")
     w = csv.DictWriter(buf, fieldnames=list(rows[0]))
     w.writeheader()

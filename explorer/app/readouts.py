@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from ..core.compare import RATIOS, ab_sentence, ratio, times
 from ..core.report import bottleneck_sentence
 from ..core.scenario import ScenarioError
-from ..core.units import count, duration, si
+from ..core.units import binary_bytes, count, duration, si, si_digits
 from .store import AppStore
 from .view_base import StoreView
 from .widgets import PlainPane
@@ -22,22 +22,35 @@ TILES = (  # key, caption, tooltip
     ("bound", "bound by", "Which roof limits decode: memory bandwidth, compute or the interconnect"),
     ("energy", "energy / token", "Devices × TDP × time ÷ tokens (an upper bound)"),
     ("cost", "$ / 1M tokens", "Price per device-hour × time ÷ generated tokens"),
-    ("rel", "relationships", "Attention scores per forward pass at the full context: L·h·n²"),
+    ("rel", "relationships", "Attention score entries per forward pass at the full context: L·h·n² (entries, not FLOPs: "
+                             "more heads at fixed d_model do not add attention work)"),
 )
 
 
-def tile_texts(e) -> dict[str, str]:
+SPEEDS = ("ttft", "tpot", "tps", "bound", "energy", "cost")  # muted "if it fit" when it does not
+
+
+def tile_texts(e, kv_cache: bool = True) -> dict[str, str]:
     """The tiles' numbers for one Estimate (B's, and A's beside it when pinned)."""
+    if e.fits:
+        fit = "fits · no KV cache" if not kv_cache else f"fits · max batch {e.max_batch:,}"
+    else:  # what is missing, in GiB like every memory figure
+        fit = f"needs {binary_bytes(e.memory_needed_per_device)} of {binary_bytes(e.memory_usable_per_device)}"
     return {
         "ttft": duration(e.ttft_s),
         "tpot": duration(e.tpot_s) if e.tpot_s else "—",
-        "tps": f"{e.decode_tokens_per_s:,.1f} · {e.total_tokens_per_s:,.0f}" if e.tpot_s else "—",
-        "fit": f"fits · max batch {e.max_batch:,}" if e.fits else "does not fit",
+        "tps": f"{two_digits(e.decode_tokens_per_s)} · {two_digits(e.total_tokens_per_s)}" if e.tpot_s else "—",
+        "fit": fit,
         "bound": e.bound,
         "energy": si(e.energy_j_per_token, "J"),
         "cost": f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price",
         "rel": count(e.relationships_per_forward),
     }
+
+
+def two_digits(x: float) -> str:
+    """Tokens/s with two significant digits below 10 (0.75, 5.4), one decimal below 100."""
+    return si_digits(x, 2) if x < 10 else f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
 
 
 COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720
@@ -111,10 +124,17 @@ class Readouts(StoreView):
         except ScenarioError as exc:
             self.sentence.setText(str(exc), self.theme.error)
             return
-        texts = tile_texts(e)
+        texts = tile_texts(e, s.kv_cache)
+        muted = None if e.fits else self.theme.colour("grey")  # speeds of something that cannot run
+        tips = {k: t for k, _c, t in TILES}
         for key, text in texts.items():
-            self.values[key].setText(text, None if key != "fit" or e.fits else self.theme.error)
+            colour = (None if e.fits else self.theme.error) if key == "fit" else (muted if key in SPEEDS else None)
+            self.values[key].setText(text, colour)
+            if key in SPEEDS:
+                self.values[key].setToolTip(tips[key] + ("" if e.fits else " — shown as if it fit: it does not"))
         sentence = bottleneck_sentence(s, e)
+        if e.warnings:
+            sentence = "⚠ " + " ".join(e.warnings) + "\n" + sentence
         pinned = self.store.pinned_results
         ea = None
         if pinned is not None:
@@ -133,6 +153,6 @@ class Readouts(StoreView):
                 line.setText(f"A {a_text}" + (f" · B = {times(r)}" if r is not None else ""), t.muted)
         if ea is not None:
             sentence = ab_sentence(pinned.scenario, ea, s, e) + " " + sentence
-        self.sentence.setText(sentence)
+        self.sentence.setText(sentence, self.theme.error if (e.warnings or not e.fits) else None)
         self.estimate = e
         self.pinned_estimate = ea

@@ -237,9 +237,23 @@ class Estimate:
     eta_compute: float
     eta_memory: float
     runtime: str = ""
+    warnings: tuple[str, ...] = ()  # things a person must know before trusting the figures
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d["warnings"] = list(self.warnings)
+        return d
+
+
+def scenario_warnings(s: Scenario) -> tuple[str, ...]:
+    """Plain warnings about a valid scenario that runs outside what its figures mean."""
+    out = []
+    context = s.prompt + s.generate
+    if context > s.model.max_context:
+        out.append(f"prompt + generation = {context:,} tokens exceeds {s.model.name}'s trained context of "
+                   f"{s.model.max_context:,} tokens: the model was not trained for it (the cost figures still "
+                   "follow the formulas)")
+    return tuple(out)
 
 
 def estimate(s: Scenario) -> Estimate:
@@ -261,8 +275,10 @@ def _estimate(s: Scenario) -> Estimate:
     m = s.model
     context = s.prompt + s.generate
     w_bytes = memory.weight_bytes(m, r.weights)
-    kv_total = float(memory.kv_cache_bytes(m, r.kv, context, s.batch))
-    kv_per_seq = float(memory.kv_cache_bytes(m, r.kv, context, 1))
+    # Without a KV cache nothing is cached: every step re-runs the prefix (no KV bytes anywhere).
+    kv_on = 1.0 if s.kv_cache else 0.0
+    kv_total = kv_on * float(memory.kv_cache_bytes(m, r.kv, context, s.batch))
+    kv_per_seq = kv_on * float(memory.kv_cache_bytes(m, r.kv, context, 1))
     need = float(memory.memory_needed(w_bytes, kv_total, r.reserve_bytes, s.devices, r.kv_ways))
 
     ttft, pre = first_token(r)
@@ -292,7 +308,7 @@ def _estimate(s: Scenario) -> Estimate:
         params_active=m.params_active,
         weight_bytes=w_bytes,
         kv_cache_bytes=kv_total,
-        kv_bytes_per_token=memory.kv_bytes_per_token(m, r.kv),
+        kv_bytes_per_token=kv_on * memory.kv_bytes_per_token(m, r.kv),
         memory_needed_per_device=need,
         memory_usable_per_device=r.usable_bytes,
         fits=need <= r.usable_bytes,
@@ -318,4 +334,5 @@ def _estimate(s: Scenario) -> Estimate:
         eta_compute=r.eta_compute,
         eta_memory=r.eta_memory,
         runtime=r.runtime.id,
+        warnings=scenario_warnings(s),
     )

@@ -18,12 +18,51 @@ def _f(x: ArrayLike) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
+def use_more_bits(layer: int, layers: int) -> bool:
+    """llama.cpp ``use_more_bits`` (src/llama-quant.cpp): the first and last eighth of the
+    layers and every third one between get more bits in the _M k-quant mixes (integer maths
+    as in C++; 16 of 32 layers)."""
+    eighth = layers // 8
+    return layer < eighth or layer >= 7 * layers // 8 or (layer - eighth) % 3 == 2
+
+
+def more_bits_params(model: ModelSpec) -> float:
+    """Parameters llama.cpp's Q4_K_M stores at Q6_K: attn_v and ffn_down of the
+    ``use_more_bits`` layers (MoE: every expert's down projection)."""
+    attn_v = model.d_model * model.kv_heads * model.hd
+    if model.is_moe:
+        down = (model.experts + model.shared_experts) * model.expert_ffn * model.d_model
+    else:
+        down = model.ffn * model.d_model
+    chosen = sum(use_more_bits(i, model.layers) for i in range(model.layers))
+    return float(chosen * (attn_v + down))
+
+
+def _body_bytes(model: ModelSpec, weights: NumberFormat) -> float:
+    """Bytes of everything but the embedding table and LM head (layers, final norm)."""
+    body = model.params_total - model.embedding_params - model.lm_head_params
+    if not weights.more_bits:
+        return body * weights.bytes_per_value
+    more = more_bits_params(model)
+    return (body - more) * weights.bytes_per_value + more * weights.more_bits / 8.0
+
+
+def _edge_bytes(model: ModelSpec, weights: NumberFormat) -> float:
+    """Embedding table + LM head. GGUF (llama.cpp) stores the output tensor as Q6_K in 4-bit
+    files — and, when the model ties it to the embeddings, the shared table."""
+    if model.tied_embeddings:
+        return model.embedding_params * weights.output_bytes_per_value
+    return (model.embedding_params * weights.embedding_bytes_per_value
+            + model.lm_head_params * weights.output_bytes_per_value)
+
+
 def weight_bytes(model: ModelSpec, weights: NumberFormat) -> float:
     """All stored parameters at the weight format's real bits per weight (scales included);
-    the embedding table and LM head at the format's ``embedding_bits`` (16-bit for AWQ/GPTQ
-    and FP8 checkpoints)."""
-    edge = model.embedding_params + model.lm_head_params
-    return (model.params_total - edge) * weights.bytes_per_value + edge * weights.embedding_bytes_per_value
+    the embedding table at ``embedding_bits`` and the LM head at ``output_bits`` (16-bit for
+    AWQ/GPTQ and FP8 checkpoints; Q6_K for the output tensor of GGUF Q4 files), and GGUF _M
+    mixes' larger attn_v / ffn_down tensors. Llama-2-7B Q4_0 = 3.56 GiB and Llama-3-8B
+    Q4_K_M = 4.58 GiB, as llama-bench prints (tests/core/test_memory_and_estimate.py)."""
+    return _body_bytes(model, weights) + _edge_bytes(model, weights)
 
 
 def kv_bytes_per_token(model: ModelSpec, kv: NumberFormat) -> float:
@@ -72,15 +111,18 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     B has B tokens). Dense models read every matrix once; MoE reads only the experts touched.
     The embedding table is a lookup: only one row per token is read."""
     tokens = _f(tokens)
-    body = model.params_total - model.embedding_params - model.lm_head_params  # layers + final norm
+    stored = model.params_total - model.embedding_params - model.lm_head_params  # layers + final norm
+    per_param = _body_bytes(model, weights) / stored  # mixes (Q4_K_M) averaged over the body
+    body = float(stored)
     if model.is_moe:
         routed_all = model.moe_layers * model.experts * model.expert_params
         body = body - routed_all + model.moe_layers * experts_touched(model, tokens) * model.expert_params
     else:
         body = body + np.zeros_like(tokens)
     # The LM head (tied or not) is read whole every pass; the embedding table one row per token.
-    edge = model.lm_head_matmul_params + np.minimum(tokens, model.vocab) * model.d_model
-    return body * weights.bytes_per_value + edge * weights.embedding_bytes_per_value
+    rows = np.minimum(tokens, model.vocab) * model.d_model
+    emb = weights.output_bytes_per_value if model.tied_embeddings else weights.embedding_bytes_per_value
+    return body * per_param + model.lm_head_matmul_params * weights.output_bytes_per_value + rows * emb
 
 
 def decode_step_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,

@@ -5,17 +5,61 @@ Shared by the CLI and the GUI readouts, so both say the same thing.
 
 from __future__ import annotations
 
-from . import bands
-from .estimate import Estimate, sequences_per_pass
+from . import bands, presets
+from .estimate import Estimate, estimate, sequences_per_pass
 from .parallel import work_divisor
 from .resolved import resolve
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 from .units import bandwidth, binary_bytes, count, duration, si
+
+# Weight formats tried, largest first, when a scenario does not fit: the common ladder.
+FIT_FORMATS = ("fp16", "fp8-e4m3", "int8", "q8_0", "q4_k_m", "int4-g128", "q4_0", "int4")
+FIT_DEVICES = (2, 4, 8, 16, 32, 64)
+IF_IT_FIT = ("  time to 1st", "  time per token", "  energy", "  cost")
 
 
 def _memory(nbytes: float) -> str:
-    """Memory sizes the way capacities are quoted (GiB), with the decimal GB beside them."""
-    return f"{binary_bytes(nbytes)} ({si(nbytes, 'B')})"
+    """Memory sizes in one unit everywhere a person reads them: GiB (2³⁰ bytes)."""
+    return binary_bytes(nbytes)
+
+
+def _fits(s: Scenario, **changes) -> bool:
+    try:
+        return estimate(s.with_(**changes)).fits
+    except (ScenarioError, ValueError):
+        return False
+
+
+def fit_options(s: Scenario) -> list[str]:
+    """What would make a scenario that does not fit fit: the fewest devices (same split), the
+    largest smaller weight format, the largest batch. Empty when it fits or nothing helps."""
+    out = []
+    devices = next((n for n in FIT_DEVICES if n > s.devices and _fits(s, devices=n)), None)
+    if devices:
+        out.append(f"{devices} devices")
+    own = presets.number_format(s.weights).bits_per_weight
+    fmt = next((f for f in FIT_FORMATS if presets.number_format(f).bits_per_weight < own and _fits(s, weights=f)), None)
+    if fmt:
+        out.append(f"{presets.number_format(fmt).name} weights")
+    if s.batch > 1 and _fits(s, batch=1):
+        best = max(b for b in range(1, s.batch) if b & (b - 1) == 0 and _fits(s, batch=b))
+        out.append(f"batch {best}")
+    return out
+
+
+def does_not_fit(s: Scenario, est: Estimate) -> str:
+    """'needs 93 GiB per device, has 72 GiB usable: 2 devices or INT8 weights would fit'."""
+    text = (f"needs {binary_bytes(est.memory_needed_per_device)} per device, has "
+            f"{binary_bytes(est.memory_usable_per_device)} usable")
+    options = fit_options(s)
+    return text + (f": {' or '.join(options)} would fit" if options else ": no simple change fits it")
+
+
+def max_batch_text(s: Scenario, est: Estimate) -> str:
+    """'max batch 23' — or why memory sets no batch limit here."""
+    if not s.kv_cache:
+        return "max batch not limited by a KV cache (there is none; activations are not modelled)"
+    return f"max batch {est.max_batch:,}"
 
 
 def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
@@ -24,9 +68,8 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
     hw = s.hardware
     if not est.fits:
         share = r.usable_bytes / hw.capacity_bytes
-        return (f"Does not fit: needs {binary_bytes(est.memory_needed_per_device)} per device, but "
-                f"{hw.name} offers {binary_bytes(est.memory_usable_per_device)} usable "
-                f"({share:.0%} of {hw.memory_gib:g} GiB) — use more devices, a smaller format or a shorter context.")
+        return (f"Does not fit on {hw.name} ({share:.0%} of its {hw.memory_gib:g} GiB is usable): "
+                f"{does_not_fit(s, est)}. Speeds are shown only as what it would do if it fit.")
     if est.tpot_s is None:  # prompt only
         return (f"{est.prefill_bound.capitalize()}-bound prefill: {count(s.prompt * s.batch)} prompt tokens "
                 f"take {duration(est.ttft_s)} ({si(est.prefill_tokens_per_s, 'tokens/s')}).")
@@ -77,9 +120,10 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         "",
         f"  parameters        {count(est.params_total)} total, {count(est.params_active)} active per token",
         f"  weights           {_memory(est.weight_bytes)}",
-        f"  KV cache          {_memory(est.kv_cache_bytes)}; {binary_bytes(est.kv_bytes_per_token)} per token",
+        ("  KV cache          " + (f"{_memory(est.kv_cache_bytes)}; {binary_bytes(est.kv_bytes_per_token)} per token"
+                                   if s.kv_cache else "none (no KV cache: every token re-runs the prefix)")),
         f"  memory per device {binary_bytes(est.memory_needed_per_device)} of {binary_bytes(est.memory_usable_per_device)} usable"
-        f" -> {'fits' if est.fits else 'DOES NOT FIT'}; max batch {est.max_batch:,}",
+        + (f" -> fits; {max_batch_text(s, est)}" if est.fits else f" -> DOES NOT FIT: {does_not_fit(s, est)}"),
         f"  time to 1st token {duration(est.ttft_s)}"
         + (f" ({si(est.prefill_tokens_per_s, 'tokens/s')} prefill, {est.prefill_bound}-bound)" if est.prefill_tokens_per_s else "")
         + _band(bands.time(est.ttft_s, r.runtime), duration),
@@ -92,6 +136,7 @@ def plain_report(s: Scenario, est: Estimate) -> str:
             f"  whole job         {est.output_tokens_per_s:,.1f} output tokens/s (batch × generate ÷ (prefill + every "
             "decode step))" + _band(bands.speed(est.output_tokens_per_s, r.runtime), lambda v: f"{v:,.3g}"),
         ]
+
     power = "whole-machine wall power" if apple else "board power (TDP)"
     lines += [
         f"  bound             {est.bound} (arithmetic intensity {est.arithmetic_intensity:,.1f} FLOP/B; effective "
@@ -104,4 +149,7 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         "",
         "  " + bottleneck_sentence(s, est),
     ]
+    if not est.fits:  # speeds and costs of something that cannot run are hypothetical
+        lines = [line + "  (if it fit)" if line.startswith(IF_IT_FIT) else line for line in lines]
+    lines += [f"  WARNING: {w}" for w in est.warnings]
     return "\n".join(lines)

@@ -123,14 +123,17 @@ def memory_traffic(s: Scenario, t: np.ndarray | None = None) -> MemoryTraffic:
         top = 10.0 ** np.ceil(np.log10(min(top, 1e7)))
         t = distinct(np.round(np.geomspace(1, top, POINTS)))
     t = np.asarray(t, float)
-    kv = memory.kv_cache_bytes(s.model, r.kv, t, s.batch)
+    kv = memory.kv_cache_bytes(s.model, r.kv, t, s.batch) * (1.0 if s.kv_cache else 0.0)
     step = decode_step_parts(r, t)
     return MemoryTraffic(t=t, weights=np.full_like(t, w), kv=kv, capacity=capacity,
                          fit_limit=limit, bytes_per_token=step["bytes"] / s.batch)
 
 
 def _fit_limit(s: Scenario, r, w: float, capacity: float) -> float | None:
-    """Largest context whose weights + KV cache fit (None: fits at any length up to 10⁷)."""
+    """Largest context whose weights + KV cache fit (None: fits at any length up to 10⁷;
+    without a KV cache only the weights must fit: 0 or None)."""
+    if not s.kv_cache:
+        return None if capacity >= w else 0.0
     t = memory.context_that_fits(s.model, r.kv, s.batch, capacity - w)
     return None if t > 1e7 else max(t, 0.0)
 
@@ -218,7 +221,7 @@ def compare_devices(s: Scenario, devices: tuple[str, ...] = COMPARE_DEVICES) -> 
         r = stack([u[2] for u in usable])
         m = s.model
         w = memory.weight_bytes(m, r.weights)
-        kv = float(memory.kv_cache_bytes(m, r.kv, s.prompt + s.generate, s.batch))
+        kv = float(memory.kv_cache_bytes(m, r.kv, s.prompt + s.generate, s.batch)) if s.kv_cache else 0.0
         need = memory.memory_needed(w, kv, r.reserve_bytes, s.devices, r.kv_ways)[:, 0]
         fits = need <= r.usable_bytes[:, 0]
         ttft, pre = first_token(r)

@@ -48,6 +48,13 @@ def _sig(x: float, digits: int) -> str:
     return f"{x:,.{decimals}f}"
 
 
+def si_digits(x: float, digits: int = 2) -> str:
+    """``digits`` significant figures, no prefix: ``si_digits(0.7512) == "0.75"``."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return _sig(x, digits)
+
+
 def count(value: float) -> str:
     """Large counts in words people read aloud: 1.0 million, 10.5 billion."""
     if value is None or not math.isfinite(value):

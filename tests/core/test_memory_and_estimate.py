@@ -262,3 +262,40 @@ def test_pipeline_micro_batches_help_compute_bound_not_memory_bound_decode():
     pp = estimate(scen(devices=4, parallel="pipeline", **big))
     assert single.bound == "compute"
     assert pp.total_tokens_per_s > 3 * single.total_tokens_per_s
+
+
+# -- GGUF sizes as llama-bench prints them ------------------------------------------------------
+@pytest.mark.parametrize("model, fmt, gib", [
+    ("llama-2-7b", "q4_0", 3.56),  # llama.cpp README / llama-bench: "llama 7B Q4_0 | 3.56 GiB"
+    ("llama-3-8b", "q4_k_m", 4.58),  # llama-bench: "llama 8B Q4_K - Medium | 4.58 GiB"
+])
+def test_gguf_weight_bytes_match_llama_bench(model, fmt, gib):
+    got = memory.weight_bytes(presets.model(model), presets.number_format(fmt)) / 2**30
+    assert got == pytest.approx(gib, rel=0.01)
+
+
+def test_gguf_output_tensor_is_q6_k():
+    # Llama-2-7B: the 32000 × 4096 output tensor at 6.5625 bits, the rest at Q4_0's 4.5.
+    m = presets.model("llama-2-7b")
+    lm = 32000 * 4096
+    want = (m.params_total - lm) * 4.5 / 8 + lm * 6.5625 / 8
+    assert memory.weight_bytes(m, presets.number_format("q4_0")) == pytest.approx(want)
+
+
+# -- no KV cache, warnings ----------------------------------------------------------------------
+def test_no_kv_cache_removes_kv_bytes_from_memory_fit_and_batch():
+    with_cache = estimate(scen(prompt=4000, generate=96, batch=4))
+    without = estimate(scen(prompt=4000, generate=96, batch=4, kv_cache=False))
+    assert without.kv_cache_bytes == 0 and without.kv_bytes_per_token == 0
+    assert without.memory_needed_per_device == pytest.approx(
+        with_cache.memory_needed_per_device - with_cache.kv_cache_bytes)
+    assert without.max_batch > with_cache.max_batch
+    from explorer.core import series
+    d = series.memory_traffic(scen(kv_cache=False))
+    assert np.all(d.kv == 0) and d.fit_limit is None
+
+
+def test_warning_when_prompt_and_generation_exceed_the_trained_context():
+    assert estimate(scen(prompt=4000, generate=96)).warnings == ()  # exactly 4,096
+    w = estimate(scen(prompt=4000, generate=97)).warnings
+    assert len(w) == 1 and "4,097" in w[0] and "4,096" in w[0]

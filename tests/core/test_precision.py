@@ -54,14 +54,38 @@ def test_block_format_bits_include_scales(fid, bpw):
     assert presets.number_format(fid).bits_per_weight == pytest.approx(bpw)
 
 
-def test_q4_k_m_figure_in_documented_range():
-    assert 4.5 < presets.number_format("q4_k_m").bits_per_weight < 5.0
+def test_q4_k_m_mix_averages_about_4_8_bits_over_the_layers():
+    # Q4_K (4.5) everywhere, Q6_K (6.5625) for attn_v and ffn_down in 16 of 32 layers.
+    from explorer.core import memory
+    m = presets.model("llama-3-8b")
+    assert sum(memory.use_more_bits(i, 32) for i in range(32)) == 16
+    body = m.params_total - m.embedding_params - m.lm_head_params
+    q6 = 16 * (4096 * 1024 + 14336 * 4096)  # attn_v (8 KV heads × 128) + ffn_down, by hand
+    bits = (4.5 * (body - q6) + 6.5625 * q6) / body
+    assert 4.75 < bits < 4.85
+
+
+def test_pi_in_q4_0_follows_ggml():
+    # ggml quantize_row_q4_0_ref on a block whose max is 4: d = 4/−8 = −0.5;
+    # q = (int)(π/−0.5 + 8.5) = (int)2.217 = 2; value = (2 − 8)·(−0.5) = 3.0 — the essay's "just 3".
+    assert float(presets.number_format("q4_0").round(math.pi)) == 3.0
+
+
+@pytest.mark.parametrize("device, factor", [
+    ("rtx-4090", 165.2 / 82.6),  # Ada whitepaper: FP16 tensor (FP32 acc.) vs FP32 non-tensor
+    ("h100-sxm", 989.4 / 66.9),  # H100 datasheet dense BF16/FP16 tensor vs FP32: ~15×
+    ("m2-ultra", 1.0),  # Apple GPUs run FP16 and FP32 at the same rate
+])
+def test_fp32_slowdown_is_device_dependent_not_four(device, factor):
+    from explorer.core.precision import fp32_slowdown
+    got, _, _ = fp32_slowdown(presets.device(device).tflops)
+    assert got == pytest.approx(factor, rel=0.01)
 
 
 def test_fp32_multiplier_is_about_four_times_fp16():
     # The true core of the essay's "FP32 quadruples compute": multiplier area ~ significand².
     r = multiplier_area_ratio(presets.number_format("fp32"), presets.number_format("fp16"))
-    assert 4.0 < r < 5.5
+    assert r == pytest.approx((24 / 11) ** 2) and round(r, 1) == 4.8
 
 
 def test_rounding_is_vectorized():

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout
 
 from ...core import presets
 from ...core.edit_rules import weights_changes
-from ...core.precision import multiplier_area_ratio
+from ...core.precision import fp32_slowdown, multiplier_area_ratio
 from ...core.resolved import resolve
 from ..widgets import note_label, set_quietly
 from .base import Panel
@@ -16,7 +16,7 @@ from .base import Panel
 HONEST_NOTE = ("Precision changes how many bytes each number takes and which peak rate the hardware "
                "offers — never how many multiply-adds the model performs.")
 # The essay's π example across the ladder of precision, high to low.
-PI_FORMATS = ("fp32", "bf16", "fp16", "fp8-e4m3", "fp8-e5m2", "int8", "int4")
+PI_FORMATS = ("fp32", "bf16", "fp16", "fp8-e4m3", "fp8-e5m2", "int8", "q4_0", "int4")
 TIPS = {
     "weights": "Format of the stored weights: sets the model's size in memory and the bytes read per token",
     "kv": "Format of the KV cache: sets bytes per cached token",
@@ -81,18 +81,26 @@ class PrecisionPanel(Panel):
                         f"<td align='right'>{d['relative_error']:.1e}</td><td>{tags}</td></tr>")
         self.pi.setText(
             f"<b>π = {math.pi:.11f}</b> as each format stores it (bold: in use as W = weights, "
-            "KV = cache, C = compute; integers use a block scale of 4/qmax):"
+            "KV = cache, C = compute; integers quantise a block whose largest value is 4: scale 4/qmax, "
+            "GGUF Q4_0 as ggml does, d = max/−8):"
             "<table cellspacing='4'><tr><th align='left'>format</th><th>bits</th><th>stored</th>"
             "<th>rel. error</th><th></th></tr>" + "".join(rows) + "</table>")
         fp32, fp16 = presets.number_format("fp32"), presets.number_format("fp16")
         r = resolve(s)
         hw = s.hardware
-        p32, p16 = hw.tflops.get("fp32"), hw.tflops.get("fp16")
-        rates = (f" {hw.name}: {p32:g} TFLOPS FP32 vs {p16:g} TFLOPS FP16 (dense)." if p32 and p16 else "")
+        slow = fp32_slowdown(hw.tflops)
+        if slow:
+            factor, k16, _k32 = slow
+            device = (f"On {hw.name} FP32 runs at {hw.tflops['fp32']:g} TFLOPS vs {hw.tflops[k16]:g} "
+                      f"{k16.upper()} (dense): <b>{factor:.3g}× slower</b> — 1× on Apple GPUs, ~2× on GeForce, "
+                      "~15× on H100 tensor cores.")
+        else:
+            device = f"{hw.name} does not list both an FP16 and an FP32 rate."
         fallback = ("" if r.peak_key == r.compute.throughput_key else
                     f" <b>{hw.name} lists no {r.compute.throughput_key.upper()} rate; using {r.peak_key.upper()}.</b>")
         self.silicon.setText(
-            f"Why the essay says FP32 “quadruples compute”: a multiplier's silicon grows with the square of "
-            f"its significand — FP32 (24 bits) needs ~{multiplier_area_ratio(fp32, fp16):.1f}× the area of FP16 "
-            f"(11 bits), so chips offer far more FP16 throughput.{rates}{fallback} "
+            "The essay: FP16 → FP32 “quadruples” the compute. <b>As stated, not true:</b> the FLOP count is "
+            f"unchanged and the bytes double. {device} Why chips differ: a multiplier's silicon grows with the "
+            f"square of its significand — FP32 (24 bits) needs (24/11)² ≈ {multiplier_area_ratio(fp32, fp16):.1f}× "
+            f"the area of FP16 (11 bits).{fallback} "
             f"In use: {r.compute.name} compute at {r.peak_flops / 1e12:,.4g} TFLOPS dense peak.")
