@@ -257,3 +257,31 @@ def test_pi_ladder_marks_the_formats_in_use(qtbot, make_window):
     # IEEE binary16 stores π as 3.140625; INT4 with a block scale of 4/7 stores 20/7 (≈2.857).
     assert "3.140625" in text and f"{20 / 7:.10g}" in text
     assert "<b>INT4</b>" in text and "W</td>" in text
+
+
+def test_a_scenario_that_does_not_fit_says_what_is_missing_and_mutes_speeds(qtbot, make_window):
+    from explorer.app.readouts import MUTED
+    w = make_window(default_scenario().with_(model=presets.model("llama-2-70b")))
+    r = w.readouts
+    # Llama-2-70B FP16: 68.98e9 params × 2 B = 128 GiB of weights on a 24 GiB card.
+    assert r.values["fit"].text().startswith("needs 1") and "of 21.6 GiB" in r.values["fit"].text()
+    assert "would fit" in r.sentence.text() and "if it fit" in r.sentence.text()
+    for key in ("ttft", "tpot", "tps", "energy"):
+        assert r.values[key]._colour == MUTED
+    w.store.update(model=presets.model("llama-2-7b"))
+    w.settle()
+    assert r.values["tps"]._colour is None and r.values["fit"].text().startswith("fits")
+
+
+def test_context_past_the_trained_length_is_warned_and_kv_switch_removes_kv(qtbot, make_window):
+    w = make_window()
+    w.store.update(prompt=5000)
+    w.settle()
+    assert "trained context of 4,096" in w.readouts.sentence.text()
+    w.store.update(prompt=1024, kv_cache=False)
+    w.settle()
+    assert "trained context" not in w.readouts.sentence.text()
+    assert w.readouts.values["fit"].text() == "fits · no KV cache"
+    x, total = curve(w, "memory", "total")
+    _, weights = curve(w, "memory", "weights")
+    np.testing.assert_allclose(total, weights)  # no KV band left in the memory plot
