@@ -260,14 +260,13 @@ def test_pi_ladder_marks_the_formats_in_use(qtbot, make_window):
 
 
 def test_a_scenario_that_does_not_fit_says_what_is_missing_and_mutes_speeds(qtbot, make_window):
-    from explorer.app.readouts import MUTED
     w = make_window(default_scenario().with_(model=presets.model("llama-2-70b")))
     r = w.readouts
     # Llama-2-70B FP16: 68.98e9 params × 2 B = 128 GiB of weights on a 24 GiB card.
     assert r.values["fit"].text().startswith("needs 1") and "of 21.6 GiB" in r.values["fit"].text()
     assert "would fit" in r.sentence.text() and "if it fit" in r.sentence.text()
     for key in ("ttft", "tpot", "tps", "energy"):
-        assert r.values[key]._colour == MUTED
+        assert r.values[key]._colour == r.theme.colour("grey")
     w.store.update(model=presets.model("llama-2-7b"))
     w.settle()
     assert r.values["tps"]._colour is None and r.values["fit"].text().startswith("fits")

@@ -50,18 +50,18 @@ class ComputePlot(PlotCard):
         self.marker.setToolTip("current prompt + generation length")
         self.plot.addItem(self.marker)
         dash = pg.QtCore.Qt.PenStyle.DashLine
-        label_opts = {"position": 0.96, "color": "#333", "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]}
+        label_opts = {"position": 0.96, "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]}
         self.context_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("green"), style=dash), label="",
                                             labelOpts=dict(label_opts, color=colour("green")))
         self.context_line.setToolTip("the model's trained context (max_context): slopes fitted on the decade below it")
         self.crossover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("orange"), style=dash), label="",
-                                              labelOpts=dict(label_opts, position=0.6, color="#B07800"))
+                                              labelOpts=dict(label_opts, position=0.6, color=colour("vermillion")))
         self.crossover_line.setToolTip("n* = P / (L·h·d_head): attention's work equals the weights' work here")
         for line in (self.context_line, self.crossover_line):
             self.plot.addItem(line)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("font-size: 8pt; color: #333;")
+        self.note.setStyleSheet(self.theme.style(8, self.theme.note))
         self.layout().addWidget(self.note)
         self.growth: dict | None = None
         self._key = None
@@ -104,3 +104,7 @@ class ComputePlot(PlotCard):
             self.crossover_line.setPos(self.view_xy(n_star, 1)[0])
             self.crossover_line.label.setFormat(f"n* ≈ {n_star:,.0f}: attention = weights")
         self.note.setText(series.growth_summary(data))
+
+    def restyle_items(self, theme) -> None:
+        if hasattr(self, "note"):
+            self.note.setStyleSheet(theme.style(8, theme.note))
