@@ -42,7 +42,9 @@ def relationships_per_head(model: ModelSpec, n: ArrayLike) -> np.ndarray:
 
 
 def relationships_per_layer(model: ModelSpec, n: ArrayLike) -> np.ndarray:
-    """h · n² — every head scores every pair."""
+    """h · n² — every head scores every pair. These are score *entries*, not work: at fixed
+    d_model, more heads are thinner (d_head = d_model / h), so the attention FLOPs per pair
+    (4·h·d_head) do not change with h."""
     return model.heads * relationships_per_head(model, n)
 
 

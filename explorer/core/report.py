@@ -145,7 +145,7 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         "  cost              " + (f"${est.usd_per_million_tokens:,.3g} per million generated tokens (prefill time included)"
                                   if est.usd_per_million_tokens is not None else "no price (give --price-per-hour)"),
         f"  relationships     {count(est.relationships_per_forward)} attention scores per forward pass "
-        "(L·h·n², the full n×n matrix; causal attention computes about half)",
+        "(L·h·n² score entries, the full n×n matrix; causal attention computes about half; entries, not FLOPs)",
         "",
         "  " + bottleneck_sentence(s, est),
     ]

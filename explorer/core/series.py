@@ -85,6 +85,14 @@ def compute_growth(s: Scenario, n: np.ndarray | None = None) -> dict:
             "slopes_asymptotic": _slopes(m, far, 10.0 * far)}
 
 
+def growth_headline(g: dict) -> str:
+    """The short form under the compute plot: polynomial, and which term dominates where."""
+    n_star = g["n_star"]
+    where = (f"weights dominate below n* ≈ {n_star:,.0f} tokens, attention above" if np.isfinite(n_star)
+             else "weights dominate at every length (no full-attention layer)")
+    return f"Polynomial, not exponential (log-log slopes 1, 2, 3; in context → far past n*): {where}."
+
+
 def growth_summary(g: dict) -> str:
     """One plain sentence for the compute plot: polynomial, which term dominates where."""
     n_star = g["n_star"]

@@ -188,12 +188,13 @@ def test_growth_plot_shows_both_slopes_and_marks_context_and_crossover(qtbot, ma
     p = w.plots["compute"]
     text = p.legend.text().replace("&nbsp;", " ")
     # Llama-2-7B: generation with a KV cache ~n¹ inside 4,096 tokens, ~n² far past n*.
-    assert "FLOP to generate n, KV cache (slope 1.0 in context, 2.0 far)" in text
-    assert "FLOP to generate n, no cache (slope 2.0 in context, 3.0 far)" in text
+    assert "generate n, KV cache (1.0 → 2.0)" in text
+    assert "generate n, no cache (2.0 → 3.0)" in text
     assert p.context_line.value() == pytest.approx(np.log10(4096))
     assert p.crossover_line.value() == pytest.approx(np.log10(6_476_005_376 / 131_072))
     assert "trained context 4,096" in p.context_line.label.format
-    assert "not exponential" in p.note.text()
+    assert "not exponential" in text and "in context → far past n*" in text
+    assert "~n^1.0 with a KV cache" in p.legend.toolTip()
 
 
 def test_compare_plot_marks_devices_that_cannot_hold_the_model(qtbot, make_window):

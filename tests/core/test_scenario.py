@@ -9,8 +9,13 @@ from explorer.core.scenario import LIMITS, Scenario, ScenarioError, default_scen
 
 
 def test_default_is_the_essays_consumer_setup():
+    # The essay's consumer card with a 7B model in FP16: 6.74e9 × 2 B = 12.6 GiB fits in
+    # 24 GiB, and one sequence is memory-bound (bytes per token / bandwidth dominates).
+    from explorer.core.estimate import estimate
     s = default_scenario()
-    assert (s.model.id, s.hardware.id, s.weights, s.batch) == ("llama-2-7b", "rtx-4090", "fp16", 1)
+    e = estimate(s)
+    assert s.hardware.memory_gib == 24 and e.weight_bytes / 2**30 == pytest.approx(12.55, abs=0.01)
+    assert e.fits and e.bound == "memory" and s.batch == 1
 
 
 def test_frozen():

@@ -16,7 +16,8 @@ from .preset_combo import PresetCombo
 INT_FIELDS = (  # field, label, min, max, tooltip
     ("layers", "Layers", 1, 1_000, "Transformer blocks (L): attention and MLP in each"),
     ("d_model", "Width d_model", 1, 1_000_000, "Hidden size"),
-    ("heads", "Query heads", 1, 4_096, "Attention heads h: relationships scale as h·n²"),
+    ("heads", "Query heads", 1, 4_096, "Attention heads h: h·n² counts score entries, not work — at fixed d_model more heads "
+                                              "are thinner (d_head = d_model/h), so attention FLOPs (4·h·d_head per pair) stay the same"),
     ("kv_heads", "KV heads", 1, 4_096, "Grouped-query attention: fewer KV heads shrink the KV cache, not the FLOPs"),
     ("head_dim", "Head dim", 0, 65_536, "0 = d_model / heads"),
     ("ffn", "FFN width", 1, 10_000_000, "MLP hidden width (per expert for MoE)"),

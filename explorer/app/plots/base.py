@@ -174,7 +174,8 @@ class PlotCard(StoreView):
         t = self.theme
         parts = [f"<span style='color:{t.colour(c)}; font-weight:bold'>{g}</span>&nbsp;{n.replace(' ', '&nbsp;')}"
                  for g, n, c in self._legend.values()]
-        self.legend.setText(" &nbsp; ".join(parts))
+        note = getattr(self, "legend_note", "")
+        self.legend.setText(" &nbsp; ".join(parts) + (f"<br>{note}" if note else ""))
 
     # -- A/B compare: the pinned scenario drawn dashed in the same colours ---------------------
     def pinned_data(self, results) -> dict:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel
 
 from ...core import series
 from ...core.units import count
@@ -15,14 +14,14 @@ from ..theme import colour
 from .base import PlotCard
 from .curve import Curve
 
-CURVES = (  # key, legend name, colour, dashed
-    ("relationships_head", "pairs per head n²", "sky", True),
-    ("relationships_layer", "per layer h·n²", "blue", True),
-    ("relationships_forward", "per pass L·h·n²", "black", True),
-    ("flops_linear", "FLOP prefill: weights", "green", False),
-    ("flops_attention", "FLOP prefill: attention", "orange", False),
-    ("generation_kv_cache", "FLOP to generate n, KV cache", "purple", False),
-    ("generation_no_cache", "FLOP to generate n, no cache", "vermillion", False),
+CURVES = (  # key, legend name, colour, dashed (pairs are score entries, the rest FLOP)
+    ("relationships_head", "pairs n²", "sky", True),
+    ("relationships_layer", "h·n² scores", "blue", True),
+    ("relationships_forward", "L·h·n² scores", "black", True),
+    ("flops_linear", "prefill: weights", "green", False),
+    ("flops_attention", "prefill: attention", "orange", False),
+    ("generation_kv_cache", "generate n, KV cache", "purple", False),
+    ("generation_no_cache", "generate n, no cache", "vermillion", False),
 )
 
 
@@ -59,10 +58,7 @@ class ComputePlot(PlotCard):
         self.crossover_line.setToolTip("n* = P / (L·h·d_head): attention's work equals the weights' work here")
         for line in (self.context_line, self.crossover_line):
             self.plot.addItem(line)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet(self.theme.style(8, self.theme.note))
-        self.layout().addWidget(self.note)
+        self.legend_note = ""  # under the legend: polynomial, which term dominates where
         self.growth: dict | None = None
         self._key = None
         self.redraw()
@@ -90,7 +86,7 @@ class ComputePlot(PlotCard):
         for key, name, _c, _d in CURVES:
             self.set_curve(key, n, data["curves"][key])
             inside, far = data["slopes_in_context"][key], data["slopes_asymptotic"][key]
-            self.set_legend_name(key, f"{name} (slope {inside:.1f} in context, {far:.1f} far)" if inside == inside else name)
+            self.set_legend_name(key, f"{name} ({inside:.1f} → {far:.1f})" if inside == inside else name)
         pinned = self.draw_pinned()
         self.fit_view(n, np.concatenate(list(data["curves"].values()) + pinned))
         self.examples.set_values([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
@@ -103,8 +99,8 @@ class ComputePlot(PlotCard):
         if np.isfinite(n_star):
             self.crossover_line.setPos(self.view_xy(n_star, 1)[0])
             self.crossover_line.label.setFormat(f"n* ≈ {n_star:,.0f}: attention = weights")
-        self.note.setText(series.growth_summary(data))
-
-    def restyle_items(self, theme) -> None:
-        if hasattr(self, "note"):
-            self.note.setStyleSheet(theme.style(8, theme.note))
+        note = f"<i>{series.growth_headline(data)}</i>"
+        if note != self.legend_note:
+            self.legend_note = note
+            self._render_legend()
+        self.legend.setToolTip(series.growth_summary(data))
