@@ -15,7 +15,7 @@ from .base import PlotCard
 from .curve import Curve
 
 CURVES = (  # key, legend name, colour, dashed (pairs are score entries, the rest FLOP)
-    ("relationships_head", "pairs n²", "sky", True),
+    ("relationships_head", "pairs per head n²", "sky", True),
     ("relationships_layer", "h·n² scores", "blue", True),
     ("relationships_forward", "L·h·n² scores", "black", True),
     ("flops_linear", "prefill: weights", "green", False),
