@@ -39,7 +39,7 @@ def tile_texts(e, kv_cache: bool = True) -> dict[str, str]:
     return {
         "ttft": duration(e.ttft_s),
         "tpot": duration(e.tpot_s) if e.tpot_s else "—",
-        "tps": f"{two_digits(e.decode_tokens_per_s)} · {two_digits(e.total_tokens_per_s)}" if e.tpot_s else "—",
+        "tps": f"{two_digits(e.decode_tokens_per_s)} · {two_digits(e.total_tokens_per_s, 0)}" if e.tpot_s else "—",
         "fit": fit,
         "bound": e.bound,
         "energy": si(e.energy_j_per_token, "J"),
@@ -48,9 +48,9 @@ def tile_texts(e, kv_cache: bool = True) -> dict[str, str]:
     }
 
 
-def two_digits(x: float) -> str:
-    """Tokens/s with two significant digits below 10 (0.75, 5.4), one decimal below 100."""
-    return si_digits(x, 2) if x < 10 else f"{x:,.1f}" if x < 100 else f"{x:,.0f}"
+def two_digits(x: float, decimals: int = 1) -> str:
+    """Tokens/s: two significant digits below 10 (0.75, 5.4), else ``decimals`` decimals."""
+    return si_digits(x, 2) if x < 10 else f"{x:,.{decimals}f}"
 
 
 COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720

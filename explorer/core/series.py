@@ -89,8 +89,8 @@ def growth_headline(g: dict) -> str:
     """The short form under the compute plot: polynomial, and which term dominates where."""
     n_star = g["n_star"]
     where = (f"weights dominate below n* ≈ {n_star:,.0f} tokens, attention above" if np.isfinite(n_star)
-             else "weights dominate at every length (no full-attention layer)")
-    return f"Polynomial, not exponential (log-log slopes 1, 2, 3; in context → far past n*): {where}."
+             else "weights dominate at every length")
+    return f"Slopes in context → far past n*. Polynomial, not exponential: {where}."
 
 
 def growth_summary(g: dict) -> str:

@@ -193,7 +193,7 @@ def test_growth_plot_shows_both_slopes_and_marks_context_and_crossover(qtbot, ma
     assert p.context_line.value() == pytest.approx(np.log10(4096))
     assert p.crossover_line.value() == pytest.approx(np.log10(6_476_005_376 / 131_072))
     assert "trained context 4,096" in p.context_line.label.format
-    assert "not exponential" in text and "in context → far past n*" in text
+    assert "not exponential" in text and "in context → far past n*" in text and "49,408" in text
     assert "~n^1.0 with a KV cache" in p.legend.toolTip()
 
 

@@ -86,7 +86,8 @@ class ComputePlot(PlotCard):
         for key, name, _c, _d in CURVES:
             self.set_curve(key, n, data["curves"][key])
             inside, far = data["slopes_in_context"][key], data["slopes_asymptotic"][key]
-            self.set_legend_name(key, f"{name} ({inside:.1f} → {far:.1f})" if inside == inside else name)
+            fitted = inside == inside and not key.startswith("relationships")  # pairs are n² by definition
+            self.set_legend_name(key, f"{name} ({inside:.1f} → {far:.1f})" if fitted else name)
         pinned = self.draw_pinned()
         self.fit_view(n, np.concatenate(list(data["curves"].values()) + pinned))
         self.examples.set_values([e[0] for e in series.ESSAY_EXAMPLES], [e[1] for e in series.ESSAY_EXAMPLES])
