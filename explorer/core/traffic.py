@@ -254,6 +254,20 @@ def tokens_per_s_for_demand(scenario: Scenario, fraction: float, users: int = 1)
     return fraction / step_time * sequences_per_pass(scenario) / users
 
 
+def cliff_target(scenario: Scenario, cliff: "Cliff", users: int = 1) -> float:
+    """Per-user tokens/s for the demo on this scenario: halfway between what the road carries
+    with ``cliff.closed`` lanes closed and with one more — near capacity before, overloaded
+    after, whatever part of the step does not scale with bandwidth (runtime overhead, compute
+    floor). ρ before = (1 + C(m−1)/C(m)) / 2 ≥ 0.9 while one lane is at most a fifth of the
+    open road."""
+    per_pass = sequences_per_pass(scenario)
+    caps = []
+    for closed in (cliff.closed, cliff.closed + 1):
+        _, step = decode_traffic(scenario, (cliff.lanes - closed) / cliff.lanes)
+        caps.append(per_pass / step if step > 0 and math.isfinite(step) else 0.0)
+    return (caps[0] + caps[1]) / 2.0 / users
+
+
 def simulation_for(state: HighwayState, seed: int = 0, **options) -> HighwaySim:
     """A traffic simulation matching ``state`` (options: length, zone_start, v_max, p_slow)."""
     return HighwaySim(state.lanes, state.closed_lanes, state.demand_lanes, seed=seed,
@@ -289,9 +303,10 @@ def cliff_demo(lanes: int = DEFAULT_LANES) -> Cliff:
     About a quarter of the lanes are closed (at most so many that 6 stay open), leaving m
     open; demand is m − ½ lanes' worth — half a lane from either edge — so ρ = (m − ½)/m
     before (> 0.9, "near capacity", when m ≥ 6, i.e. lanes ≥ 6) and (m − ½)/(m − 1) > 1
-    after (for a memory-bound step, whose capacity is linear in the open lanes). 16 lanes:
-    4 closed, demand 0.719 of the road, ρ 0.958 → 1.045. Apply it with
-    :func:`tokens_per_s_for_demand`.
+    after (for a purely memory-bound step, whose capacity is linear in the open lanes). 16
+    lanes: 4 closed, demand 0.719 of the road, ρ 0.958 → 1.045. On a real runtime part of the
+    step does not scale with bandwidth; :func:`cliff_target` picks the demand from the actual
+    capacities.
     """
     if lanes < 1:
         raise ValueError("need at least one lane")

@@ -92,7 +92,7 @@ def test_highway_and_overview_show_the_same_tokens_per_s(qtbot, make_window):
 
 
 def test_closing_lanes_in_the_closed_loop_slows_every_step(qtbot, make_window):
-    w = make_window()
+    w = make_window(default_scenario().with_(runtime="ideal"))  # roofline: no fixed cost per step
     w.tabs.setCurrentIndex(1)
     hv = w.highway
     all_open = _overview_tokens_per_s(w)

@@ -61,9 +61,12 @@ def test_closed_loop_has_no_rho_and_matches_the_overview():
     assert st.lane_capacity * LANES == pytest.approx(s.hardware.bandwidth_bytes_per_s)
 
 
+IDEAL = default_scenario().with_(runtime="ideal")  # roofline only: no fixed cost per step
+
+
 @pytest.mark.parametrize("closed", [1, 4, 8, 15])
 def test_closed_loop_closing_k_of_n_lanes_scales_a_memory_bound_step_by_n_over_n_minus_k(closed):
-    s = default_scenario()  # Llama-2-7B FP16, batch 1: memory-bound at every step
+    s = IDEAL  # Llama-2-7B FP16, batch 1: memory-bound at every step
     e = estimate(s)
     assert e.bound == "memory"
     st = traffic.highway_state(s, closed=closed)
@@ -72,6 +75,19 @@ def test_closed_loop_closing_k_of_n_lanes_scales_a_memory_bound_step_by_n_over_n
     assert st.delivered_tokens_per_s == pytest.approx(e.total_tokens_per_s / factor, rel=1e-9)
     assert st.slowdown == pytest.approx(factor) and st.rho is None
     assert "gridlock" not in st.state and st.state == "closed loop"
+
+
+def test_closed_loop_on_a_real_runtime_scales_only_the_memory_time():
+    # llama.cpp adds a fixed cost per pass: T_k = T_0 + M·(n/(n−k) − 1), M the memory time.
+    s = default_scenario()
+    r = resolve(s)
+    t = np.arange(s.prompt, s.prompt + s.generate)
+    from explorer.core.estimate import decode_step_parts
+    memory_time = float(np.mean(decode_step_parts(r, t)["memory_time"]))
+    e = estimate(s)
+    st = traffic.highway_state(s, closed=4)
+    assert st.step_time == pytest.approx(e.tpot_s + memory_time * (16 / 12 - 1), rel=1e-6)
+    assert 1 < st.slowdown < 16 / 12
 
 
 def test_closed_loop_compute_floor_caps_the_slowdown():
@@ -121,7 +137,7 @@ def test_int4_weights_cut_demand_about_fourfold():
 
 
 def test_open_loop_overloaded_road_still_delivers_its_capacity():
-    s = default_scenario()
+    s = IDEAL
     full_speed = 1.0 / estimate(s).tpot_s  # tokens/s of the fully open road
     st = traffic.highway_state(s, closed=5, target_tokens_per_s=0.9 * full_speed)
     assert st.open_lanes == 11 and st.rho == pytest.approx(0.9 * 16 / 11)
@@ -132,7 +148,7 @@ def test_open_loop_overloaded_road_still_delivers_its_capacity():
 
 
 def test_exactly_at_capacity_is_overloaded_with_zero_growth():
-    s = default_scenario()
+    s = IDEAL
     target = traffic.tokens_per_s_for_demand(s, 0.5)
     st = traffic.highway_state(s, closed=8, target_tokens_per_s=target)
     assert st.rho == pytest.approx(1.0)
@@ -159,13 +175,23 @@ def test_cliff_demo_one_more_closure_overloads(lanes):
     c = traffic.cliff_demo(lanes)
     assert c.closed >= (1 if lanes > 6 else 0)
     assert c.state_before == "near capacity" and c.state_after == "overloaded"
-    s = default_scenario()
+    s = IDEAL
     target = traffic.tokens_per_s_for_demand(s, c.demand_fraction)
     before = traffic.highway_state(s, lanes=lanes, closed=c.closed, target_tokens_per_s=target)
     after = traffic.highway_state(s, lanes=lanes, closed=c.closed + 1, target_tokens_per_s=target)
     assert before.rho == pytest.approx(c.rho_before) and before.state == "near capacity"
     assert after.rho == pytest.approx(c.rho_after) and after.state == "overloaded"
     assert traffic.last_safe_closure(before) == c.closed
+
+
+@pytest.mark.parametrize("model", ["llama-2-7b", "gpt-2-124m", "llama-3-8b"])
+def test_cliff_target_on_the_default_runtime_goes_near_capacity_then_overloaded(model):
+    s = default_scenario().with_(model=presets.model(model))
+    c = traffic.cliff_demo(16)
+    target = traffic.cliff_target(s, c)
+    before = traffic.highway_state(s, closed=c.closed, target_tokens_per_s=target)
+    after = traffic.highway_state(s, closed=c.closed + 1, target_tokens_per_s=target)
+    assert before.state == "near capacity" and after.state == "overloaded"
 
 
 def test_cliff_demo_sixteen_lanes():
@@ -175,7 +201,7 @@ def test_cliff_demo_sixteen_lanes():
 
 
 def test_last_safe_closure_from_current_settings():
-    s = default_scenario()
+    s = IDEAL
     target = 0.74 / estimate(s).tpot_s  # demand = 0.74 · 16 = 11.84 lanes' worth
     st = traffic.highway_state(s, target_tokens_per_s=target)
     k = traffic.last_safe_closure(st)
@@ -255,7 +281,7 @@ def test_sim_closing_lanes_live_merges_or_stops_at_barrier():
 
 
 def test_simulation_for_state_matches_analytic_model():
-    s = default_scenario()
+    s = IDEAL
     target = 0.75 / estimate(s).tpot_s
     st = traffic.highway_state(s, closed=6, target_tokens_per_s=target)  # ρ = 0.75 · 16/10 = 1.2
     assert st.rho == pytest.approx(1.2)

@@ -318,7 +318,7 @@ class HighwayView(StoreView):
         self.shared.setValue(0)
         self.closed.setValue(cliff.closed)
         self.target.setChecked(True)
-        self.rate.setValue(traffic.tokens_per_s_for_demand(self.shown_scenario, cliff.demand_fraction, self.users.value()))
+        self.rate.setValue(traffic.cliff_target(self.shown_scenario, cliff, self.users.value()))
         self._demo_closed = cliff.closed + 1
         self.demo_timer.start()
 
