@@ -37,10 +37,17 @@ def jump_edits(n: int) -> list[dict]:
     return [{"batch": 1 + (i * 37) % 512, "prompt": 128 + (i * 997) % 30000} for i in range(n)]
 
 
-def update_latency(edits: list[dict]) -> list[float]:
+def update_latency(edits: list[dict], pinned: bool = False) -> list[float]:
     """Seconds per edit. The first edit after start-up (which also builds the plots' pixmap
-    caches) is reported on its own by main() and left out of the distribution."""
+    caches) is reported on its own by main() and left out of the distribution. ``pinned``:
+    with an A/B pin (A = INT4 weights), so all four overview plots draw both scenarios."""
     app, w = open_window()
+    if pinned:
+        w.store.update(weights="int4")
+        w.store.pin()
+        w.store.update(weights="fp16")
+        w.settle()
+        app.processEvents()
     times = []
     for change in edits:
         t0 = time.perf_counter()
@@ -66,6 +73,8 @@ def main() -> None:
     print(f"GUI: first edit after start-up: {drag[0] * 1e3:.1f} ms (builds the plots' pixmap caches)")
     print(summary("GUI: slider drag step -> all plots + readouts repainted (1280x720, offscreen)", drag[1:], 16))
     print(summary("GUI: worst case, two inputs jump at once -> repainted", update_latency(jump_edits(60)), 16))
+    pinned = update_latency(drag_edits(120), pinned=True)
+    print(summary("GUI: slider drag step with an A/B pin (A and B on all four plots) -> repainted", pinned[1:], 16))
     print(summary("GUI: process start -> first painted window", startup(), 1000))
 
 

@@ -113,13 +113,13 @@ def check_resources() -> int:
     for f in files:
         _check(not QPixmap(str(f)).isNull(), f"cannot load {f} (missing Qt image-format plugin?)")
     _check(not resources.app_icon().isNull(), "the application icon is empty")
-    from ..core.scenario import Scenario
+    from ..core.appstate import AppState
 
     examples = resources.scenario_files()
     _check(bool(examples), f"no example scenarios in {resources.resources_dir() / 'scenarios'}")
     for f in examples:
         try:
-            Scenario.from_file(f)
+            AppState.from_file(f)  # scenario files and sessions
         except ValueError as exc:
             raise SelfTestError(f"example scenario {f.name} does not load: {exc}") from None
     return len(files)

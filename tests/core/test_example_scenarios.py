@@ -6,7 +6,7 @@ import pytest
 
 from explorer import resources
 from explorer.core.estimate import estimate
-from explorer.core.scenario import Scenario
+from explorer.core.appstate import AppState
 
 EXAMPLES = resources.scenario_files()
 
@@ -17,7 +17,8 @@ def test_there_are_examples():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_loads_and_fits(path):
-    s = Scenario.from_json(path.read_text(encoding="utf-8"))
-    e = estimate(s)
-    assert e.fits, f"{path.name} should show a deployment that fits"
-    assert all(math.isfinite(v) for v in e.to_dict().values() if isinstance(v, float))
+    state = AppState.from_file(path)  # scenario files (version 1) and sessions with a pin (version 2)
+    for s in (state.scenario, state.pinned) if state.pinned else (state.scenario,):
+        e = estimate(s)
+        assert e.fits, f"{path.name} should show a deployment that fits"
+        assert all(math.isfinite(v) for v in e.to_dict().values() if isinstance(v, float))
