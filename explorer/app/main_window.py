@@ -29,6 +29,7 @@ from .present.presenter import Presenter
 from .present.slides import Slides
 from .readouts import Readouts
 from .session import Session
+from .validation_view import ValidationView
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
@@ -55,7 +56,7 @@ class HeldKeys(QObject):
 
 PANEL_WIDTH = 350  # px: the left dock; leaves ~920 px for the plots at 1280×720
 DEFAULT_SIZE = (1280, 720)
-TAB_KEYS = ("overview", "highway", "post")  # ViewState.tab for each tab, in order
+TAB_KEYS = ("overview", "highway", "post", "validation")  # ViewState.tab for each tab, in order
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +105,10 @@ class MainWindow(QMainWindow):
         self._post_page = QWidget()
         QVBoxLayout(self._post_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._post_page, "This &post as input")
+        self._validation: ValidationView | None = None  # built when its tab is first opened
+        self._validation_page = QWidget()
+        QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._validation_page, "&Measured vs modelled")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 
@@ -206,7 +211,17 @@ class MainWindow(QMainWindow):
             self._post_page.layout().addWidget(self._post)
         return self._post
 
+    @property
+    def validation(self) -> ValidationView:
+        """Measured vs modelled (published measurements or the user's CSV), created on first use."""
+        if self._validation is None:
+            self._validation = ValidationView(self.store)
+            self._validation_page.layout().addWidget(self._validation)
+        return self._validation
+
     def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self._validation_page:
+            self.validation.show()
         if self.tabs.widget(index) is self._highway_page:
             self.highway.show()
         elif self.tabs.widget(index) is self._post_page:
@@ -322,6 +337,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         QApplication.instance().removeEventFilter(self._held_keys)
+        self.panels["hardware"].measure.shutdown()
         self.session.closing()
         event.accept()
         super().closeEvent(event)

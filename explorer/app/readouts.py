@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from ..core import bands, presets
 from ..core.compare import RATIOS, ab_sentence, ratio, times
 from ..core.report import bottleneck_sentence
 from ..core.scenario import ScenarioError
@@ -30,16 +31,31 @@ TILES = (  # key, caption, tooltip
 SPEEDS = ("ttft", "tpot", "tps", "bound", "energy", "cost")  # muted "if it fit" when it does not
 
 
-def tile_texts(e, kv_cache: bool = True) -> dict[str, str]:
-    """The tiles' numbers for one Estimate (B's, and A's beside it when pinned)."""
+def _span(band, fmt) -> str:
+    """" (38–68)": the band beside a number; nothing for the ideal runtime (it is the limit)."""
+    if band is None or band.low == band.high:
+        return ""
+    return f" ({fmt(band.low)}–{fmt(band.high)})"
+
+
+def _short_time(seconds: float) -> str:
+    return duration(seconds).replace(" ", "")
+
+
+def tile_texts(e, kv_cache: bool = True, banded: bool = True) -> dict[str, str]:
+    """The tiles' numbers for one Estimate (B's, and A's beside it when pinned), each time and
+    throughput with its band (core/bands.py) unless ``banded`` is False (A's compact line)."""
+    rt = presets.runtime(e.runtime) if e.runtime and banded else None
+    band = (lambda f, v: f(v, rt)) if rt else (lambda f, v: None)
     if e.fits:
         fit = "fits · no KV cache" if not kv_cache else f"fits · max batch {e.max_batch:,}"
     else:  # what is missing, in GiB like every memory figure
         fit = f"needs {binary_bytes(e.memory_needed_per_device)} of {binary_bytes(e.memory_usable_per_device)}"
     return {
-        "ttft": duration(e.ttft_s),
-        "tpot": duration(e.tpot_s) if e.tpot_s else "—",
-        "tps": f"{two_digits(e.decode_tokens_per_s)} · {two_digits(e.total_tokens_per_s, 0)}" if e.tpot_s else "—",
+        "ttft": duration(e.ttft_s) + _span(band(bands.time, e.ttft_s), _short_time),
+        "tpot": (duration(e.tpot_s) + _span(band(bands.time, e.tpot_s), _short_time)) if e.tpot_s else "—",
+        "tps": (two_digits(e.decode_tokens_per_s) + _span(band(bands.speed, e.decode_tokens_per_s), lambda v: f"{v:,.3g}")
+                + f" · {two_digits(e.total_tokens_per_s, 0)}") if e.tpot_s else "—",
         "fit": fit,
         "bound": e.bound,
         "energy": si(e.energy_j_per_token, "J"),
@@ -51,6 +67,31 @@ def tile_texts(e, kv_cache: bool = True) -> dict[str, str]:
 def two_digits(x: float, decimals: int = 1) -> str:
     """Tokens/s: two significant digits below 10 (0.75, 5.4), else ``decimals`` decimals."""
     return si_digits(x, 2) if x < 10 else f"{x:,.{decimals}f}"
+
+
+BANDED = ("ttft", "tpot", "tps")
+
+
+def tile_tip(key: str, tip: str) -> str:
+    return tip + ("\n" + bands.TOOLTIP if key in BANDED else "") + "\nClick: how it is computed"
+
+
+class ClickablePane(PlainPane):
+    """A readout number that opens the formula inspector when clicked."""
+
+    def __init__(self, on_click, **kw):
+        super().__init__(**kw)
+        self._on_click = on_click
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._on_click()
+        super().mousePressEvent(event)
+
+    def setText(self, text: str, colour: str | None = None) -> None:
+        tip = self.toolTip()  # keep the tile's explanation, not the number, as its tooltip
+        super().setText(text, colour)
+        self.setToolTip(tip)
 
 
 COLUMNS = 4  # two rows of four tiles fit beside the panels at 1280×720
@@ -78,12 +119,14 @@ class Readouts(StoreView):
             line.setToolTip(f"Pinned scenario A's {caption}, and B ÷ A"
                             + (f" of {RATIOS[key][1]}" if key in RATIOS else ""))
             self.pinned_lines[key] = line
-            val = PlainPane(lines=1, point_size=11.5, bold=True)
+            val = ClickablePane(lambda k=key: self.inspect(k), lines=1, point_size=11.5, bold=True)
+            val.setCursor(Qt.CursorShape.PointingHandCursor)
             for w in (cap, val):
-                w.setToolTip(tip)
+                w.setToolTip(tile_tip(key, tip))
             self._tiles.append((cap, val, line))
             self.values[key] = val
         self._columns = 0
+        self.inspector = None
         self._arrange(COLUMNS)
         outer.addLayout(self.grid)
         # Text panes, not QLabels: a changed number must not re-lay-out (and so repaint from
@@ -91,6 +134,23 @@ class Readouts(StoreView):
         self.sentence = PlainPane(lines=3, point_size=9.5)
         outer.addWidget(self.sentence)
         self.redraw()
+
+    def inspect(self, tile: str) -> None:
+        """Open (or raise) the formula inspector on the explanation behind ``tile``."""
+        from .inspector import TILE_KEYS, Inspector
+        key = TILE_KEYS.get(tile, "decode")
+        if self.inspector is None:
+            self.inspector = Inspector(self.store, key, self.window())
+            self.inspector.finished.connect(self._inspector_closed)
+        else:
+            self.inspector.body.show_key(key)
+        self.inspector.show()
+        from PySide6.QtGui import QGuiApplication
+        if QGuiApplication.platformName() != "offscreen":  # no window stacking offscreen (it warns)
+            self.inspector.raise_()
+
+    def _inspector_closed(self, _result: int) -> None:
+        self.inspector = None
 
     def restyle(self) -> None:
         t = self.theme
@@ -126,7 +186,7 @@ class Readouts(StoreView):
             return
         texts = tile_texts(e, s.kv_cache)
         muted = None if e.fits else self.theme.colour("grey")  # speeds of something that cannot run
-        tips = {k: t for k, _c, t in TILES}
+        tips = {k: tile_tip(k, t) for k, _c, t in TILES}
         for key, text in texts.items():
             colour = (None if e.fits else self.theme.error) if key == "fit" else (muted if key in SPEEDS else None)
             self.values[key].setText(text, colour)
@@ -143,7 +203,7 @@ class Readouts(StoreView):
             except ScenarioError:
                 ea = None
         t = self.theme
-        a_texts = tile_texts(ea) if ea is not None else {}
+        a_texts = tile_texts(ea, banded=False) if ea is not None else {}
         for key, line in self.pinned_lines.items():
             if line.isVisible() != (ea is not None):  # shown and hidden on pin / clear only
                 line.setVisible(ea is not None)

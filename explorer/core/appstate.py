@@ -27,7 +27,7 @@ from .series import COMPARE_DEVICES
 
 FORMAT = "inference-explorer-state"
 STATE_VERSION = 2  # 1: a bare Scenario (scenario files); 2: AppState
-TABS = ("overview", "highway", "post")  # post: "this post as input"
+TABS = ("overview", "highway", "post", "validation")  # post: "this post as input"; validation: measured vs modelled
 LOG_PLOTS = ("compute", "memory")  # plots with a log-log toggle
 THEMES = ("light", "dark", "presenter")  # presenter: the projector theme
 HIGHWAY_SHOW = ("live", "pinned", "both")  # which scenario's traffic the highway shows

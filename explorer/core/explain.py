@@ -79,7 +79,7 @@ def _common(s: Scenario, r) -> list[Input]:
         Input("model", f"{s.model.params_total / 1e9:,.2f} B params", f"model preset: {s.model.source or s.model.name}"[:200]),
         Input("weight format", f"{r.weights.bits_per_weight:g} bits", f"format: {r.weights.source}"[:200]),
         Input("peak bandwidth", bandwidth(r.bandwidth), _hw_source(s, "bandwidth_gbs")),
-        Input("peak " + ("FP16 (FP16 accumulate)" if r.peak_key == "fp16_acc16" else r.peak_key.upper()),
+        Input(f"peak {r.peak_label}",
               si(r.peak_flops, "FLOP/s"), _peak_source(s, r)),
         Input("η memory", f"{r.eta_memory:.2f}", "set in the scenario" if s.eta_memory is not None
               else (_hw_source(s, "eta_memory") if s.hardware.eta_memory and not r.runtime.ideal

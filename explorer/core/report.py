@@ -91,7 +91,7 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
     if est.bound == "compute":
         peak = r.peak_flops * devices
         return (f"Compute-bound: every step needs {si(est.flops_per_token * per_pass, 'FLOP')}; at {r.eta_compute:.0%} of "
-                f"the {si(peak, 'FLOP/s')} {r.peak_key.upper()} peak that gives ~{est.decode_tokens_per_s:,.0f} "
+                f"the {si(peak, 'FLOP/s')} {r.peak_label} peak that gives ~{est.decode_tokens_per_s:,.0f} "
                 f"tokens/s per sequence{comm}.")
     link = hw.interconnect or "the link"
     how = "two all-reduces per layer" if tensor else f"activations handed between {s.devices} pipeline stages"
@@ -113,7 +113,7 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         f"{s.model.name} on {s.devices} × {s.hardware.name}"
         + (f" ({s.parallel} parallel)" if s.devices > 1 else ""),
         f"  formats: weights {r.weights.name}, KV cache {r.kv.name}, compute {r.compute.name}"
-        + ("" if r.peak_key == r.compute.throughput_key else f" (device has no {r.compute.throughput_key.upper()} rate: using {r.peak_key.upper()})"),
+        + ("" if not r.peak_is_fallback else f" (device has no {r.compute.throughput_key.upper()} rate: using {r.peak_key.upper()})"),
         f"  runtime: {r.runtime.name}" + ("" if s.runtime else " (default for this device)"),
         f"  workload: batch {s.batch}, prompt {s.prompt:,}, generate {s.generate:,}"
         + ("" if s.kv_cache else ", NO KV cache"),

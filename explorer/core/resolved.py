@@ -52,6 +52,15 @@ class Resolved:
         return 4.0 if self.compute.bytes_per_value >= 4 else 2.0
 
     @property
+    def peak_label(self) -> str:
+        return peak_label(self.peak_key)
+
+    @property
+    def peak_is_fallback(self) -> bool:
+        """The device lists no rate for the compute format; a wider one is used."""
+        return self.peak_key not in (self.compute.throughput_key, "fp16_acc16")
+
+    @property
     def kv_ways(self) -> int:
         s = self.scenario
         return parallel.kv_ways(s.parallel, s.devices, s.model.kv_heads)
@@ -65,6 +74,12 @@ class Resolved:
     def ridge_intensity(self) -> float:
         """FLOP per byte where the effective roofline turns from memory- to compute-bound."""
         return (self.peak_flops * self.eta_compute) / (self.bandwidth * self.eta_memory)
+
+
+def peak_label(key: str) -> str:
+    """How a peak is named on screen: 'FP16', or 'FP16 (FP16-accumulate)' for the GeForce
+    FP16-accumulate rate a llama.cpp-style runtime reaches."""
+    return "FP16 (FP16-accumulate)" if key == "fp16_acc16" else key.upper()
 
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",

@@ -26,8 +26,8 @@ def test_explain_names_every_input_with_its_source_and_value():
     assert names["peak bandwidth"].value == "1,008 GB/s"
     assert "data sheet" in names["peak bandwidth"].source
     # llama.cpp on GeForce: the FP16-accumulate peak, and it says why.
-    assert names["peak FP16 (FP16 accumulate)"].value == "330 TFLOP/s"
-    assert "CUBLAS_COMPUTE_16F" in names["peak FP16 (FP16 accumulate)"].source
+    assert names["peak FP16 (FP16-accumulate)"].value == "330 TFLOP/s"
+    assert "CUBLAS_COMPUTE_16F" in names["peak FP16 (FP16-accumulate)"].source
     assert names["η memory"].value == f"{presets.runtime('llama-cpp-cuda').eta_memory['consumer-gpu']:.2f}"
     assert "Fitted" in names["η memory"].source
     est = estimate(s)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core import presets
 from ...core.resolved import resolve
 from ...core.scenario import LIMITS
 from ..widgets import int_spin, note_label, optional_spin, read_optional, set_optional, set_quietly
 from .base import Panel
+from .measure_box import MeasureBox
 from .preset_combo import PresetCombo
 
 TFLOPS_KEYS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
@@ -41,7 +42,10 @@ class HardwarePanel(Panel):
         for key, rt in presets.runtimes().items():
             self.runtime.addItem(rt.name, key)
         self.runtime.currentIndexChanged.connect(self._pick_runtime)
-        outer.addWidget(self.runtime)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Runtime"))
+        row.addWidget(self.runtime, 1)
+        outer.addLayout(row)
         self.controls["runtime"] = self.runtime
         self.source = note_label()
         outer.addWidget(self.source)
@@ -90,6 +94,8 @@ class HardwarePanel(Panel):
         self.effective = note_label()
         rform.addRow(self.effective)
         outer.addWidget(run)
+        self.measure = MeasureBox(self.store)
+        outer.addWidget(self.measure)
         outer.addStretch(1)
         self.controls.update(devices=self.devices, parallel=self.parallel, eta_compute=self.eta_compute,
                              eta_memory=self.eta_memory, price_per_hour=self.price)

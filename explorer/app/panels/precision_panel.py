@@ -96,7 +96,7 @@ class PrecisionPanel(Panel):
                       "~15× on H100 tensor cores.")
         else:
             device = f"{hw.name} does not list both an FP16 and an FP32 rate."
-        fallback = ("" if r.peak_key == r.compute.throughput_key else
+        fallback = ("" if not r.peak_is_fallback else
                     f" <b>{hw.name} lists no {r.compute.throughput_key.upper()} rate; using {r.peak_key.upper()}.</b>")
         self.silicon.setText(
             "The essay: FP16 → FP32 “quadruples” the compute. <b>As stated, not true:</b> the FLOP count is "

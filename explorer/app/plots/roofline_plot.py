@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from ...core import series
+from ...core.resolved import peak_label
 from ...core.units import si
 from ..theme import colour
 from .base import PlotCard, set_line_label
@@ -48,7 +49,7 @@ class RooflinePlot(PlotCard):
         self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]] + pinned))
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
         set_line_label(self.ridge, f"ridge {r.ridge:,.0f} FLOP/B")
-        self.set_heading(f"{r.peak_key.upper()} peak of {self.store.scenario.hardware.name}")
+        self.set_heading(f"{peak_label(r.peak_key)} peak of {self.store.scenario.hardware.name}")
         self.decode_label.setText(f"decode: {si(r.decode_point[1], 'FLOP/s')}")
         self._decode_point = r.decode_point
         self._place_label()
