@@ -45,8 +45,9 @@ class HardwareSpec:
     gpu_cores: int = 0
     memory_type: str = ""
     interconnect: str = ""
-    interconnect_gbs: float = 0.0
+    interconnect_gbs: float = 0.0  # per direction: to any peer (switched), or per link (mesh_links > 0)
     interconnect_latency_us: float = 0.0
+    mesh_links: int = 0  # direct links per device in a full mesh (MI300X: 7); 0 = switched (NVSwitch)
     price_per_hour_usd: float = 0.0
     eta_memory: float = 0.0  # device-specific achieved/peak bandwidth; 0 = its category's default
     release: str = ""
@@ -67,6 +68,7 @@ class HardwareSpec:
         p = collect(*(number(name, getattr(self, name), lo, hi) for name, (lo, hi) in FIGURE_RANGES.items()),
                     *(number(name, getattr(self, name), lo, hi, zero_ok=True) for name, (lo, hi) in OPTIONAL_RANGES.items()),
                     number("gpu_cores", self.gpu_cores, 0, 10_000_000, integer=True),
+                    number("mesh_links", self.mesh_links, 0, 1024, integer=True),
                     flag("unified_memory", self.unified_memory),
                     choice("category", self.category, CATEGORIES),
                     *(text(name, getattr(self, name)) for name in TEXT_FIELDS),
@@ -89,6 +91,16 @@ class HardwareSpec:
     @property
     def link_bytes_per_s(self) -> float:
         return self.interconnect_gbs * GB
+
+    def link_bytes_per_s_for(self, devices: int, collective: bool = True) -> float:
+        """Per-direction bandwidth one device gets in a split over ``devices``. Switched fabrics
+        (NVLink/NVSwitch, PCIe): ``interconnect_gbs`` to any peer. A full mesh (MI300X Infinity
+        Fabric, one link per peer): a collective uses min(N − 1, links) links at once, a
+        point-to-point send (pipeline stage to stage) one link."""
+        if not self.mesh_links:
+            return self.link_bytes_per_s
+        links = min(max(devices - 1, 1), self.mesh_links) if collective else 1
+        return self.link_bytes_per_s * links
 
     def peak_flops(self, key: str) -> tuple[float, str]:
         """Dense peak FLOP/s for a throughput key, and the key actually used.

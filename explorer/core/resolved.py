@@ -133,7 +133,8 @@ def resolve(s: Scenario) -> Resolved:
         eta_memory=_eta_memory(s, rt),
         usable_bytes=hw.capacity_bytes * float(eff["usable_fraction"]),
         reserve_bytes=float(eff["reserve_gib"]) * GiB,
-        link_bandwidth=hw.link_bytes_per_s * (1.0 if rt.ideal else rt.link_efficiency),
+        link_bandwidth=(hw.link_bytes_per_s_for(s.devices, collective=s.parallel == "tensor")
+                        * (1.0 if rt.ideal else rt.link_efficiency)),
         link_latency=hw.interconnect_latency_us * 1e-6,
         price_per_hour=price,
         runtime=rt,
