@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-CLI_WORDS = ("list", "estimate", "sweep", "-h", "--help")
+CLI_WORDS = ("-h", "--help", "--version")  # and every word that is not an option (a command)
 
 
 def main(argv: list[str] | None = None) -> int:

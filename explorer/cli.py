@@ -17,18 +17,18 @@ import io
 import json
 import math
 import sys
-from pathlib import Path
 
 from .core import presets, untrusted
 from .core.appstate import AppState
 from .core.atomic import WriteError, write_text
-from .core.bounds import show
 from .core.edit_rules import weights_changes
 from .core.estimate import Estimate, estimate, saturated
 from .core.hardware import HardwareError
-from .core.model import ModelSpec, SpecError
+from .core.model import SpecError
+from .core.model_import import load_model_file
 from .core.report import plain_report
 from .core.scenario import LIMITS, Scenario, ScenarioError
+from .gui_options import SCENARIO_HELP
 from .core.validation import COLUMNS as VALIDATION_COLUMNS
 
 EXIT_USAGE = 2
@@ -46,7 +46,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="inference-explorer", description="Why LLM inference gets expensive, in numbers.")
+    from .gui_options import gui_help, version_text
+
+    p = _Parser(prog="inference-explorer", description="Why LLM inference gets expensive, in numbers. "
+                "With a command it runs headless; without one the desktop app starts.",
+                epilog=gui_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=version_text())
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="list preset models, hardware or number formats")
@@ -77,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _scenario_args(e: argparse.ArgumentParser) -> None:
     src = e.add_mutually_exclusive_group()
     src.add_argument("--model", help="model preset ID (see 'list models')")
-    src.add_argument("--model-file", metavar="FILE", help="JSON or TOML file with a model architecture")
-    src.add_argument("--scenario", metavar="FILE", help="a saved scenario (JSON); other flags override it")
+    src.add_argument("--model-file", metavar="FILE", help="a model architecture: this app's JSON/TOML fields, or a "
+                     "Hugging Face config.json (Llama, Mistral, Mixtral, Qwen2, Gemma-2, Phi-3, GPT-2)")
+    src.add_argument("--scenario", "--scenario-file", dest="scenario", metavar="FILE", help=SCENARIO_HELP)
     e.add_argument("--hardware", help="hardware preset ID (see 'list hardware')")
     e.add_argument("--devices", type=int)
     e.add_argument("--parallel", choices=("tensor", "pipeline"))
@@ -137,16 +143,6 @@ def scenario_from_args(a: argparse.Namespace) -> Scenario:
         fields["kv_cache"] = False
     s = base.with_(**fields) if base is not None else Scenario(**fields)
     return saturated(s) if a.batch == "max" else s
-
-
-def load_model_file(path: str) -> ModelSpec:
-    """A model architecture from JSON or TOML (the fields of ModelSpec; id/name optional)."""
-    def build(data):
-        if not isinstance(data, dict):
-            raise SpecError(f"must hold one table with the model's fields (got {show(data)})")
-        return ModelSpec.from_dict({"id": "custom", "name": f"Custom ({Path(path).stem[:60]})", **data})
-
-    return untrusted.load(path, build)
 
 
 # -- commands --------------------------------------------------------------------------------

@@ -15,25 +15,12 @@ log = logging.getLogger("explorer")
 _T0 = time.perf_counter()
 
 
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got '{text}'") from None
-    if not (200 <= w <= 20000 and 200 <= h <= 20000):
-        raise argparse.ArgumentTypeError(f"window size {w}x{h} is out of range (200…20000 px)")
-    return w, h
-
-
 def _parse(args: list[str]) -> argparse.Namespace:
+    from ..gui_options import add_gui_options, version_text
+
     p = argparse.ArgumentParser(prog="inference-explorer", description=f"{APP_NAME} (GUI)")
-    p.add_argument("--self-test", action="store_true",
-                   help="build the window offscreen, render every view, export a PNG, exit 0 on success")
-    p.add_argument("--scenario-file", metavar="FILE", help="open this scenario (JSON)")
-    p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window after start-up and exit")
-    p.add_argument("--size", type=_size, default=None, metavar="WxH", help="initial window size, e.g. 1280x720")
-    p.add_argument("--safe-mode", action="store_true",
-                   help="start with default settings and no saved or autosaved session; remember nothing")
+    add_gui_options(p)
+    p.add_argument("--version", action="version", version=version_text())
     return p.parse_args(args)
 
 
@@ -96,7 +83,7 @@ def run(args: list[str]) -> int:
 
 def start_window(opts: argparse.Namespace):
     """The main window as the user left it: last session and settings (none with --safe-mode),
-    or the --scenario-file; then the offer to restore an autosave a crash left behind."""
+    or the --scenario file; then the offer to restore an autosave a crash left behind."""
     from ..core.appstate import AppState, ViewState
     from ..core.scenario import default_scenario
     from . import autosave

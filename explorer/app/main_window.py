@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
         file = self.menuBar().addMenu("&File")
         action(file, "&Open…", self.open_scenario, QKeySequence.StandardKey.Open,
                "Open a session or scenario file (JSON)")
+        action(file, "&Import model config…", self.import_model,
+               tip="A model architecture: a Hugging Face config.json (Llama, Mistral, Mixtral, Qwen2, Gemma-2, "
+                   "Phi-3, GPT-2) or this app's model file")
         action(file, "&Save", self.save, QKeySequence.StandardKey.Save, "Save the session (scenarios and view)")
         action(file, "Save &as…", self.save_scenario, QKeySequence.StandardKey.SaveAs, "Save the session under a new name")
         action(file, "&Export overview as PNG…", self.export_png, "Ctrl+E", "Save the current tab as an image (2×, captioned)")
@@ -347,6 +350,20 @@ class MainWindow(QMainWindow):
         ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
         path, _ = ask(self, title, default, filters)
         return path
+
+    def import_model(self, path: str | None = None) -> bool:
+        """Replace the model with one read from a config file (one undo step)."""
+        from ..core.model_import import load_model_file
+
+        path = path or self._ask_path(False, "Import model config", "", "Model configs (*.json *.toml);;All files (*)")
+        if not path:
+            return False
+        try:
+            model = load_model_file(path)
+        except ValueError as exc:
+            self._error(f"Not imported: {exc}. The current model is unchanged.")
+            return False
+        return self.store.update(model=model)
 
     def open_scenario(self, path: str | None = None, example: bool = False) -> bool:
         """Open a session or scenario file; an example opens as an unsaved copy."""

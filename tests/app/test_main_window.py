@@ -285,3 +285,21 @@ def test_context_past_the_trained_length_is_warned_and_kv_switch_removes_kv(qtbo
     x, total = curve(w, "memory", "total")
     _, weights = curve(w, "memory", "weights")
     np.testing.assert_allclose(total, weights)  # no KV band left in the memory plot
+
+
+def test_file_import_model_config_reads_a_hugging_face_config(qtbot, make_window, tmp_path):
+    w = make_window()
+    f = tmp_path / "config.json"
+    f.write_text(json.dumps({"model_type": "gemma2", "hidden_size": 3584, "intermediate_size": 14336,
+                             "num_attention_heads": 16, "num_hidden_layers": 42, "num_key_value_heads": 8,
+                             "head_dim": 256, "max_position_embeddings": 8192, "vocab_size": 256000,
+                             "sliding_window": 4096}))
+    from PySide6.QtGui import QAction
+    assert any(a.text() == "&Import model config…" for a in w.findChildren(QAction))
+    assert w.import_model(str(f))
+    w.settle()
+    m = w.store.scenario.model
+    assert m.params_total == pytest.approx(9.24e9, rel=0.01) and m.hd == 256  # Gemma 2 9B's card
+    w.store.undo()
+    w.settle()
+    assert w.store.scenario.model.id == "llama-2-7b"

@@ -201,3 +201,31 @@ def test_measure_saves_a_preset_that_estimate_uses(tmp_path, monkeypatch):
     assert m["bandwidth_gbs"] > 0 and m["fp32_tflops"] > 0 and (tmp_path / "this-machine.json").exists()
     est = json.loads(run("estimate", "--model", "llama-3.2-1b", "--hardware", "this-machine", "--json").stdout)
     assert est["runtime"] == "ideal" and est["decode_tokens_per_s"] > 0
+
+
+def test_model_file_accepts_a_hugging_face_config(tmp_path):
+    # Llama-2-7B's published config.json (the keys that matter).
+    f = tmp_path / "config.json"
+    f.write_text(json.dumps({"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 4096,
+                             "intermediate_size": 11008, "num_attention_heads": 32, "num_hidden_layers": 32,
+                             "num_key_value_heads": 32, "max_position_embeddings": 4096, "vocab_size": 32000,
+                             "tie_word_embeddings": False, "torch_dtype": "float16"}))
+    out = run("estimate", "--model-file", str(f), "--hardware", "rtx-4090", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["params_total"] == 6_738_415_616  # the model card's count
+    bad = tmp_path / "bert.json"
+    bad.write_text(json.dumps({"model_type": "bert", "hidden_size": 768}))
+    err = run("estimate", "--model-file", str(bad), "--hardware", "rtx-4090")
+    assert err.returncode == 2 and "supported: gemma2" in err.stderr
+
+
+def test_version_and_one_help_for_gui_and_cli():
+    from explorer import __version__
+    v = run("--version")
+    assert v.returncode == 0 and __version__ in v.stdout
+    h = run("--help")
+    assert h.returncode == 0
+    for word in ("estimate", "sweep", "--scenario FILE", "--self-test", "--screenshot", "--size", "--safe-mode"):
+        assert word in h.stdout, word
+    # The scenario flag is spelled the same for a CLI command as for the GUI.
+    assert "--scenario FILE" in run("estimate", "--help").stdout
