@@ -27,6 +27,12 @@ def add_gui_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--size", type=window_size, default=None, metavar="WxH", help="initial window size, e.g. 1280x720")
     p.add_argument("--safe-mode", action="store_true",
                    help="start with default settings and no saved or autosaved session; remember nothing")
+    p.add_argument("--export-tour", nargs="?", const="", default=None, metavar="TOUR",
+                   help="render every step of a tour (default: the essay tour) to numbered PNGs and a PDF, "
+                        "headless, then exit; needs --out")
+    p.add_argument("--out", metavar="DIR", help="folder for --export-tour")
+    p.add_argument("--theme", choices=("light", "dark", "presenter", "projector"), default="presenter",
+                   help="theme for --export-tour (projector = presenter; default presenter)")
 
 
 def gui_help() -> str:

@@ -21,7 +21,10 @@ def _parse(args: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="inference-explorer", description=f"{APP_NAME} (GUI)")
     add_gui_options(p)
     p.add_argument("--version", action="version", version=version_text())
-    return p.parse_args(args)
+    opts = p.parse_args(args)
+    if opts.export_tour is not None and not opts.out:
+        p.error("--export-tour needs --out DIR")
+    return opts
 
 
 def run(args: list[str]) -> int:
@@ -29,7 +32,7 @@ def run(args: list[str]) -> int:
     from .display import display_problem
 
     problem = display_problem()
-    if problem and opts.self_test:  # the self-test needs no screen: it renders offscreen instead
+    if problem and (opts.self_test or opts.export_tour is not None):  # these render offscreen instead
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         problem = None
     if problem:
@@ -57,6 +60,10 @@ def run(args: list[str]) -> int:
     from .theme import apply_theme
 
     apply_theme(app)
+    if opts.export_tour is not None:
+        from .present.tour_export import export_tour
+
+        return export_tour(app, opts.export_tour or None, opts.out, opts.size, opts.theme)
     window = start_window(opts)
     if window is None:
         return 2

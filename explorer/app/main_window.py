@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QSizePolicy, QApplication, QDockWidget, QFileDialog, QGridLayout, QLabel, QMainWindow, QMessageBox,
                                QScrollArea, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources
@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         self._validation_page = QWidget()
         QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._validation_page, "&Measured vs modelled")
+        for page in (self._highway_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
+            page.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 

@@ -120,7 +120,7 @@ class PlotCard(StoreView):
         self._range: tuple | None = None
         self.plot.getPlotItem().vb.disableAutoRange()
         self._apply_log(*self._log)
-        self.plot.setMinimumSize(260, 120)  # 120: two rows of cards fit a 768-px-high screen
+        self.plot.setMinimumSize(260, 100)  # 100: two rows of cards and a caption bar fit 768 px
         # Axes repaint from a pixmap cache unless their range changes: replaying an axis's
         # text costs ~4 ms a paint, the largest share of an update otherwise.
         for side in ("left", "bottom"):

@@ -35,6 +35,18 @@ READABLE_PX = 20  # smallest text size in presenter mode on a 1080p screen
 SMALL_SCREEN_SCALE = 0.8  # × the presenter theme's 1.35 ≈ the light theme's size
 
 
+def presenter_scale(screen_height: int, dpi: float = 96.0) -> float:
+    """Font zoom on top of the presenter theme: text ≥ READABLE_PX on screens ≥ 1000 px high
+    (1080p projectors); on smaller ones (1024×768) the light theme's size, which is about the
+    same share of the screen's height, so every view still fits."""
+    from .. import theme
+
+    if screen_height < 1000:
+        return SMALL_SCREEN_SCALE
+    base = theme.PRESENTER.pt(theme.current_base_pt())
+    return max(1.0, round(READABLE_PX / (base * dpi / 72.0) + 0.049, 1))
+
+
 class Presenter(QObject):
     def __init__(self, window, file_menu: QMenu, view_menu: QMenu):
         super().__init__(window)
@@ -177,13 +189,11 @@ class Presenter(QObject):
     def toggle_presenting(self) -> None:
         self.leave() if self.presenting else self.enter()
 
-    def enter(self) -> None:
-        if self.presenting:
-            return
+    def stage_layout(self) -> None:
+        """Hide what a talk does not show (docks, menus, toolbars, status bar); remember it."""
         w = self.window
-        self.presenting = True
-        view = self.store.view
         bars = w.findChildren(QToolBar)
+        view = self.store.view
         self._saved = {"docks": {k: d.isVisible() for k, d in w.docks.items()}, "menu": w.menuBar().isVisible(),
                        "status": w.statusBar().isVisible(), "toolbars": {b: b.isVisible() for b in bars},
                        "theme": (view.theme, view.font_scale), "full": w.isFullScreen(), "max": w.isMaximized(),
@@ -194,13 +204,22 @@ class Presenter(QObject):
         w.statusBar().hide()
         for bar in bars:
             bar.hide()
+
+    def enter(self) -> None:
+        if self.presenting:
+            return
+        w = self.window
+        self.presenting = True
+        self.stage_layout()
         if self.player is None:
             self.open_essay_tour()
         screen = w.screen()
         if screen is not None:  # without a window manager (Xvfb, kiosks) full screen does not resize
             w.setGeometry(screen.geometry())
         w.showFullScreen()
-        self.store.set_view(theme="presenter", font_scale=self.presenter_scale())
+        height = screen.geometry().height() if screen is not None else 0
+        dpi = screen.logicalDotsPerInchY() if screen is not None else 96.0
+        self.store.set_view(theme="presenter", font_scale=presenter_scale(height, dpi))
         QApplication.instance().installEventFilter(self)
 
     def leave(self) -> None:
@@ -224,19 +243,6 @@ class Presenter(QObject):
             w.showMaximized() if s["max"] else w.showNormal()
             if not s["max"]:
                 w.setGeometry(s["geometry"])
-
-    def presenter_scale(self) -> float:
-        """Font zoom on top of the presenter theme: text ≥ READABLE_PX on screens ≥ 1000 px
-        high (1080p projectors); on smaller ones (1024×768) the light theme's size, which is
-        about the same share of the screen's height, so every view still fits."""
-        from .. import theme
-
-        screen = self.window.screen()
-        if screen is None or screen.geometry().height() < 1000:
-            return SMALL_SCREEN_SCALE
-        px_per_pt = screen.logicalDotsPerInchY() / 72.0
-        base = theme.PRESENTER.pt(theme.current_base_pt())
-        return max(1.0, round(READABLE_PX / (base * px_per_pt) + 0.049, 1))
 
     def eventFilter(self, obj, event) -> bool:
         kind = event.type()
