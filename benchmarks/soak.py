@@ -140,7 +140,13 @@ def act(w, rng: random.Random, ctl: list, partial: list, good: list, bad: list) 
         rng.choice([w.store.pin, w.store.clear_pin, w.store.swap])()
         return "pin"
     if r < 0.75:
-        w.store.apply_partial(rng.choice(partial))
+        p = getattr(w, "presenter", None)
+        if p is None or rng.random() < 0.3:  # partial states as a tour step applies them (some refused)
+            w.store.apply_partial(rng.choice(partial))
+        elif p.player is None or rng.random() < 0.03:
+            p.open_essay_tour()
+        else:
+            rng.choice([p.next, p.next, p.next, p.previous, p.play, p.close_tour])()
         return "tour step"
     if r < 0.85:
         for _ in range(rng.randrange(5, 25)):
@@ -174,7 +180,7 @@ def main() -> int:
         unhandled.append(f"{t.__name__}: {e}")
 
     sys.excepthook = hook
-    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtCore import QEvent, qInstallMessageHandler
 
     from explorer.app.application import QT_NOISE
 
@@ -196,6 +202,8 @@ def main() -> int:
             kind = act(w, rng, ctl, partial, good, bad)
             w.settle()
             app.processEvents()
+            # what returning to a running event loop does: objects given to deleteLater() go now
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         except Exception:  # noqa: BLE001 — a direct call that raised: counted like any unhandled error
             hook(*sys.exc_info())
         tally[kind] = tally.get(kind, 0) + 1

@@ -131,19 +131,23 @@ class Presenter(QObject):
         return self.open_tour(path=str(resources.essay_tour()))
 
     def start(self, tour: Tour, index: int = 0) -> None:
-        if self.player is not None:
-            self.player.finish()
-            self.player.stepChanged.disconnect(self._show_step)
+        self._drop_player()
         self.player = TourPlayer(self.store, tour, self)
         self.player.stepChanged.connect(self._show_step)
         self.caption_bar.show()
         self.player.go(index)
         self.window.statusBar().showMessage(f"Tour: {tour.title} ({len(tour)} steps)", 5000)
 
-    def close_tour(self) -> None:
+    def _drop_player(self) -> None:
+        """Finish and delete the current player (one per opened tour would otherwise pile up)."""
         if self.player is not None:
             self.player.finish()
+            self.player.stepChanged.disconnect(self._show_step)
+            self.player.deleteLater()
         self.player = None
+
+    def close_tour(self) -> None:
+        self._drop_player()
         self.caption_bar.hide()
         self.focus.set_highlight(None)
         self.focus.show_alone(None)
