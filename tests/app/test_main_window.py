@@ -33,7 +33,7 @@ def test_typing_a_prompt_length_moves_memory_and_compute_plots(qtbot, make_windo
     want = series.memory_traffic(w.store.scenario)
     x, y = curve(w, "memory", "total")
     np.testing.assert_allclose(x, want.t)
-    np.testing.assert_allclose(y, want.weights + want.kv)
+    np.testing.assert_allclose(y, (want.weights + want.kv) / 2**30)  # GiB
     assert w.plots["compute"].marker.value() == pytest.approx(np.log10(8192 + 256))  # log x axis
 
 
@@ -57,10 +57,10 @@ def test_weight_format_changes_weights_curve(qtbot, make_window):
     settle(qtbot, w)
     assert w.store.scenario.weights == "int4"
     _, y = curve(w, "memory", "weights")
-    assert y[0] == pytest.approx(estimate(w.store.scenario).weight_bytes)
+    assert y[0] == pytest.approx(estimate(w.store.scenario).weight_bytes / 2**30)  # GiB
     m = default_scenario().model
     edge = m.embedding_params + m.lm_head_params  # INT4 checkpoints keep these in FP16
-    assert y[0] == pytest.approx((m.params_total - edge) * 0.5 + edge * 2)
+    assert y[0] * 2**30 == pytest.approx((m.params_total - edge) * 0.5 + edge * 2)
 
 
 def test_hardware_preset_and_figure_edit(qtbot, make_window):
@@ -192,7 +192,7 @@ def test_growth_plot_shows_both_slopes_and_marks_context_and_crossover(qtbot, ma
     assert "generate n, no cache (2.0 → 3.0)" in text
     assert p.context_line.value() == pytest.approx(np.log10(4096))
     assert p.crossover_line.value() == pytest.approx(np.log10(6_476_005_376 / 131_072))
-    assert "trained context 4,096" in p.context_line.label.format
+    assert "context 4,096" in p.context_line.label.format and "n* ≈ 49,408" in p.crossover_line.label.format
     assert "not exponential" in text and "in context → far past n*" in text and "49,408" in text
     assert "~n^1.0 with a KV cache" in p.legend.toolTip()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -90,6 +90,7 @@ class PlotCard(StoreView):
     x_label, x_units = "", ""
     y_label, y_units = "", ""
     default_log = (True, True)
+    si_prefix = (True, True)  # SI prefixes on linear axes (off for GiB: no "kGiB")
     log_toggle = True
 
     view_fields = frozenset({"theme", "font_scale", "log_axes"})
@@ -104,8 +105,11 @@ class PlotCard(StoreView):
         self.heading = TextPane(lines=1)
         self.heading.setText(f"<b>{self.title}</b>")
         head.addWidget(self.heading, 3)
-        self.log_box = QCheckBox("log-log")
-        self.log_box.setToolTip("Logarithmic axes: a curve's slope is its growth order (1 linear, 2 quadratic, 3 cubic)")
+        # Only y changes when x is always logarithmic: the box says so.
+        self.log_box = QCheckBox("log y" if self.default_log[0] else "log-log")
+        self.log_box.setToolTip("Logarithmic y axis (x is always logarithmic here): on log-log axes a curve's "
+                                "slope is its growth order (1 linear, 2 quadratic, 3 cubic)" if self.default_log[0]
+                                else "Logarithmic axes: a curve's slope is its growth order (1 linear, 2 quadratic, 3 cubic)")
         self._log = (self.default_log[0], store.view.log(self.key, self.default_log[1]) if self.log_toggle
                      else self.default_log[1])
         self.log_box.setChecked(self._log[1])
@@ -137,6 +141,7 @@ class PlotCard(StoreView):
         self._style_readout()
         self.readout.move(58, 4)
         self.readout.hide()
+        self.plot.viewport().installEventFilter(self)  # the mouse leaving hides the readout
         # The legend is a wrapping label under the plot: it never hides a curve and reflows
         # to any width (a pyqtgraph LegendItem either covers data or forces a minimum width).
         self.legend = QLabel()
@@ -334,17 +339,41 @@ class PlotCard(StoreView):
     def _apply_log(self, log_x: bool, log_y: bool) -> None:
         """Log axes show decades of the plain unit (1, 10², 10⁴ tokens); SI prefixes are for
         linear axes only, where they keep tick labels short."""
-        self._log = (log_x, log_y)
         item = self.plot.getPlotItem()
+        vb = item.vb
+        # Carry the visible range into the new axis mode first (log10 ↔ 10^x): pyqtgraph would
+        # otherwise evaluate 10^(a linear byte range) and overflow.
+        (x0, x1), (y0, y1) = vb.viewRange()
+        new = []
+        for (a, b), was, now in (((x0, x1), self._log[0], log_x), ((y0, y1), self._log[1], log_y)):
+            if was and not now:
+                a, b = 10.0 ** min(a, 300), 10.0 ** min(b, 300)
+            elif now and not was:
+                a, b = np.log10(max(a, b * 1e-6, 1e-300)), np.log10(max(b, 1e-300))
+            new.append((a, b))
+        vb.setRange(xRange=new[0], yRange=new[1], padding=0, update=False)
+        self._log = (log_x, log_y)
         item.setLogMode(log_x, log_y)
-        for side, log in (("bottom", log_x), ("left", log_y)):
-            item.getAxis(side).enableAutoSIPrefix(not log)
+        for side, log, prefix in (("bottom", log_x, self.si_prefix[0]), ("left", log_y, self.si_prefix[1])):
+            axis = item.getAxis(side)
+            axis.enableAutoSIPrefix(prefix and not log)
+            if log or not prefix:  # pyqtgraph computes a prefix even while disabling it ("Mtokens", 10⁻⁵…)
+                axis.autoSIPrefixScale, axis.labelUnitPrefix = 1.0, ""
+                axis._updateLabel()
+                axis.picture = None
+                axis.update()
 
     # -- hover readout ---------------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self.readout.hide()
+        return super().eventFilter(obj, event)
+
     def _hover(self, event) -> None:
         pos = event[0]
         vb = self.plot.getPlotItem().vb
         if not self.plot.sceneBoundingRect().contains(pos):
+            self.readout.hide()
             return
         best, best_d = None, 12.0 ** 2  # within 12 px
         for key, (item, units) in self._series.items():
@@ -361,7 +390,8 @@ class PlotCard(StoreView):
             self.readout.hide()
             return
         name, x, y, units = best
-        self.readout.setText(f"{name}: {si(x, self.x_units)} → {si(y, units)}")
+        shown = f"{y:,.3g} GiB" if units == "GiB" else si(y, units)
+        self.readout.setText(f"{name}: {si(x, self.x_units)} → {shown}")
         self.readout.adjustSize()
         self.readout.show()
 

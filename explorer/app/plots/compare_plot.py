@@ -8,9 +8,11 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu, QToolButton
 
-from ...core import series
+from ...core import presets, series
 from ...core.units import duration
+from ..readouts import two_digits
 from ..theme import colour
 from .base import PlotCard
 from .fast_label import FastLabel
@@ -52,7 +54,37 @@ class ComparePlot(PlotCard):
         for _ in range(len(store.view.compared_devices) + 1):  # the comparison set + the current device
             self._new_label()
         self.results: list[series.DeviceResult] = []
+        # Which devices to compare: the user's choice, kept in the session (ViewState).
+        self.choose = QToolButton()
+        self.choose.setText("Devices…")
+        self.choose.setToolTip("Choose the devices compared (kept with the session)")
+        self.choose.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.device_menu = QMenu(self.choose)
+        self.device_menu.aboutToShow.connect(self._fill_device_menu)
+        self.choose.setMenu(self.device_menu)
+        self.layout().itemAt(0).layout().addWidget(self.choose)
+        self._fill_device_menu()
         self.redraw()
+
+    def _fill_device_menu(self) -> None:
+        chosen = set(self.store.view.compared_devices)
+        self.device_menu.clear()
+        for did, hw in presets.hardware().items():
+            a = self.device_menu.addAction(hw.name)
+            a.setCheckable(True)
+            a.setChecked(did in chosen)
+            a.setData(did)
+            a.toggled.connect(lambda on, d=did: self.set_compared(d, on))
+
+    def set_compared(self, device_id: str, on: bool) -> None:
+        """Add or remove one device from the comparison (at least one stays)."""
+        now = list(self.store.view.compared_devices)
+        if on and device_id not in now:
+            now.append(device_id)
+        elif not on and device_id in now and len(now) > 1:
+            now.remove(device_id)
+        if tuple(now) != self.store.view.compared_devices:
+            self.store.set_view(compared_devices=tuple(now))
 
     def _render_legend(self) -> None:
         c = self.theme.colour
@@ -92,7 +124,8 @@ class ComparePlot(PlotCard):
             heights.append(res.decode_tokens_per_s if ok else 0.0)
             brushes.append(pg.mkBrush(colour(BOUND_COLOUR.get(res.label, "grey"))))
             current = " ●" if res.device_id == self.store.scenario.hardware.id else ""
-            ticks.append((i, f"{short_name(res.name)}{current}"))
+            count = f"{self.store.scenario.devices}× " if self.store.scenario.devices > 1 else ""
+            ticks.append((i, f"{count}{short_name(res.name)}{current}"))
         x = np.arange(len(heights), dtype=float)
         pinned = self._draw_pinned(x, brushes)
         shift, width = (0.2, 0.38) if pinned else (0.0, 0.6)
@@ -110,10 +143,12 @@ class ComparePlot(PlotCard):
             if res.error or not res.fits or res.decode_tokens_per_s is None:
                 text = res.label
             else:
-                text = f"{res.decode_tokens_per_s:,.0f} tok/s\nTTFT {duration(res.ttft_s)}\n{res.label.replace('-bound', '')}"
+                text = (f"{two_digits(res.decode_tokens_per_s, 0)} tok/s\nTTFT {duration(res.ttft_s)}\n"
+                        f"{res.label.replace('-bound', '')}")
             if pinned:
                 a = self.pinned_heights[i]
-                text = (f"B {res.decode_tokens_per_s:,.0f} tok/s\nA {a:,.0f}" + (f" ({res.decode_tokens_per_s / a:.2g}×)"
+                text = (f"B {two_digits(res.decode_tokens_per_s, 0)} tok/s\nA {two_digits(a, 0)}"
+                        + (f" ({res.decode_tokens_per_s / a:.2g}×)"
                         if a > 0 else "") if res.fits and res.decode_tokens_per_s else text)
             self.labels[i].setText(text)
             self.labels[i].setPos(i, max(heights[i], self.pinned_heights[i] if pinned else 0.0) + 0.02 * top)

@@ -49,12 +49,12 @@ class ComputePlot(PlotCard):
         self.marker.setToolTip("current prompt + generation length")
         self.plot.addItem(self.marker)
         dash = pg.QtCore.Qt.PenStyle.DashLine
-        label_opts = {"position": 0.96, "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]}
+        label_opts = {"position": 0.93, "anchors": [(0, 0.5), (0, 0.5)]}  # right of the line, near the top
         self.context_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("green"), style=dash), label="",
                                             labelOpts=dict(label_opts, color=colour("green")))
         self.context_line.setToolTip("the model's trained context (max_context): slopes fitted on the decade below it")
         self.crossover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("orange"), style=dash), label="",
-                                              labelOpts=dict(label_opts, position=0.6, color=colour("vermillion")))
+                                              labelOpts=dict(label_opts, position=0.8, color=colour("vermillion")))
         self.crossover_line.setToolTip("n* = P / (L·h·d_head): attention's work equals the weights' work here")
         for line in (self.context_line, self.crossover_line):
             self.plot.addItem(line)
@@ -94,12 +94,12 @@ class ComputePlot(PlotCard):
         for label, x, y in self.example_labels:
             label.setPos(*self.view_xy(x, y))
         self.context_line.setPos(self.view_xy(data["max_context"], 1)[0])
-        self.context_line.label.setFormat(f"trained context {data['max_context']:,.0f}")
+        self.context_line.label.setFormat(f"context {data['max_context']:,.0f}")
         n_star = data["n_star"]
         self.crossover_line.setVisible(bool(np.isfinite(n_star)))
         if np.isfinite(n_star):
             self.crossover_line.setPos(self.view_xy(n_star, 1)[0])
-            self.crossover_line.label.setFormat(f"n* ≈ {n_star:,.0f}: attention = weights")
+            self.crossover_line.label.setFormat(f"n* ≈ {n_star:,.0f}")
         note = f"<i>{series.growth_headline(data)}</i>"
         if note != self.legend_note:
             self.legend_note = note

@@ -32,7 +32,7 @@ class RooflinePlot(PlotCard):
         self.ridge = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
                                      label="", labelOpts={"position": 0.1, "color": self.theme.text, "anchors": [(0, 1), (0, 1)]})
         self.plot.addItem(self.ridge)
-        self.decode_label = FastLabel("", anchor=(-0.05, 1.1), color=self.theme.text, point_size=9)
+        self.decode_label = FastLabel("", anchor=(-0.05, -0.15), color=self.theme.text, point_size=9)
         self.plot.addItem(self.decode_label)
         self._decode_point = None
         self.plot.getPlotItem().vb.sigResized.connect(self._place_label)
@@ -49,7 +49,9 @@ class RooflinePlot(PlotCard):
         self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]] + pinned))
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
         set_line_label(self.ridge, f"ridge {r.ridge:,.0f} FLOP/B")
-        self.set_heading(f"{peak_label(r.peak_key)} peak of {self.store.scenario.hardware.name}")
+        self.set_heading(f"{peak_label(r.peak_key)} peak")
+        self.heading.setToolTip(f"Roofs from the {peak_label(r.peak_key)} dense peak and the memory bandwidth of "
+                                f"{self.store.scenario.devices}× {self.store.scenario.hardware.name}")
         self.decode_label.setText(f"decode: {si(r.decode_point[1], 'FLOP/s')}")
         self._decode_point = r.decode_point
         self._place_label()
@@ -71,4 +73,6 @@ class RooflinePlot(PlotCard):
         x = self.view_xy(self._decode_point[0], 1)[0]
         (left, right), _ = vb.viewRange()
         go_right = right - x >= needed or right - x >= x - left
-        self.decode_label.setAnchor((-0.05, 1.1) if go_right else (1.05, 1.1))
+        # The roof rises to the right of a memory-bound point and is flat past the ridge: below
+        # and to the right, or above and to the left, the text never sits on the roof line.
+        self.decode_label.setAnchor((-0.05, -0.15) if go_right else (1.05, 1.1))
