@@ -101,6 +101,30 @@ def test_invalid_model_edit_is_refused_with_a_message(qtbot, make_window):
     settle(qtbot, w)
     assert w.store.scenario.model.kv_heads == 32
     assert "kv_heads" in w.panels["model"].error.text()
+    assert kv.value() == 32  # the control goes back to what the model keeps
+
+
+def test_refused_by_the_device_split_puts_the_control_back(qtbot, make_window):
+    # Llama-2-13B (40 heads) over 8 devices: 20 KV heads divide 40 but neither divide nor are a
+    # divisor of 8 devices, so the scenario refuses them; 8 KV heads are fine.
+    w = make_window(default_scenario().with_(model=presets.model("llama-2-13b"),
+                                             hardware=presets.device("h100-sxm"), devices=8))
+    kv = w.panels["model"].boxes["kv_heads"]
+    kv.setValue(8)
+    settle(qtbot, w)
+    assert w.store.scenario.model.kv_heads == 8
+    kv.setValue(20)
+    settle(qtbot, w)
+    assert w.store.scenario.model.kv_heads == 8 and kv.value() == 8
+
+
+def test_head_dim_shows_the_value_in_use_marked_derived(qtbot, make_window):
+    w = make_window()
+    box = w.panels["model"].boxes["head_dim"]
+    assert box.value() == 4096 // 32 and "derived" in box.suffix()  # Llama-2-7B: 128
+    w.store.update(model=presets.model("gemma-2-9b"))
+    settle(qtbot, w)
+    assert box.value() == 256 and "derived" not in box.suffix()  # Gemma 2 sets it: 3584/16 = 224 ≠ 256
 
 
 def test_kv_cache_checkbox(qtbot, make_window):

@@ -19,7 +19,8 @@ INT_FIELDS = (  # field, label, min, max, tooltip
     ("heads", "Query heads", 1, 4_096, "Attention heads h: h·n² counts score entries, not work — at fixed d_model more heads "
                                               "are thinner (d_head = d_model/h), so attention FLOPs (4·h·d_head per pair) stay the same"),
     ("kv_heads", "KV heads", 1, 4_096, "Grouped-query attention: fewer KV heads shrink the KV cache, not the FLOPs"),
-    ("head_dim", "Head dim", 0, 65_536, "0 = d_model / heads"),
+    ("head_dim", "Head dim", 1, 65_536, "Width of one head. Shown as the value in use; '(derived)' means "
+                                        "d_model / heads — type a number to set it explicitly"),
     ("ffn", "FFN width", 1, 10_000_000, "MLP hidden width (per expert for MoE)"),
     ("vocab", "Vocabulary", 1, 10_000_000, "Tokens in the vocabulary: LM head is vocab × d_model"),
     ("max_context", "Trained context", 1, 100_000_000, "Longest context the model was trained for (marks the plots' range)"),
@@ -101,22 +102,27 @@ class ModelPanel(Panel):
 
     def _edit(self, **changes) -> None:
         m = self.store.scenario.model
+        if changes.get("head_dim") == m.hd and not m.head_dim:
+            return  # the derived value, shown: not an edit
         if all(getattr(m, k) == v for k, v in changes.items()):
             return
         try:
             new = m.edited(**model_changes(m, changes))
         except SpecError as exc:
             self.error.setText(f"Not applied: {exc}")
+            self.refresh()  # the control goes back to the value the model keeps
             return
         self.error.setText("")
-        self.store.update(model=new)
+        if not self.store.update(model=new):
+            self.refresh()  # refused by the scenario's rules (e.g. the device split): put it back
 
     def refresh(self, what: frozenset = frozenset()) -> None:
         m = self.store.scenario.model
         kv = self.store.scenario.kv
         self.preset.show_current(m.id, m.name)
         for field, box in self.boxes.items():
-            set_quietly(box, getattr(m, field))
+            set_quietly(box, m.hd if field == "head_dim" else getattr(m, field))
+        self.boxes["head_dim"].setSuffix("" if m.head_dim else "  (derived)")
         per_token = kv_bytes_per_token(m, presets.number_format(kv))
         moe = f", {count(m.params_active)} active per token" if m.is_moe else ""
         kv_text = (f"fixed state {binary_bytes(float(state_bytes(m, presets.number_format(kv))))}"
