@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QSizePolicy, QApplication, QDockWidget, QFileDialog, QGridLayout, QLabel, QMainWindow, QMessageBox,
-                               QScrollArea, QTabWidget, QUndoView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QLabel, QMainWindow, QMessageBox,
+                               QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources
 from ..core.appstate import AppState
@@ -15,10 +15,7 @@ from ..core.atomic import WriteError, write_text
 from ..core.compare import side_names
 from ..core.scenario import Scenario
 from .highway.view import HighwayView
-from .panels.hardware_panel import HardwarePanel
-from .panels.model_panel import ModelPanel
-from .panels.precision_panel import PrecisionPanel
-from .panels.workload_panel import WorkloadPanel
+from .panel_docks import PANELS, PanelDocks
 from .plots.compare_plot import ComparePlot
 from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
@@ -35,26 +32,6 @@ from .store import AppStore
 from .view_base import sync_all
 
 
-class HeldKeys(QObject):
-    """A held key (auto-repeat on a spin box or slider) is one gesture: one undo entry."""
-
-    def __init__(self, store: AppStore, parent: QObject | None = None):
-        super().__init__(parent)
-        self.store = store
-        self.holding = False
-
-    def eventFilter(self, obj, event) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.KeyPress and event.isAutoRepeat() and not self.holding:
-            self.holding = True
-            self.store.begin_gesture()
-        elif kind == QEvent.Type.KeyRelease and not event.isAutoRepeat() and self.holding:
-            self.holding = False
-            self.store.end_gesture()
-        return False
-
-
-PANEL_WIDTH = 350  # px: the left dock; leaves ~920 px for the plots at 1280×720
 DEFAULT_SIZE = (1280, 720)
 TAB_KEYS = ("overview", "highway", "post", "validation")  # ViewState.tab for each tab, in order
 
@@ -72,8 +49,6 @@ class MainWindow(QMainWindow):
         # First listener: a theme swap is made current before any view restyles.
         self.store.changed.connect(self._apply_theme)
         self.path: str | None = None  # the session file saved to / opened from
-        self._held_keys = HeldKeys(self.store, self)
-        QApplication.instance().installEventFilter(self._held_keys)
         self.setWindowTitle(APP_NAME)
         self.resize(*DEFAULT_SIZE)
 
@@ -114,27 +89,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 
-        self.panels = {"model": ModelPanel(self.store), "precision": PrecisionPanel(self.store),
-                       "hardware": HardwarePanel(self.store), "workload": WorkloadPanel(self.store)}
-        self.docks: dict[str, QDockWidget] = {}
-        for key, panel in self.panels.items():
-            dock = QDockWidget(panel.title, self)
-            dock.setObjectName(f"dock-{key}")
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(panel)
-            scroll.setMinimumWidth(PANEL_WIDTH)
-            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            dock.setWidget(scroll)
-            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-            self.docks[key] = dock
-        self.tabifyDockWidget(self.docks["model"], self.docks["precision"])
-        self.tabifyDockWidget(self.docks["precision"], self.docks["hardware"])
-        self.docks["model"].raise_()
-        self.resizeDocks([self.docks["model"], self.docks["workload"]], [520, 150], Qt.Orientation.Vertical)
+        self.panels = PanelDocks(self, self.store)  # panels hidden behind a dock tab: built when shown
+        self.docks = self.panels.docks
 
         self._build_menus()
         self.store.changed.connect(self._on_changed)
@@ -179,7 +135,7 @@ class MainWindow(QMainWindow):
         action(edit, "&History", self.show_history, "Ctrl+H", "Every change so far; click one to go back to it")
         view = self.menuBar().addMenu("&View")
         for i, key in enumerate(("model", "precision", "hardware", "workload"), start=1):
-            action(view, f"Show {self.panels[key].title} panel", lambda _=False, k=key: self.show_panel(k), f"Ctrl+{i}")
+            action(view, f"Show {PANELS[key].title} panel", lambda _=False, k=key: self.show_panel(k), f"Ctrl+{i}")
         action(view, "&Full screen", self.toggle_full_screen, "F11")
         compare = self.menuBar().addMenu("&Compare")
         tools = self.addToolBar("Compare")
@@ -253,6 +209,7 @@ class MainWindow(QMainWindow):
         self.resize(w, h)
 
     def show_panel(self, key: str) -> None:
+        self.panels[key]
         dock = self.docks[key]
         dock.show()
         dock.raise_()
@@ -341,8 +298,8 @@ class MainWindow(QMainWindow):
                     answer == QMessageBox.StandardButton.Save and not self.save()):
                 event.ignore()
                 return
-        QApplication.instance().removeEventFilter(self._held_keys)
-        self.panels["hardware"].measure.shutdown()
+        if self.panels.built("hardware"):  # a panel never shown was never built
+            self.panels["hardware"].measure.shutdown()
         self.session.closing()
         event.accept()
         super().closeEvent(event)

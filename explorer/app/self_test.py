@@ -73,6 +73,7 @@ def check_render(app, window) -> float:
     app.processEvents()
     _grab(window, "main window")
     first_paint, _ = process_age()
+    list(getattr(window, "panels", {}).values())  # panels behind a dock tab are built on first show
     for key, dock in window.docks.items():
         _grab(dock.widget(), f"dock {key!r}")
     for key, plot in getattr(window, "plots", {}).items():

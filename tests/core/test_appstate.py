@@ -64,3 +64,17 @@ def test_partial_state_like_a_tour_step():
     assert new.view.log("memory", False) is True
     assert st.view.tab == "overview"  # the original is untouched
     assert new.apply_partial({"pinned": None}).pinned is None
+
+
+@pytest.mark.parametrize("runtime", [None, "vllm"])
+def test_version_1_files_with_and_without_a_runtime(runtime):
+    from explorer.core import presets as p
+
+    if runtime is not None and runtime not in p.runtimes():
+        pytest.skip("no such runtime profile")
+    data = {"version": 1, "model": "llama-2-7b", "hardware": "h100-sxm", "batch": 4}
+    if runtime:
+        data["runtime"] = runtime
+    st = AppState.from_dict(data)
+    assert st.scenario.runtime == runtime and st.scenario.batch == 4
+    assert AppState.from_json(st.to_json()) == st

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QWidget
 
 from ..store import AppStore
 from ..view_base import StoreView
+
+
+class HeldKeys(QObject):
+    """A held key (auto-repeat on a spin box or slider) is one gesture: one undo entry.
+    Installed on the panels' number boxes and sliders only (an application-wide filter would
+    run Python for every event the app handles)."""
+
+    def __init__(self, store: AppStore, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.holding = False
+
+    def watch(self, panel: QWidget) -> None:
+        for w in panel.findChildren(QAbstractSpinBox) + panel.findChildren(QAbstractSlider):
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and event.isAutoRepeat() and not self.holding:
+            self.holding = True
+            self.store.begin_gesture()
+        elif kind == QEvent.Type.KeyRelease and not event.isAutoRepeat() and self.holding:
+            self.holding = False
+            self.store.end_gesture()
+        return False
 
 
 class Panel(StoreView):

@@ -1,0 +1,47 @@
+"""The view base: hidden views cost nothing and catch up when shown; hidden panels are built
+on first show; redraws are capped to the display rate but never lost."""
+
+from explorer.app.view_base import FRAME_S
+
+
+def test_a_hidden_tab_does_no_work_and_catches_up_when_shown(qtbot, make_window):
+    w = make_window()
+    w.tabs.setCurrentIndex(1)
+    hv = w.highway
+    w.tabs.setCurrentIndex(0)  # the highway is hidden now
+    calls = []
+    orig = hv.redraw
+    hv.redraw = lambda: (calls.append(1), orig())
+    before = hv.state.demand
+    for batch in (2, 4, 8):
+        w.store.update(batch=batch)
+        w.settle()
+    assert calls == [] and hv.state.demand == before  # nothing computed while hidden
+    w.tabs.setCurrentIndex(1)
+    assert len(calls) == 1  # one redraw on show, for all three edits
+    assert hv.state.demand != before and w.store.scenario.batch == 8
+
+
+def test_hidden_panels_are_built_when_first_shown(qtbot, make_window):
+    w = make_window()
+    assert w.panels.built("model") and w.panels.built("workload")
+    assert not w.panels.built("hardware") and not w.panels.built("precision")
+    w.show_panel("hardware")
+    assert w.panels.built("hardware")
+    assert w.docks["hardware"].widget().widget() is w.panels["hardware"]
+
+
+def test_redraws_are_capped_to_the_display_rate_but_none_is_lost(qtbot, make_window):
+    w = make_window()
+    plot = w.plots["memory"]
+    calls = []
+    orig = plot.redraw
+    plot.redraw = lambda: (calls.append(1), orig())
+    for batch in range(2, 12):  # ten changes in far less than one frame
+        w.store.update(batch=batch)
+        w.store.flush()
+    assert len(calls) <= 2  # at most the first at once and one at the next frame
+    qtbot.waitUntil(lambda: not plot._sv_dirty, timeout=int(FRAME_S * 1000) + 2000)
+    x, y = plot.curve("total").getOriginalDataset()
+    d = w.store.results.memory_traffic
+    assert w.store.scenario.batch == 11 and (y == d.weights + d.kv).all()
