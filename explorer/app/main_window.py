@@ -30,6 +30,9 @@ from .validation_view import ValidationView
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
+from .widgets import TextPane
+
+COMPARE_NOTE_PX = 560
 
 
 DEFAULT_SIZE = (1280, 720)
@@ -149,8 +152,10 @@ class MainWindow(QMainWindow):
                                        "Forget A; only the live scenario is drawn")
         for a in (self.pin_action, self.swap_action, self.clear_pin_action):
             tools.addAction(a)
-        self.compare_note = QLabel()  # what A and B are, and how each is drawn
-        self.compare_note.setContentsMargins(8, 0, 0, 0)
+        # What A and B are and how each is drawn. It changes with edits, so it is a fixed-size
+        # pane: a QLabel would re-lay-out (and repaint) the whole window on every edit.
+        self.compare_note = TextPane(lines=1)
+        self.compare_note.setFixedWidth(COMPARE_NOTE_PX)
         tools.addWidget(self.compare_note)
         self.presenter = Presenter(self, file, view)  # tours, presenter mode, themes, font zoom
         help_ = self.menuBar().addMenu("&Help")

@@ -218,7 +218,8 @@ class PlotCard(StoreView):
             ox, oy = twin.getOriginalDataset()
             if not (ox.shape == x.shape and np.array_equal(ox, x) and np.array_equal(oy, y)):
                 twin.set_values(x, y)
-            twin.setVisible(True)
+            if not twin.isVisible():
+                twin.setVisible(True)
             ys.append(y)
         for key, twin in self._twins.items():
             if key not in data:

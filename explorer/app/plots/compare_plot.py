@@ -46,6 +46,7 @@ class ComparePlot(PlotCard):
         self.pinned_bars.setVisible(False)
         self.plot.addItem(self.pinned_bars)
         self.pinned_heights: list[float] = []
+        self._pinned_key = None
         self._render_legend()
         self.plot.getPlotItem().getAxis("bottom").setHeight(36)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -97,6 +98,7 @@ class ComparePlot(PlotCard):
         res = self.store.pinned_results
         if res is None:
             self.pinned_bars.setVisible(False)
+            self._pinned_key = None
             self.pinned_heights = []
             return False
         by_id = {r.device_id: r for r in res.compare_devices(tuple(r.device_id for r in self.results))}
@@ -105,10 +107,14 @@ class ComparePlot(PlotCard):
             a = by_id.get(r.device_id)
             ok = a is not None and a.fits and a.decode_tokens_per_s is not None
             self.pinned_heights.append(a.decode_tokens_per_s if ok else 0.0)
-        pens = [pg.mkPen(b.color(), width=self.theme.width(1.5), style=Qt.PenStyle.DashLine) for b in brushes]
-        self.pinned_bars.setOpts(x=x - 0.2, height=np.asarray(self.pinned_heights), width=0.38,
-                                 brushes=[pg.mkBrush(None)] * len(brushes), pens=pens)
-        self.pinned_bars.setVisible(True)
+        key = (tuple(self.pinned_heights), tuple(b.color().rgba() for b in brushes), self.theme)
+        if key != self._pinned_key:  # unchanged while only B is edited: no new bar picture
+            self._pinned_key = key
+            pens = [pg.mkPen(b.color(), width=self.theme.width(1.5), style=Qt.PenStyle.DashLine) for b in brushes]
+            self.pinned_bars.setOpts(x=x - 0.2, height=np.asarray(self.pinned_heights), width=0.38,
+                                     brushes=[pg.mkBrush(None)] * len(brushes), pens=pens)
+        if not self.pinned_bars.isVisible():
+            self.pinned_bars.setVisible(True)
         return True
 
     def _new_label(self) -> None:
