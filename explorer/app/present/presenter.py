@@ -132,6 +132,8 @@ class Presenter(QObject):
 
     def start(self, tour: Tour, index: int = 0) -> None:
         self._drop_player()
+        if any(step.tab == "highway" for step in tour.steps):
+            _ = self.window.highway  # built now, not in the middle of a step's animation
         self.player = TourPlayer(self.store, tour, self)
         self.player.stepChanged.connect(self._show_step)
         self.caption_bar.show()
