@@ -115,6 +115,14 @@ class Focus(QObject):
         self.solo = key
         for k, card in self.window.plots.items():
             card.setVisible(key is None or k == key)
+        grid = next(iter(self.window.plots.values())).parentWidget().layout()
+        if hasattr(grid, "getItemPosition"):  # empty rows and columns must not keep their share
+            shown = self.window.plots.get(key)
+            row, col = grid.getItemPosition(grid.indexOf(shown))[:2] if shown is not None else (None, None)
+            for i in range(grid.rowCount()):
+                grid.setRowStretch(i, 1 if row is None or i == row else 0)
+            for i in range(grid.columnCount()):
+                grid.setColumnStretch(i, 1 if col is None or i == col else 0)
 
     def target(self, key: str | None) -> QWidget | None:
         if key is None:
