@@ -209,5 +209,9 @@ def test_double_click_shows_a_plot_alone(make_window, qtbot):
     _double_click(qtbot, view)
     assert w.presenter.focus.solo == "roofline"
     assert card.isVisible() and not w.plots["compute"].isVisible()
+    w.settle()
+    QApplication.processEvents()
+    page = card.parentWidget()
+    assert card.width() > 0.9 * page.width() and card.height() > 0.9 * page.height()  # large, alone
     _double_click(qtbot, view)
     assert w.presenter.focus.solo is None and w.plots["compute"].isVisible()
