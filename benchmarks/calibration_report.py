@@ -32,23 +32,26 @@ DATA = Path(__file__).resolve().parents[1] / "resources" / "validation" / "publi
 # Priors: η_memory 0.8 and η_compute 0.6 (Databricks MBU upper end; typical large-GEMM share),
 # no overheads, formats.toml's stream efficiencies, no prefill format cost, M½ = 64.
 FITTED = {
-    ("llama-cpp-cuda", "eta_memory", "consumer-gpu"): (0.8, 0.3, 1.0),
-    ("llama-cpp-cuda", "eta_memory", "datacenter-gpu"): (0.8, 0.3, 1.0),
-    ("llama-cpp-cuda", "eta_compute", "consumer-gpu"): (0.6, 0.1, 1.0),
-    ("llama-cpp-cuda", "eta_compute", "datacenter-gpu"): (0.6, 0.05, 1.0),
+    ("llama-cpp-cuda-2023", "eta_memory", "consumer-gpu"): (0.8, 0.3, 1.0),
+    ("llama-cpp-cuda-2023", "eta_memory", "datacenter-gpu"): (0.8, 0.3, 1.0),
+    ("llama-cpp-cuda-2023", "eta_compute", "consumer-gpu"): (0.6, 0.1, 1.0),
+    ("llama-cpp-cuda-2023", "eta_compute", "datacenter-gpu"): (0.6, 0.05, 1.0),
+    ("llama-cpp-cuda-2023", "decode_layer_us", None): (10.0, 0.0, 200.0),
+    ("llama-cpp-cuda-2023", "prefill_layer_us", None): (10.0, 0.0, 2000.0),
+    ("llama-cpp-cuda-2023", "decode_format", "q8_0"): (0.9, 0.4, 1.0),
+    ("llama-cpp-cuda-2023", "decode_format", "q4_0"): (0.75, 0.4, 1.0),
+    ("llama-cpp-cuda-2023", "prefill_format", "q8_0"): (1.0, 0.3, 2.0),
+    ("llama-cpp-cuda-2023", "prefill_format", "q4_0"): (1.0, 0.3, 2.0),
     ("llama-cpp-cuda", "decode_layer_us", None): (10.0, 0.0, 200.0),
-    ("llama-cpp-cuda", "prefill_layer_us", None): (10.0, 0.0, 2000.0),
-    ("llama-cpp-cuda", "decode_format", "q8_0"): (0.9, 0.4, 1.0),
     ("llama-cpp-cuda", "decode_format", "q4_0"): (0.75, 0.4, 1.0),
-    ("llama-cpp-cuda", "prefill_format", "q8_0"): (1.0, 0.3, 1.0),
-    ("llama-cpp-cuda", "prefill_format", "q4_0"): (1.0, 0.3, 1.0),
+    ("llama-cpp-cuda", "prefill_format", "q4_0"): (1.0, 0.3, 2.0),
     ("llama-cpp-metal", "eta_memory", "apple-soc"): (0.8, 0.3, 1.0),
     ("llama-cpp-metal", "eta_compute", "apple-soc"): (0.6, 0.1, 1.0),
     ("llama-cpp-metal", "decode_layer_us", None): (10.0, 0.0, 200.0),
     ("llama-cpp-metal", "decode_format", "q8_0"): (0.9, 0.4, 1.0),
     ("llama-cpp-metal", "decode_format", "q4_0"): (0.75, 0.4, 1.0),
-    ("llama-cpp-metal", "prefill_format", "q8_0"): (1.0, 0.3, 1.0),
-    ("llama-cpp-metal", "prefill_format", "q4_0"): (1.0, 0.3, 1.0),
+    ("llama-cpp-metal", "prefill_format", "q8_0"): (1.0, 0.3, 2.0),
+    ("llama-cpp-metal", "prefill_format", "q4_0"): (1.0, 0.3, 2.0),
     ("tensorrt-llm", "eta_memory", "default"): (0.8, 0.3, 1.0),
     ("tensorrt-llm", "eta_compute", "default"): (0.6, 0.1, 1.0),
     ("tensorrt-llm", "gemm_half_tokens", None): (64.0, 0.0, 4096.0),
@@ -57,6 +60,13 @@ FITTED = {
     ("tensorrt-llm", "kv_read", None): (1.0, 0.2, 1.0),
     ("tensorrt-llm", "link_efficiency", None): (1.0, 0.05, 1.0),
 }
+# Parameters one cause sets in two profiles (the same kernels in both llama.cpp CUDA build eras):
+# fitted once, on the rows of both. Written to the second profile too.
+TIED = {("llama-cpp-cuda-2023", p, k): ("llama-cpp-cuda", p, k) for p, k in (
+    ("eta_memory", "consumer-gpu"), ("eta_memory", "datacenter-gpu"), ("eta_compute", "consumer-gpu"),
+    ("eta_compute", "datacenter-gpu"), ("prefill_layer_us", None))}
+# Set with their fitted sibling (no rows of their own): Q8_0 in the current llama.cpp CUDA profile.
+FOLLOWS = {("llama-cpp-cuda", "prefill_format", "q8_0"): ("llama-cpp-cuda", "prefill_format", "q4_0")}
 STEPS = (1.5, 1.2, 1.08, 1.03, 1.01)
 
 
@@ -79,8 +89,10 @@ class Profiles:
         self.original = dict(self.table)
 
     def set(self, values: dict) -> None:
-        for (rid, param, key), v in values.items():
-            self.table[rid] = put(self.table[rid], param, key, v)
+        for target, v in values.items():
+            for rid, param, key in (target, *([TIED[target]] if target in TIED else []),
+                                    *[f for f, src in FOLLOWS.items() if src == target]):
+                self.table[rid] = put(self.table[rid], param, key, v)
 
     def current(self) -> dict:
         return {k: get(self.table[k[0]], k[1], k[2]) for k in FITTED}
@@ -110,7 +122,7 @@ def fit(profiles: Profiles, train: list[dict]) -> dict:
         for _sweep in range(3):
             moved = False
             for key, (_prior, lo, hi) in FITTED.items():
-                rows = by_runtime.get(key[0])
+                rows = by_runtime.get(key[0], []) + (by_runtime.get(TIED[key][0], []) if key in TIED else [])
                 if not rows:
                     continue
                 best, best_loss = values[key], loss(predict(rows))

@@ -21,7 +21,8 @@ source in ``explorer/data/runtimes.toml``:
 - ``kv_read`` — share of that bandwidth the attention kernels reach on the KV cache (paged,
   scattered blocks; FP8 dequantization);
 - ``decode_format[fmt]`` / ``prefill_format[fmt]`` — dequantization cost of a weight format,
-  as a share of the FP16 kernel's effective bandwidth / throughput;
+  as a share of the FP16 kernel's effective bandwidth / throughput (prefill may exceed 1: integer
+  tensor-core kernels can beat dequantize-then-FP16);
 - ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous.
 """
 
@@ -76,10 +77,10 @@ class Runtime:
             problems.append(f"attention must be one of {', '.join(ATTENTION)}")
         if self.batching not in BATCHING:
             problems.append(f"batching must be one of {', '.join(BATCHING)}")
-        for table in ("eta_memory", "eta_compute", "decode_format", "prefill_format"):
+        for table, top in (("eta_memory", 1), ("eta_compute", 1), ("decode_format", 1), ("prefill_format", 2)):
             for k, v in getattr(self, table).items():
-                if not (isinstance(v, (int, float)) and 0 < v <= 1):
-                    problems.append(f"{table}.{k} must be in (0, 1] (got {v!r})")
+                if not (isinstance(v, (int, float)) and 0 < v <= top):
+                    problems.append(f"{table}.{k} must be in (0, {top}] (got {v!r})")
         for name in ("kv_read", "link_efficiency"):
             if not 0 < getattr(self, name) <= 1:
                 problems.append(f"{name} must be in (0, 1] (got {getattr(self, name)!r})")

@@ -83,7 +83,7 @@ def test_measured_vs_modelled_tab(qtbot, make_window, tmp_path):
     xs, ys = v.scatters["tensorrt-llm"].getData()
     np.testing.assert_allclose(sorted(10 ** xs), sorted(r.measured for r in rows))
     np.testing.assert_allclose(sorted(10 ** ys), sorted(r.predicted for r in rows))
-    assert set(v.scatters) == {"llama-cpp-cuda", "llama-cpp-metal", "tensorrt-llm"}
+    assert set(v.scatters) == {"llama-cpp-cuda", "llama-cpp-cuda-2023", "llama-cpp-metal", "tensorrt-llm"}
     pick(v.group, "hardware")
     assert len(v.scatters) > 20
     spot = v.scatters["rtx-4090"].points()[0]

@@ -63,5 +63,9 @@ def test_about_80_percent_of_calibration_rows_fall_inside_their_band():
         b = (bands.time if r.metric in ("ttft_ms", "tpot_ms") else bands.speed)(r.predicted, rt)
         by_runtime.setdefault(r.runtime, []).append(b.low * (1 - 1e-9) <= r.measured <= b.high * (1 + 1e-9))
     for rid, inside in by_runtime.items():
+        if len(inside) < 20:  # too few rows to judge a share (the current llama.cpp CUDA builds: 6)
+            continue
         share = float(np.mean(inside))
         assert 0.75 <= share <= 0.9, f"{rid}: {share:.0%} of calibration rows inside the band"
+    pooled = float(np.mean([x for v in by_runtime.values() for x in v]))
+    assert 0.75 <= pooled <= 0.9

@@ -10,7 +10,7 @@ from explorer.resources import path as resource_path
 # Median |error| reached on resources/validation/published_measurements.csv (in-sample: those
 # rows fitted the runtime profiles' fitted parameters), rounded up by half a point. A change
 # that makes any metric worse fails here; improve the model, then tighten these.
-REACHED = {"decode_tokens_per_s": 0.062, "prefill_tokens_per_s": 0.041, "ttft_ms": 0.121,
+REACHED = {"decode_tokens_per_s": 0.062, "prefill_tokens_per_s": 0.038, "ttft_ms": 0.121,
            "output_tokens_per_s": 0.084}
 
 
