@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from . import presets, untrusted
-from .scenario import Scenario, ScenarioError, _resolve
+from .scenario import Scenario, ScenarioError, _resolve, loads
+from .spec_fields import check_fields
 from .hardware import HardwareSpec
 from .model import ModelSpec
 from .series import COMPARE_DEVICES
@@ -155,11 +156,7 @@ class AppState:
 
     @classmethod
     def from_json(cls, text: str) -> "AppState":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise StateError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-        return cls.from_dict(data)
+        return cls.from_dict(loads(text, StateError))
 
 
 def migrate(data: Any) -> dict[str, Any]:
@@ -240,10 +237,7 @@ def _scenario_patch(base: Scenario, patch: Any, where: str) -> Scenario:
 def _view_from(base: ViewState, data: Any) -> ViewState:
     if not isinstance(data, dict):
         raise StateError("view must be an object")
-    known = {f.name for f in fields(ViewState)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise StateError(f"unknown view field(s): {', '.join(unknown)}")
+    check_fields(ViewState, data, (), "view", StateError)
     changes = dict(data)
     if "log_axes" in changes:
         axes = changes["log_axes"]
@@ -256,10 +250,7 @@ def _view_from(base: ViewState, data: Any) -> ViewState:
         hw = changes["highway"]
         if not isinstance(hw, dict):
             raise StateError("view.highway must be an object")
-        known_hw = {f.name for f in fields(HighwaySettings)}
-        bad = sorted(set(hw) - known_hw)
-        if bad:
-            raise StateError(f"unknown view.highway field(s): {', '.join(bad)}")
+        check_fields(HighwaySettings, hw, (), "view.highway", StateError)
         try:
             changes["highway"] = replace(base.highway, **hw)
         except TypeError as exc:

@@ -99,11 +99,15 @@ class Scenario:
 
     @classmethod
     def from_json(cls, text: str) -> "Scenario":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-        return cls.from_dict(data)
+        return cls.from_dict(loads(text))
+
+
+def loads(text: str, error: type[Exception] | None = None) -> Any:
+    """JSON text as data; ``error`` (ScenarioError) names the line and column of a syntax error."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise (error or ScenarioError)(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
 
 
 def _resolve(value: Any, cls: type, lookup) -> Any:
