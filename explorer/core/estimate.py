@@ -61,7 +61,7 @@ def _rates(r: Resolved, stream: float) -> tuple[float, float, float]:
     s = r.scenario
     split = parallel.work_divisor(s.parallel, s.devices)
     bw = r.bandwidth * r.eta_memory
-    kv_split = parallel.kv_time_divisor(s.parallel, s.devices, s.model.kv_heads)
+    kv_split = parallel.kv_time_divisor(s.parallel, s.devices, s.model.kv_shards)
     return r.peak_flops * r.eta_compute * split, bw * split * stream, bw * kv_split * r.kv_read
 
 

@@ -264,6 +264,13 @@ class ModelSpec:
             return self.layers * (self.kv_lora_rank + self.qk_rope_dim)
         return 2 * self.layers * self.kv_heads * self.hd
 
+    @property
+    def kv_shards(self) -> int:
+        """How many independent KV streams tensor parallelism can split across devices: one per
+        KV head; one for latent attention, whose cached latent is read by every head, so each
+        rank holds all of it (vLLM's tensor-parallel MLA replicates the latent cache)."""
+        return 1 if self.is_mla else self.kv_heads
+
     @cached_property
     def state_elements(self) -> int:
         """Fixed recurrent state of linear attention: layers · heads · head_dim² (per sequence)."""

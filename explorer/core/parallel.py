@@ -57,7 +57,8 @@ def work_divisor(mode: str, devices: int) -> int:
 def kv_ways(mode: str, devices: int, kv_heads: int) -> int:
     """How many ways the KV cache is divided among devices (its memory per device is the
     total ÷ this): pipeline splits layers N ways; tensor splits KV heads, replicating them
-    when there are fewer KV heads than devices."""
+    when there are fewer KV heads than devices. ``kv_heads`` is the model's ``kv_shards``
+    (1 for latent attention: every rank keeps the whole latent cache)."""
     return devices if mode == "pipeline" else min(devices, kv_heads)
 
 

@@ -63,7 +63,7 @@ class Resolved:
     @property
     def kv_ways(self) -> int:
         s = self.scenario
-        return parallel.kv_ways(s.parallel, s.devices, s.model.kv_heads)
+        return parallel.kv_ways(s.parallel, s.devices, s.model.kv_shards)
 
     @property
     def link(self):
