@@ -253,6 +253,15 @@ def scenario_warnings(s: Scenario) -> tuple[str, ...]:
         out.append(f"prompt + generation = {context:,} tokens exceeds {s.model.name}'s trained context of "
                    f"{s.model.max_context:,} tokens: the model was not trained for it (the cost figures still "
                    "follow the formulas)")
+    rt = resolve(s).runtime
+    out += [f"{p}; the figures show the formats' physics, not a run of it"
+            for p in rt.format_problems(s.weights, s.kv)]
+    m = s.model
+    if not rt.ideal and (m.is_mla or m.experts > 1):
+        kind = "latent attention" if m.is_mla else "mixture of experts"
+        out.append(f"{m.name} uses {kind}; the runtime profiles were calibrated on dense Llama-2 models only, "
+                   "so its speeds and band are extrapolated (routing, small expert matrices and all-to-all "
+                   "traffic are not modelled)")
     return tuple(out)
 
 

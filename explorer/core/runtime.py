@@ -23,7 +23,9 @@ source in ``explorer/data/runtimes.toml``:
 - ``decode_format[fmt]`` / ``prefill_format[fmt]`` — dequantization cost of a weight format,
   as a share of the FP16 kernel's effective bandwidth / throughput (prefill may exceed 1: integer
   tensor-core kernels can beat dequantize-then-FP16);
-- ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous.
+- ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous;
+- ``weight_formats`` / ``kv_formats`` — the formats it can load (empty: any); outside them a
+  scenario gets a warning (llama.cpp loads GGUF types, not AWQ or FP8 checkpoints).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class Runtime:
     prefill_format: Mapping[str, float] = field(default_factory=dict)
     max_batch: int = 1_000_000
     batching: str = "continuous"
+    weight_formats: tuple[str, ...] = ()  # formats it can load (empty: any)
+    kv_formats: tuple[str, ...] = ()
     default_for: tuple[str, ...] = ()  # hardware categories that get this runtime by default
     ideal: bool = False  # the physical limit: data-sheet peaks, no overheads, no format costs
     band: Mapping[str, float] = field(default_factory=dict)  # floor/ceiling ratios (see bands.py)
@@ -72,6 +76,8 @@ class Runtime:
         object.__setattr__(self, "devices", tuple(self.devices))
         object.__setattr__(self, "vendors", tuple(self.vendors))
         object.__setattr__(self, "default_for", tuple(self.default_for))
+        object.__setattr__(self, "weight_formats", tuple(self.weight_formats))
+        object.__setattr__(self, "kv_formats", tuple(self.kv_formats))
         problems = []
         if self.attention not in ATTENTION:
             problems.append(f"attention must be one of {', '.join(ATTENTION)}")
@@ -98,6 +104,15 @@ class Runtime:
         ok_vendor = not self.vendors or not vendor or vendor in self.vendors
         return ok_cat and ok_vendor
 
+    def format_problems(self, weights: str, kv: str) -> list[str]:
+        """Formats of a scenario this runtime cannot load (a phrase each; empty when it can)."""
+        out = []
+        if self.weight_formats and weights not in self.weight_formats:
+            out.append(f"{self.name} does not load {weights} weights (it loads {', '.join(self.weight_formats)})")
+        if self.kv_formats and kv not in self.kv_formats:
+            out.append(f"{self.name} has no {kv} KV cache (it offers {', '.join(self.kv_formats)})")
+        return out
+
     def memory_efficiency(self, category: str) -> float:
         if self.ideal:
             return 1.0
@@ -121,6 +136,7 @@ class Runtime:
         for k in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "band", "sources"):
             d[k] = dict(getattr(self, k))
         d["devices"], d["vendors"], d["default_for"] = list(self.devices), list(self.vendors), list(self.default_for)
+        d["weight_formats"], d["kv_formats"] = list(self.weight_formats), list(self.kv_formats)
         return d
 
     @classmethod
