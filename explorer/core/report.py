@@ -10,7 +10,7 @@ from .estimate import Estimate, estimate, sequences_per_pass
 from .parallel import work_divisor
 from .resolved import resolve
 from .scenario import Scenario, ScenarioError
-from .units import bandwidth, binary_bytes, count, duration, si
+from .units import GiB, bandwidth, binary_bytes, count, duration, si
 
 # Weight formats tried, largest first, when a scenario does not fit: the common ladder.
 FIT_FORMATS = ("fp16", "fp8-e4m3", "int8", "q8_0", "q4_k_m", "int4-g128", "q4_0", "int4")
@@ -85,7 +85,8 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
         stream = r.decode_format
         kernels = f"{r.eta_memory:.0%} of peak bandwidth real kernels reach" + (
             f" (×{stream:.0%} for {r.weights.name} dequantization)" if stream < 1 else "")
-        return (f"Memory-bound: {what} {si(step_bytes, 'B')} of weights and KV cache through {bandwidth(bw)}, "
+        return (f"Memory-bound: {what} {binary_bytes(step_bytes)} of weights and KV cache through {bandwidth(bw)} "
+                f"({bw / GiB:,.0f} GiB/s), "
                 f"so at most ~{bw / step_bytes:,.0f} tokens/s per sequence; ~{est.decode_tokens_per_s:,.0f} at the "
                 f"{kernels}{comm}.")
     if est.bound == "compute":

@@ -131,3 +131,12 @@ def test_comparison_shows_the_device_count_and_two_digits_below_ten(qtbot, make_
     for r, label in slow:
         first = label.text().split(" tok/s")[0]
         assert first == f"{r.decode_tokens_per_s:#.2g}"  # two significant digits: "7.0", "0.75", not "7"
+
+
+def test_decode_label_and_ridge_label_do_not_overlap(qtbot, make_window):
+    w = make_window(default_scenario().with_(hardware=presets.device("h100-sxm")))
+    card = w.plots["roofline"]
+    card.plot.grab()
+    decode = card.decode_label.boundingRect().translated(card.decode_label.scenePos())
+    ridge = card.ridge.label.sceneBoundingRect()
+    assert not decode.intersects(ridge), (decode, ridge)

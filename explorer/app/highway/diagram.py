@@ -64,17 +64,17 @@ class FundamentalDiagram:
             item.setVisible(not closed)
         self.ideal.setVisible(not closed)
         if closed:
-            self.flow.setTitle("Closed loop: tokens/s vs open lanes")
+            self.flow.setTitle("tokens/s vs open lanes")
             self.flow.setLabel("bottom", "open lanes")
             self.flow.setLabel("left", "tokens/s")
-            self.latency.setTitle("Step time vs open lanes (no queue)")
+            self.latency.setTitle("step time vs open lanes")
             self.latency.setLabel("bottom", "open lanes")
             self.latency.setLabel("left", "step time", "s")
         else:
-            self.flow.setTitle("Delivered vs demanded")
+            self.flow.setTitle("delivered vs demanded")
             self.flow.setLabel("bottom", "demand", "B/s")
             self.flow.setLabel("left", "delivered", "B/s")
-            self.latency.setTitle("Queueing delay (M/D/1)")
+            self.latency.setTitle("queueing delay (M/D/1)")
             self.latency.setLabel("bottom", "utilisation ρ")
             self.latency.setLabel("left", "latency ×")
             rho, mult = traffic.latency_curve()
@@ -95,8 +95,9 @@ class FundamentalDiagram:
             self._key = sweep
             self.flow_curve.setData(sweep.open_lanes, sweep.tokens_per_s)
             self.lat_curve.setData(sweep.open_lanes, sweep.step_time)
-            for p in (self.flow, self.latency):
-                p.enableAutoRange()
+            x = (0.5, len(sweep.open_lanes) + 0.5)
+            self.flow.setRange(xRange=x, yRange=(0, float(np.max(sweep.tokens_per_s)) * 1.12), padding=0)
+            self.latency.setRange(xRange=x, yRange=(0, float(np.max(sweep.step_time)) * 1.12), padding=0)
         if st.open_lanes:
             self.flow_point.setData([st.open_lanes], [st.delivered_tokens_per_s])
             self.lat_point.setData([st.open_lanes], [st.step_time])

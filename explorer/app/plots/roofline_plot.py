@@ -30,7 +30,7 @@ class RooflinePlot(PlotCard):
         self.add_curve("decode", "decode (now)", "orange", dot=True)
         self.add_curve("prefill", "prefill (now)", "green", dot=True)
         self.ridge = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
-                                     label="", labelOpts={"position": 0.1, "color": self.theme.text, "anchors": [(0, 1), (0, 1)]})
+                                     label="", labelOpts={"position": 0.5, "color": self.theme.text, "anchors": [(0, 0.5), (0, 0.5)]})
         self.plot.addItem(self.ridge)
         self.decode_label = FastLabel("", anchor=(-0.05, -0.15), color=self.theme.text, point_size=9)
         self.plot.addItem(self.decode_label)
