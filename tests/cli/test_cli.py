@@ -229,3 +229,14 @@ def test_version_and_one_help_for_gui_and_cli():
         assert word in h.stdout, word
     # The scenario flag is spelled the same for a CLI command as for the GUI.
     assert "--scenario FILE" in run("estimate", "--help").stdout
+
+
+def test_readme_sample_output_is_what_the_cli_prints():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```console\n", 1)[1].split("```", 1)[0]
+    command, shown = block.split("\n", 1)
+    args = command.split("inference-explorer ", 1)[1].split()
+    out = run(*args)
+    assert out.returncode == 0
+    assert shown == out.stdout, ("README's sample output is stale: regenerate it with " + command.lstrip("$ "))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from ...core import traffic
 from ..theme import colour, current
 
-OVERLOAD_RHO = 1.25  # right edge of the latency plot
+OVERLOAD_RHO = 1.6  # right edge of the latency plot: room for the "overloaded" region
 
 
 def _plot(title: str) -> pg.PlotWidget:
@@ -47,7 +47,7 @@ class FundamentalDiagram:
         self.lat_point = _point(self.latency)
         self.overload = pg.LinearRegionItem((1.0, OVERLOAD_RHO), movable=False,
                                             brush=pg.mkBrush(213, 94, 0, 40), pen=pg.mkPen(None))
-        self.overload_text = pg.TextItem("overloaded:\nqueue grows\nwithout bound", color=current().error, anchor=(0, 0))
+        self.overload_text = pg.TextItem("overloaded\nqueue → ∞", color=current().error, anchor=(0, 0))
         self.capacity_line = pg.InfiniteLine(1.0, angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine))
         for item in (self.overload, self.overload_text, self.capacity_line):
             self.latency.addItem(item)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLay
                                QLabel, QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ...core import traffic
-from ...core.units import bandwidth, binary_bytes, count, duration
+from ...core.units import bandwidth, count, duration
 from ..store import AppStore
 from ..view_base import StoreView
 from ..widgets import set_quietly
@@ -253,7 +253,7 @@ class HighwayView(StoreView):
         shared = f" ({st.shared_lanes} taken by CPU/display)" if st.shared_lanes else ""
         lanes = (f"{st.open_lanes} of {st.lanes} lanes × {bandwidth(st.lane_capacity)} = "
                  f"<b>{bandwidth(st.open_bandwidth)}</b> open{shared}")
-        per_step = binary_bytes(st.bytes_per_step)  # memory in GiB, as every readout
+        per_step = bandwidth(st.bytes_per_step).replace("/s", "")  # GB: it multiplies into GB/s here
         prefix = (f"<span style='color:{self.theme.error}'>Does not fit in memory — figures below are only "
                   "what it would do if it fit.</span> " if not self.fits else "")
         if st.closed_loop:

@@ -54,7 +54,8 @@ class ComputePlot(PlotCard):
                                             labelOpts=dict(label_opts, color=colour("green")))
         self.context_line.setToolTip("the model's trained context (max_context): slopes fitted on the decade below it")
         self.crossover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("orange"), style=dash), label="",
-                                              labelOpts=dict(label_opts, position=0.8, color=colour("vermillion")))
+                                              labelOpts=dict(label_opts, position=0.8, color=colour("vermillion"),
+                                                             anchors=[(1, 0.5), (1, 0.5)]))  # left of its line
         self.crossover_line.setToolTip("n* = P / (L·h·d_head): attention's work equals the weights' work here")
         for line in (self.context_line, self.crossover_line):
             self.plot.addItem(line)

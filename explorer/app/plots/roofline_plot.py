@@ -48,7 +48,8 @@ class RooflinePlot(PlotCard):
         pinned = self.draw_pinned()
         self.fit_view(r.intensity, np.concatenate([r.peak_roof * 2, r.effective_roof, r.batch_path[1]] + pinned))
         self.ridge.setPos(self.view_xy(r.ridge, 1)[0])
-        set_line_label(self.ridge, f"ridge {r.ridge:,.0f} FLOP/B")
+        set_line_label(self.ridge, f"ridge {r.ridge:,.0f}")  # FLOP/B, as the axis says
+        self.ridge.setToolTip(f"Ridge point: {r.ridge:,.0f} FLOP/B = data-sheet peak FLOP/s ÷ bandwidth")
         self.set_heading(f"{peak_label(r.peak_key)} peak")
         self.heading.setToolTip(f"Roofs from the {peak_label(r.peak_key)} dense peak and the memory bandwidth of "
                                 f"{self.store.scenario.devices}× {self.store.scenario.hardware.name}")
