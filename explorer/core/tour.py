@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import untrusted
+from .bounds import show
 from .scenario import LIMITS, Scenario, ScenarioError, default_scenario
 
 MAX_TOUR_BYTES = 1_000_000  # a talk of 200 steps is ~100 kB; anything far larger is not a tour
@@ -178,10 +179,14 @@ def _check_schema(data: dict[str, Any], text: str, name: str) -> None:
 def _message(error) -> str:
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"unknown field(s): {', '.join(extra)}"
+        names = [k if k.isprintable() and len(k) <= 40 else show(k) for k in extra[:5]]
+        return f"unknown field(s): {', '.join(names)}{' …' if len(extra) > 5 else ''}"
     if error.validator == "enum":
-        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
-    return error.message
+        return f"{show(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"is too long ({len(error.instance):,} characters; at most {error.validator_value:,})"
+    text = " ".join(error.message.split())  # quotes the value: never a page of it, never two lines
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def _path_label(path: list) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,13 +68,16 @@ class Row:
 def read_rows(text: str) -> list[dict]:
     """Parse CSV text; the header must hold every column of ``COLUMNS`` except ``runtime``
     (missing: each device's default runtime)."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in COLUMNS if c not in header and c != "runtime"]
-    if missing:
-        raise ValidationFileError(f"missing column(s): {', '.join(missing)} (need {', '.join(COLUMNS)})")
-    reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in r.items() if k is not None} for r in reader]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in COLUMNS if c not in header and c != "runtime"]
+        if missing:
+            raise ValidationFileError(f"missing column(s): {', '.join(missing)} (need {', '.join(COLUMNS)})")
+        reader.fieldnames = header
+        return [{k: (v if isinstance(v, str) else "").strip() for k, v in r.items() if k is not None} for r in reader]
+    except csv.Error as exc:
+        raise ValidationFileError(f"not valid CSV (line {reader.line_num}: {exc})") from None
 
 
 def _int(fields: dict, name: str, default: int | None = None) -> int:
@@ -84,7 +88,7 @@ def _int(fields: dict, name: str, default: int | None = None) -> int:
         v = float(text)
     except ValueError:
         raise ScenarioError(f"{name} must be a whole number (got {text!r})") from None
-    if v != int(v):
+    if not math.isfinite(v) or v != int(v):
         raise ScenarioError(f"{name} must be a whole number (got {text!r})")
     return int(v)
 
@@ -133,8 +137,8 @@ def evaluate(fields: dict, index: int) -> Row:
     except ValueError:
         row.reason = f"value must be a number (got {fields.get('value')!r})"
         return row
-    if not row.measured > 0:
-        row.reason = f"value must be positive (got {row.measured:g})"
+    if not (row.measured > 0 and math.isfinite(row.measured)):
+        row.reason = f"value must be a finite positive number (got {row.measured:g})"
         return row
     if row.metric not in METRICS:
         row.reason = f"unknown metric {row.metric!r} (one of {', '.join(METRICS)})"

@@ -187,3 +187,52 @@ def check_argv(argv: list[str]) -> int:
         assert "Traceback" not in err.getvalue()
         COUNTS["argument vectors refused"] += 1
     return rc
+
+
+# -- tours, validation CSV, settings ----------------------------------------------------------------
+REPO = Path(__file__).resolve().parents[2]
+TOUR_TEXT = (REPO / "resources" / "tours" / "essay.toml").read_bytes()
+_CSV_LINES = (REPO / "resources" / "validation" / "published_measurements.csv").read_bytes().splitlines(True)
+
+
+@st.composite
+def byte_mutated(draw, data: bytes) -> bytes:
+    data = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(data)))
+        op = draw(st.integers(0, 3))
+        if op == 0:
+            del data[i:i + draw(st.integers(1, 40))]
+        elif op == 1:
+            data[i:i] = draw(st.binary(min_size=1, max_size=8))
+        elif op == 2 and i < len(data):
+            data[i] = draw(st.integers(0, 255))
+        else:
+            data[i:i] = draw(st.sampled_from([b"[" * 3000, b"1" * 5000, b"nan", b"inf", b"-1e400", b"\n[[step]]\n",
+                                              b'"\n', b"= ", b",,,,", b"\x00", b"1e308", b"-5"]))
+    return bytes(data)
+
+
+def tour_files() -> st.SearchStrategy[bytes]:
+    return st.one_of(byte_mutated(TOUR_TEXT), attacks)
+
+
+@st.composite
+def validation_csvs(draw) -> bytes:
+    """The header and a few rows of the published measurements, then mutated."""
+    rows = draw(st.lists(st.sampled_from(_CSV_LINES[1:]), min_size=1, max_size=6))
+    return draw(byte_mutated(b"".join([_CSV_LINES[0], *rows])))
+
+
+def check_text_file(kind: str, path: Path, data: bytes, load, refused: type[Exception]) -> str:
+    """``load(path)`` either gives a value or raises ``refused`` with one line."""
+    path.write_bytes(data)
+    try:
+        load(path)
+    except refused as exc:
+        msg = str(exc)
+        assert msg and "\n" not in msg and len(msg) <= 1200, msg
+        COUNTS[f"{kind} refused"] += 1
+        return "refused"
+    COUNTS[f"{kind} loaded"] += 1
+    return "loaded"

@@ -52,3 +52,38 @@ def test_argument_vectors(folder, monkeypatch):
 
     run()
     assert fz.COUNTS["argument vectors run"] and fz.COUNTS["argument vectors refused"]
+
+
+def test_tour_files(folder):
+    from explorer.core.tour import TourError, load_tour
+
+    @settings(max_examples=fz.EXAMPLES or 300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(fz.tour_files())
+    def run(data):
+        fz.check_text_file("tour files", folder / "fuzzed-tour.toml", data, load_tour, TourError)
+
+    run()
+    assert fz.COUNTS["tour files loaded"] and fz.COUNTS["tour files refused"]
+
+
+def _finite_rows(rows):
+    import math
+
+    for r in rows:
+        assert r.reason or (math.isfinite(r.measured) and r.predicted is not None and math.isfinite(r.predicted)), r
+    return rows
+
+
+def test_validation_csv_files(folder):
+    from explorer.core import untrusted
+    from explorer.core.validation import ValidationFileError, validate_text
+
+    @settings(max_examples=fz.EXAMPLES or 300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(fz.validation_csvs())
+    def run(data):
+        fz.check_text_file("validation CSVs", folder / "fuzzed.csv", data,
+                           lambda p: _finite_rows(validate_text(untrusted.read_text(p))),
+                           (ValidationFileError, untrusted.FileRefused))
+
+    run()
+    assert fz.COUNTS["validation CSVs loaded"] and fz.COUNTS["validation CSVs refused"]

@@ -20,8 +20,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QToolBar
 
 from ... import resources
+from ...core import untrusted
 from ...core.atomic import WriteError, write_text
-from ...core.tour import Tour, TourError, load_tour
+from ...core.tour import MAX_TOUR_BYTES, Tour, TourError, load_tour
 from ...core.tour_writer import append_step
 from .stage import Blank, CaptionBar, Focus
 from .tour_player import TourPlayer
@@ -183,9 +184,9 @@ class Presenter(QObject):
         if not path:
             return False
         try:
-            old = Path(path).read_text(encoding="utf-8") if Path(path).exists() else None
+            old = untrusted.read_text(path, MAX_TOUR_BYTES) if Path(path).exists() else None
             write_text(path, append_step(old, self.store.state, title.strip(), self.focus.highlighted))
-        except (OSError, WriteError, TourError) as exc:
+        except (OSError, WriteError, TourError, untrusted.FileRefused) as exc:
             self.window._error(f"Step not added: {exc}")
             return False
         self.window.statusBar().showMessage(f"Added '{title.strip()}' to {Path(path).name}", 5000)
