@@ -327,3 +327,15 @@ def test_file_import_model_config_reads_a_hugging_face_config(qtbot, make_window
     w.store.undo()
     w.settle()
     assert w.store.scenario.model.id == "llama-2-7b"
+
+
+def test_precision_panel_gives_the_fp32_factor_of_the_device_beside_the_quadruples_claim(qtbot, make_window):
+    w = make_window(default_scenario().with_(hardware=presets.device("h100-sxm")))
+    text = w.panels["precision"].silicon.text()
+    # H100 SXM data sheet: 989.4 dense FP16/BF16 tensor TFLOPS vs 66.9 FP32: 14.8×.
+    assert "quadruples" in text and "not true" in text and "14.8× slower" in text and "4.8×" in text
+    w.store.update(hardware=presets.device("m2-ultra"))
+    w.settle()
+    assert "1× slower" in w.panels["precision"].silicon.text()  # Apple GPUs: FP16 = FP32 rate
+    pi = w.panels["precision"].pi.text()
+    assert "GGUF Q4_0" in pi and ">3<" in pi.replace("<tt>", "").replace("</tt>", "").replace(" ", "")

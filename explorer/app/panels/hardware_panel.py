@@ -17,7 +17,8 @@ FIGURES = (  # field, label, suffix, maximum, decimals, tooltip
     ("bandwidth_gbs", "Bandwidth", "GB/s", 100_000, 0, "Peak memory bandwidth (data sheet): decides decode speed"),
     ("memory_gib", "Memory", "GiB", 10_000, 0, "Memory capacity (unified memory: the whole machine's)"),
     ("tdp_w", "Power (TDP)", "W", 10_000, 0, "Board power; energy per token uses TDP × time (an upper bound)"),
-    ("interconnect_gbs", "Link", "GB/s", 10_000, 1, "Device-to-device bandwidth per direction (NVLink, PCIe, …)"),
+    ("interconnect_gbs", "Link", "GB/s", 10_000, 1, "Device-to-device bandwidth per direction: to any peer on a "
+                                                    "switched fabric (NVLink, PCIe), per link in a full mesh (MI300X)"),
     ("interconnect_latency_us", "Link latency", "µs", 10_000, 1, "Per-hop latency of one all-reduce step"),
 )
 
