@@ -215,3 +215,13 @@ def test_double_click_shows_a_plot_alone(make_window, qtbot):
     assert card.width() > 0.9 * page.width() and card.height() > 0.9 * page.height()  # large, alone
     _double_click(qtbot, view)
     assert w.presenter.focus.solo is None and w.plots["compute"].isVisible()
+
+
+def test_closing_while_presenting_keeps_the_users_theme(make_window, qtbot):
+    w = make_window()
+    w.store.set_view(theme="dark")
+    w.presenter.enter()
+    assert w.store.view.theme == "presenter"
+    w.store.mark_clean()
+    w.close()
+    assert w.store.view.theme == "dark" and not w.presenter.presenting

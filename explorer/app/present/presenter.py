@@ -253,6 +253,9 @@ class Presenter(QObject):
 
     def eventFilter(self, obj, event) -> bool:
         kind = event.type()
+        if self.presenting and kind == QEvent.Type.Close and obj is self.window:
+            self.leave()  # the settings keep the user's own theme, not the presenter's
+            return False
         if not self.presenting or kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
         key = event.key()
