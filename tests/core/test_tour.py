@@ -144,3 +144,9 @@ def test_oversized_special_and_binary_files_are_refused(tmp_path):
         load_tour(binary)
     with pytest.raises(TourError, match="cannot read"):
         load_tour(tmp_path / "missing.toml")
+
+
+def test_every_essay_step_fits_its_models_trained_context():
+    for step in load_tour(ESSAY).steps:
+        s = step.scenario
+        assert s.prompt + s.generate <= s.model.max_context, step.title
