@@ -163,7 +163,7 @@ def validate(s: Scenario) -> list[str]:
         problems += layout_problems(s.parallel, s.devices, m.heads, m.kv_heads, m.layers)
         if s.devices > 1 and not s.hardware.interconnect_gbs > 0:
             problems.append(f"a link (GB/s between devices) above 0 is needed to split across {s.devices} devices; "
-                            f"{s.hardware.name} has none set")
+                            "set Devices to 1 to run without one")
     return problems
 
 
