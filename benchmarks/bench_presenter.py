@@ -58,7 +58,8 @@ def morphing_steps(p) -> list[int]:
     for i in range(len(p.player) - 1):
         a, b = p.player.tour.steps[i].scenario, p.player.tour.steps[i + 1].scenario
         diff = {f for f in ("prompt", "generate", "batch") if getattr(a, f) != getattr(b, f)}
-        if diff and a.with_(**{f: getattr(b, f) for f in diff}) == b:
+        if diff and a.with_(**{f: getattr(b, f) for f in diff}) == b and p.player.tour.steps[i].tab == \
+                p.player.tour.steps[i + 1].tab:
             out.append(i + 1)
     return out
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPixmapCache
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.units import si
@@ -69,6 +69,7 @@ def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarra
 
 
 LEFT_AXIS_PX = 58
+PIXMAP_CACHE_KB = 128 * 1024  # room for the cached axes of full-screen plots, 4K included
 
 
 def _pinned_pen(twin: Curve) -> None:
@@ -126,7 +127,10 @@ class PlotCard(StoreView):
         self._apply_log(*self._log)
         self.plot.setMinimumSize(260, 100)  # 100: two rows of cards and a caption bar fit 768 px
         # Axes repaint from a pixmap cache unless their range changes: replaying an axis's
-        # text costs ~4 ms a paint, the largest share of an update otherwise.
+        # text costs ~4 ms a paint, the largest share of an update otherwise. Qt's pixmap cache
+        # holds 10 MB by default: one full-screen plot's axis pixmaps (grid included) overflow
+        # it at 1920×1080, and every frame then replays them (~45 ms each in presenter mode).
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         for side in ("left", "bottom"):
             axis = self.plot.getPlotItem().getAxis(side)
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

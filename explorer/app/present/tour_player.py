@@ -3,8 +3,8 @@ so each view follows by itself and undo/autosave see ordinary changes.
 
 Moving between steps animates: when only numbers (prompt, generate, batch) change, they morph
 over :data:`MORPH_MS` on a log scale, so every linked view moves together; the exact state of
-the step is set at the end. A step that changes the model, hardware or formats jumps (a morph
-through another model's numbers would show states no step meant). A step's ``play`` sweeps one field (e.g. context 1 → 128k) while
+the step is set at the end. A step that changes the model, hardware, formats or the tab jumps
+(a morph through another model's numbers would show states no step meant). A step's ``play`` sweeps one field (e.g. context 1 → 128k) while
 all views follow. An animation is one undo entry (a gesture). ``animate = False`` jumps.
 """
 
@@ -77,7 +77,8 @@ class TourPlayer(QObject):
         first = None
         same_otherwise = start.scenario.with_(**{f: b for f, (_a, b) in changes.items()}) == target.scenario \
             if changes else False
-        if self.animate and changes and same_otherwise:  # only numbers move: morph them
+        same_tab = start.view.tab == target.view.tab  # a morph on a tab that is just appearing shows nothing
+        if self.animate and changes and same_otherwise and same_tab:  # only numbers move: morph them
             try:  # the target with the old numbers: the morph moves only these
                 first = target.with_(scenario=target.scenario.with_(**{f: a for f, (a, _b) in changes.items()}))
             except ValueError:
