@@ -121,12 +121,18 @@ def prefill_parts(r: Resolved, n, batch=None) -> dict[str, np.ndarray]:
 
 def _score_traffic(r: Resolved, n, batch) -> np.ndarray:
     """Bytes of the attention-score matrix a materialising runtime moves in one prefill: FP32
-    scores of every head and layer, written and re-read (softmax, ·V) ``score_passes`` times
-    in all. Zero with flash attention (the scores stay on chip)."""
+    scores of every head and layer, written and re-read (softmax, ·V) ``score_passes`` times in
+    all. The prompt goes in chunks of c tokens, each scored (masked, not skipped) against every key
+    so far: n·(n + c)/2 pairs — n² for a prompt of one chunk, ≈ n²/2 for long ones; sliding layers
+    at most W + c keys per query. Zero with flash attention (the scores stay on chip)."""
     m = r.scenario.model
     n = _f(n)
-    keys = m.global_layers * n + m.sliding_layers * np.minimum(n, m.window or 1)
-    return r.score_passes * 4.0 * m.heads * n * keys * _f(batch)
+    c = np.minimum(n, r.score_chunk)
+    full = n * (n + c) / 2
+    pairs = m.global_layers * full
+    if m.sliding_layers:
+        pairs = pairs + m.sliding_layers * np.minimum(full, n * (m.window + c))
+    return r.score_passes * 4.0 * m.heads * pairs * _f(batch)
 
 
 def _timed(r: Resolved, flops, w_bytes, kv_bytes, comm, stream: float, rate_scale=1.0,

@@ -40,6 +40,7 @@ class Resolved:
     kv_read: float  # share of the bandwidth KV-cache reads reach
     gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
     score_passes: float  # times the n×n attention scores cross memory (0: flash attention)
+    score_chunk: float  # prompt tokens scored per chunk (a chunk scores against every key so far)
 
     @property
     def devices(self) -> int:
@@ -84,7 +85,7 @@ def peak_label(key: str) -> str:
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
            "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead",
-           "prefill_overhead", "kv_read", "gemm_half", "score_passes")
+           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
 
 
 def stack(resolved: list[Resolved]) -> Resolved:
@@ -145,4 +146,5 @@ def resolve(s: Scenario) -> Resolved:
         kv_read=1.0 if rt.ideal else rt.kv_read,
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
         score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,
+        score_chunk=float(rt.prompt_chunk),
     )

@@ -57,6 +57,7 @@ class Runtime:
     prefill_layer_us: float = 0.0
     pass_ms: float = 0.0
     attention: str = "flash"
+    prompt_chunk: int = 512  # materialised attention: prompt tokens scored per chunk against all keys so far
     link_efficiency: float = 1.0  # achieved ÷ nominal device-link bandwidth of its all-reduces
     kv_read: float = 1.0  # share of the weight-stream bandwidth the attention kernels reach on the KV cache
     decode_format: Mapping[str, float] = field(default_factory=dict)
@@ -93,6 +94,8 @@ class Runtime:
         for name in ("gemm_half_tokens", "decode_layer_us", "prefill_layer_us", "pass_ms"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} cannot be negative")
+        if self.prompt_chunk < 1:
+            problems.append("prompt_chunk must be ≥ 1")
         if self.max_batch < 1:
             problems.append("max_batch must be ≥ 1")
         if problems:
