@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QLabel, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
@@ -32,7 +32,14 @@ from .store import AppStore
 from .view_base import sync_all
 from .widgets import TextPane
 
-COMPARE_NOTE_PX = 560
+COMPARE_NOTE_PX = 300  # the whole toolbar row still fits at 1280 px (text cut, full in the tooltip)
+
+
+class CompareNote(TextPane):
+    """A fixed-size pane a toolbar can lay out (it asks the size hint, which a plain widget lacks)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.width(), self.height())
 
 
 DEFAULT_SIZE = (1280, 720)
@@ -154,9 +161,11 @@ class MainWindow(QMainWindow):
             tools.addAction(a)
         # What A and B are and how each is drawn. It changes with edits, so it is a fixed-size
         # pane: a QLabel would re-lay-out (and repaint) the whole window on every edit.
-        self.compare_note = TextPane(lines=1)
+        self.compare_note = CompareNote(lines=1)
         self.compare_note.setFixedWidth(COMPARE_NOTE_PX)
         tools.addWidget(self.compare_note)
+        # Beside a greedy toolbar in the same row this one would be squeezed into its overflow menu.
+        tools.setMinimumWidth(sum(tools.widgetForAction(a).sizeHint().width() for a in tools.actions()) + 60)  # + "Re-"
         self.presenter = Presenter(self, file, view)  # tours, presenter mode, themes, font zoom
         help_ = self.menuBar().addMenu("&Help")
         action(help_, "&About", self.about)
@@ -268,10 +277,10 @@ class MainWindow(QMainWindow):
         self.pin_action.setText("Re-&pin as A" if pinned else "&Pin as A")
         if pinned:
             na, nb = side_names(self.store.pinned, self.store.scenario)
-            self.compare_note.setText(f"<b>A</b> (pinned{': ' + na if na != 'A' else ''}) dashed · "
-                                      f"<b>B</b> (live{': ' + nb if nb != 'B' else ''}) solid")
+            self.compare_note.setText(f"<b>A</b>{': ' + na if na != 'A' else ''} <i>dashed</i> · "
+                                      f"<b>B</b>{': ' + nb if nb != 'B' else ''} <i>solid</i>")
         else:
-            self.compare_note.setText("Pin the scenario as A to compare it with your next edits")
+            self.compare_note.setText("Pin as A, then edit: both on every plot")
         s = self.store.scenario
         mark = "• " if self.store.is_dirty() else ""
         name = f"{Path(self.path).name} — " if self.path else ""
