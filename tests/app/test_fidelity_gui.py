@@ -125,3 +125,23 @@ def test_measure_this_machine_off_the_gui_thread(qtbot, make_window):
     assert seen and seen == sorted(seen) and seen[-1] == 100
     assert box.use_button.isVisible() and "Saved: This machine" in box.note.text()
     assert w.store.results.estimate.runtime == "ideal"
+
+
+def test_batch_max_button_fills_memory_or_the_runtime_limit(qtbot, make_window):
+    from explorer.core.estimate import estimate
+    w = make_window()
+    w.store.update(model=presets.model("llama-3.2-1b"), prompt=128, generate=128, runtime="vllm")
+    settle(qtbot, w)
+    qtbot.mouseClick(w.panels["workload"].batch_max, Qt.MouseButton.LeftButton)
+    settle(qtbot, w)
+    s = w.store.scenario
+    # Llama 3.2 1B FP16 on an RTX 4090 (24 GiB): 256-token contexts cost 256 × 32 KiB = 8 MiB each,
+    # so memory would take ~2,300 sequences; vLLM schedules at most max_num_seqs = 256.
+    assert s.batch == presets.runtime("vllm").max_batch == 256
+    assert w.panels["workload"].batch.value() == 256
+    w.store.update(model=presets.model("llama-2-7b"), runtime=None, prompt=2048, generate=2048)  # memory limits
+    settle(qtbot, w)
+    qtbot.mouseClick(w.panels["workload"].batch_max, Qt.MouseButton.LeftButton)
+    settle(qtbot, w)
+    s = w.store.scenario
+    assert estimate(s).fits and not estimate(s.with_(batch=s.batch + 1)).fits

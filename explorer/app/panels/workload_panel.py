@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
 
-from ...core.scenario import LIMITS
+from ...core.estimate import saturated
+from ...core.scenario import LIMITS, ScenarioError
 from ..widgets import LogSliderSpin, set_quietly
 from .base import Panel
 
@@ -27,7 +28,16 @@ class WorkloadPanel(Panel):
         self.kv_cache.setToolTip("Off: every new token re-runs the whole prefix — cumulative cost grows ~n³ instead of ~n²")
         form.addRow("&Prompt", self.prompt)
         form.addRow("&Generate", self.generate)
-        form.addRow("&Batch", self.batch)
+        self.batch_max = QPushButton("max")
+        self.batch_max.setToolTip("The largest batch that fits in memory and the runtime schedules (steady "
+                                  "in-flight batching): the same as --batch max")
+        self.batch_max.clicked.connect(self._batch_max)
+        batch_row = QHBoxLayout()
+        batch_row.addWidget(self.batch, 1)
+        batch_row.addWidget(self.batch_max)
+        batch_label = QLabel("&Batch")
+        batch_label.setBuddy(self.batch.spin)  # a row holding a layout gets no buddy of its own
+        form.addRow(batch_label, batch_row)
         form.addRow("", self.kv_cache)
         self.controls = {"prompt": self.prompt, "generate": self.generate, "batch": self.batch,
                          "kv_cache": self.kv_cache}
@@ -38,6 +48,12 @@ class WorkloadPanel(Panel):
             self.controls[name].slider.sliderReleased.connect(self.store.end_gesture)
         self.kv_cache.toggled.connect(lambda on: self.store.update(kv_cache=bool(on)))
         self.refresh()
+
+    def _batch_max(self) -> None:
+        try:
+            self.store.update(batch=saturated(self.store.scenario).batch)
+        except (ScenarioError, ValueError) as exc:  # nothing fits: say so, keep the batch
+            self.store.rejected.emit(str(exc))
 
     def refresh(self, what: frozenset = frozenset()) -> None:
         s = self.store.scenario
