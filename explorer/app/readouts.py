@@ -159,6 +159,7 @@ class Readouts(StoreView):
             val.set_point_size(t.pt(11.5))
             line.set_point_size(t.pt(8.5))
         self.sentence.set_point_size(t.pt(9.5))
+        self._arrange(self._columns_for(self.width()))
 
     def _arrange(self, columns: int) -> None:
         """Tiles in ``columns`` columns (4 beside the panels at 1280 px, 8 on wide screens)."""
@@ -173,9 +174,16 @@ class Readouts(StoreView):
         for c in range(len(self._tiles)):
             self.grid.setColumnStretch(c, 1 if c < columns else 0)
 
+    def _columns_for(self, width: int) -> int:
+        """All tiles in one row only where their values fit at this theme's type size: a value
+        and its band widen with the font scale, and larger type also leaves the tiles less
+        room, so the threshold grows with its square (presenter type at 1920 px keeps two
+        rows of four, and no band is shrunk to unreadable)."""
+        return len(TILES) if width >= WIDE * self.theme.font_scale ** 2 else COLUMNS
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._arrange(len(TILES) if event.size().width() >= WIDE else COLUMNS)
+        self._arrange(self._columns_for(event.size().width()))
 
     def redraw(self) -> None:
         s = self.store.scenario
