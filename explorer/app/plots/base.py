@@ -14,6 +14,7 @@ from ..store import AppStore
 from ..theme import colour
 from ..view_base import StoreView
 from ..widgets import TextPane, set_quietly
+from .fast_label import FastLabel
 from .curve import Curve
 
 
@@ -260,6 +261,7 @@ class PlotCard(StoreView):
             name, width, _dash, _dot, _fill = twin.style_key
             twin.restyle(t.colour(name), t.width(width))
             _pinned_pen(twin)
+        self._scale_plot_text(t)
         self._render_legend()
         self.legend.setStyleSheet(t.style(8))
         self._style_readout()
@@ -267,6 +269,18 @@ class PlotCard(StoreView):
         heading.setPointSizeF(t.pt(t.base_pt))
         self.heading.set_font(heading)
         self.restyle_items(t)
+
+    def _scale_plot_text(self, t) -> None:
+        """Labels drawn inside the plot (marks, bar values, line labels) follow the type size."""
+        for item in self.plot.scene().items():
+            if isinstance(item, FastLabel):
+                item.restyle(t)
+            elif isinstance(item, pg.TextItem):
+                if not hasattr(item, "base_point_size"):
+                    item.base_point_size = item.textItem.font().pointSizeF()
+                font = QFont(item.textItem.font())
+                font.setPointSizeF(t.pt(item.base_point_size))
+                item.setFont(font)
 
     def restyle_items(self, theme) -> None:
         """Subclasses restyle their own items (lines, labels) here."""

@@ -18,9 +18,11 @@ class FastLabel(QGraphicsItem):
                  point_size: float = 8.5, parent: QGraphicsItem | None = None):
         super().__init__(parent)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self._font = QFont()
-        self._font.setPointSizeF(point_size)
         from ..theme import current
+
+        self._base_point_size = point_size  # at font scale 1: a theme swap scales it (restyle)
+        self._font = QFont()
+        self._font.setPointSizeF(current().pt(point_size))
 
         self._color = QColor(color or current().text)
         self._anchor = anchor
@@ -34,6 +36,14 @@ class FastLabel(QGraphicsItem):
         self.prepareGeometryChange()
         self._text = text
         self._layout()
+
+    def restyle(self, theme) -> None:
+        """Take the theme's type size (presenter mode: larger text inside the plots too)."""
+        size = theme.pt(self._base_point_size)
+        if size != self._font.pointSizeF():
+            self.prepareGeometryChange()
+            self._font.setPointSizeF(size)
+            self._layout()
 
     def text(self) -> str:
         return self._text
