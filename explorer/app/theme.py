@@ -62,6 +62,11 @@ class Theme:
         """A font size (points) in this theme."""
         return round(size * self.font_scale, 1)
 
+    def plot_pt(self, size: float) -> float:
+        """A label drawn inside a plot shares the plot's area with the data, so it grows with
+        the square root of the font scale (2× type gives 1.4× labels)."""
+        return round(size * self.font_scale ** 0.5, 1)
+
     def style(self, size: float, colour: str | None = None) -> str:
         """A style sheet fragment: font size, and colour if given."""
         return f"font-size: {self.pt(size)}pt;" + (f" color: {colour};" if colour else "")

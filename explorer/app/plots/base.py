@@ -94,6 +94,7 @@ class PlotCard(StoreView):
     default_log = (True, True)
     si_prefix = (True, True)  # SI prefixes on linear axes (off for GiB: no "kGiB")
     log_toggle = True
+    scale_plot_text = True  # labels inside the plot follow the type size (off where marks sit close together)
 
     view_fields = frozenset({"theme", "font_scale", "log_axes"})
 
@@ -272,6 +273,8 @@ class PlotCard(StoreView):
 
     def _scale_plot_text(self, t) -> None:
         """Labels drawn inside the plot (marks, bar values, line labels) follow the type size."""
+        if not self.scale_plot_text:
+            return
         for item in self.plot.scene().items():
             if isinstance(item, FastLabel):
                 item.restyle(t)
@@ -279,7 +282,7 @@ class PlotCard(StoreView):
                 if not hasattr(item, "base_point_size"):
                     item.base_point_size = item.textItem.font().pointSizeF()
                 font = QFont(item.textItem.font())
-                font.setPointSizeF(t.pt(item.base_point_size))
+                font.setPointSizeF(t.plot_pt(item.base_point_size))
                 item.setFont(font)
 
     def restyle_items(self, theme) -> None:

@@ -27,6 +27,7 @@ CURVES = (  # key, legend name, colour, dashed (pairs are score entries, the res
 
 class ComputePlot(PlotCard):
     key = "compute"
+    scale_plot_text = False  # its marks (n², context, n*) sit close together in a small card
     title = "Compute growth vs sequence length"
     x_label, x_units = "sequence length n", "tokens"
     y_label, y_units = "count", ""

@@ -22,7 +22,7 @@ class FastLabel(QGraphicsItem):
 
         self._base_point_size = point_size  # at font scale 1: a theme swap scales it (restyle)
         self._font = QFont()
-        self._font.setPointSizeF(current().pt(point_size))
+        self._font.setPointSizeF(current().plot_pt(point_size))
 
         self._color = QColor(color or current().text)
         self._anchor = anchor
@@ -39,7 +39,7 @@ class FastLabel(QGraphicsItem):
 
     def restyle(self, theme) -> None:
         """Take the theme's type size (presenter mode: larger text inside the plots too)."""
-        size = theme.pt(self._base_point_size)
+        size = theme.plot_pt(self._base_point_size)
         if size != self._font.pointSizeF():
             self.prepareGeometryChange()
             self._font.setPointSizeF(size)
