@@ -170,29 +170,28 @@ class MainWindow(QMainWindow):
         help_ = self.menuBar().addMenu("&Help")
         action(help_, "&About", self.about)
 
+    def _lazy_tab(self, attr: str, page: QWidget, cls):
+        """A tab's view, created on first use (keeps start-up fast)."""
+        view = getattr(self, attr)
+        if view is None:
+            view = cls(self.store)
+            page.layout().addWidget(view)
+            setattr(self, attr, view)
+        return view
+
     @property
     def highway(self) -> HighwayView:
-        """The highway view, created on first use (keeps start-up fast)."""
-        if self._highway is None:
-            self._highway = HighwayView(self.store)
-            self._highway_page.layout().addWidget(self._highway)
-        return self._highway
+        return self._lazy_tab("_highway", self._highway_page, HighwayView)
 
     @property
     def post(self) -> PostPane:
-        """The 'this post as input' pane, created on first use."""
-        if self._post is None:
-            self._post = PostPane(self.store)
-            self._post_page.layout().addWidget(self._post)
-        return self._post
+        """The 'this post as input' pane."""
+        return self._lazy_tab("_post", self._post_page, PostPane)
 
     @property
     def validation(self) -> ValidationView:
-        """Measured vs modelled (published measurements or the user's CSV), created on first use."""
-        if self._validation is None:
-            self._validation = ValidationView(self.store)
-            self._validation_page.layout().addWidget(self._validation)
-        return self._validation
+        """Measured vs modelled (published measurements or the user's CSV)."""
+        return self._lazy_tab("_validation", self._validation_page, ValidationView)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self._validation_page:

@@ -58,10 +58,15 @@ def structured(draw, base: dict) -> bytes:
     return json.dumps(d, allow_nan=True).encode()
 
 
-@st.composite
-def mutated(draw, base: dict) -> bytes:
-    """Bytes of a good file with a few splices: truncations, inserted junk, flipped bytes."""
-    data = bytearray(json.dumps(base, indent=1).encode())
+JSON_JUNK = [b"[" * 2000, b"1" * 5000, b"NaN", b"-Infinity", b"\xef\xbb\xbf", b'"\\ud800"', b"1e999", b"{}",
+             b"null", b"true"]
+TEXT_JUNK = [b"[" * 3000, b"1" * 5000, b"nan", b"inf", b"-1e400", b"\n[[step]]\n", b'"\n', b"= ", b",,,,", b"\x00",
+             b"1e308", b"-5"]
+
+
+def _splice(draw, data: bytes, junk: list[bytes]) -> bytes:
+    """A few splices: truncations, inserted random bytes, flipped bytes, inserted junk."""
+    data = bytearray(data)
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(data)))
         op = draw(st.integers(0, 3))
@@ -72,9 +77,14 @@ def mutated(draw, base: dict) -> bytes:
         elif op == 2 and i < len(data):
             data[i] = draw(st.integers(0, 255))
         else:
-            data[i:i] = draw(st.sampled_from([b"[" * 2000, b"1" * 5000, b"NaN", b"-Infinity", b"\xef\xbb\xbf",
-                                              b'"\\ud800"', b"1e999", b"{}", b"null", b"true"]))
+            data[i:i] = draw(st.sampled_from(junk))
     return bytes(data)
+
+
+@st.composite
+def mutated(draw, base: dict) -> bytes:
+    """Bytes of a good JSON file with a few splices."""
+    return _splice(draw, json.dumps(base, indent=1).encode(), JSON_JUNK)
 
 
 attacks = st.sampled_from([
@@ -197,20 +207,7 @@ _CSV_LINES = (REPO / "resources" / "validation" / "published_measurements.csv").
 
 @st.composite
 def byte_mutated(draw, data: bytes) -> bytes:
-    data = bytearray(data)
-    for _ in range(draw(st.integers(1, 4))):
-        i = draw(st.integers(0, len(data)))
-        op = draw(st.integers(0, 3))
-        if op == 0:
-            del data[i:i + draw(st.integers(1, 40))]
-        elif op == 1:
-            data[i:i] = draw(st.binary(min_size=1, max_size=8))
-        elif op == 2 and i < len(data):
-            data[i] = draw(st.integers(0, 255))
-        else:
-            data[i:i] = draw(st.sampled_from([b"[" * 3000, b"1" * 5000, b"nan", b"inf", b"-1e400", b"\n[[step]]\n",
-                                              b'"\n', b"= ", b",,,,", b"\x00", b"1e308", b"-5"]))
-    return bytes(data)
+    return _splice(draw, data, TEXT_JUNK)
 
 
 def tour_files() -> st.SearchStrategy[bytes]:
