@@ -31,3 +31,19 @@ def test_mixture_of_experts_speeds_are_marked_extrapolated():
     w = estimate(_s("vllm", "fp16", "fp16", model="mixtral-8x7b", hardware="h100-sxm")).warnings
     assert any("extrapolated" in x for x in w)
     assert not any("extrapolated" in x for x in estimate(_s("vllm", "fp16", "fp16", hardware="h100-sxm")).warnings)
+
+
+def test_every_runtime_parameter_names_its_source():
+    """DESIGN: 'Efficiency defaults must be documented with their source' — every figure a runtime
+    profile sets (not its name or which devices it runs on) has a line in its [<id>.sources]."""
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(resources.files("explorer.data").joinpath("runtimes.toml").read_text("utf-8"))
+    labels = {"name", "description", "devices", "vendors", "default_for", "sources", "ideal"}
+    for rid, table in data.items():
+        sources = table.get("sources", {})
+        if "all" in sources:
+            continue
+        missing = sorted(k for k in table if k not in labels and k not in sources)
+        assert not missing, f"{rid}: no source for {missing}"
