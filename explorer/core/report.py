@@ -127,6 +127,7 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         + (f" -> fits; {max_batch_text(s, est)}" if est.fits else f" -> DOES NOT FIT: {does_not_fit(s, est)}"),
         f"  time to 1st token {duration(est.ttft_s)}"
         + (f" ({si(est.prefill_tokens_per_s, 'tokens/s')} prefill, {est.prefill_bound}-bound)" if est.prefill_tokens_per_s else "")
+        + (f"; all {s.batch:,} prompts prefilled together" if s.batch > 1 else "")
         + _band(bands.time(est.ttft_s, r.runtime), duration),
     ]
     if est.tpot_s is not None:
