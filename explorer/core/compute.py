@@ -101,7 +101,9 @@ def attention_crossover(model: ModelSpec) -> float:
     """
     if model.global_layers == 0:
         return float("inf")
-    return model.matmul_params_per_token / (model.global_layers * model.heads * model.hd)
+    # attn_flops_per_key is 4·h·d_head for ordinary attention; latent attention's query/key and
+    # value widths differ (head_dim + rope vs v_head_dim), so take its own per-pair cost.
+    return model.matmul_params_per_token / (model.global_layers * model.attn_flops_per_key / 4.0)
 
 
 # -- whole passes ----------------------------------------------------------------------------

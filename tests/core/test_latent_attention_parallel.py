@@ -6,6 +6,8 @@ Tensor parallelism splits the heads, but each rank's heads read the same latent,
 the whole cache on every rank: the KV memory per device is the full cache, not 1/8 of it.
 """
 
+import pytest
+
 from explorer.core import presets
 from explorer.core.estimate import estimate
 from explorer.core.scenario import Scenario
@@ -36,3 +38,15 @@ def test_max_batch_follows_the_whole_cache_per_device():
     # and the batch one above it does not fit on a device
     over = estimate(_ds(batch=one.max_batch + 1))
     assert not over.fits
+
+
+def test_crossover_uses_latent_attentions_own_widths():
+    """n* = P / (layers with attention · per-pair FLOPs ÷ 4). DeepSeek-V3 scores with 192-wide
+    query/key (128 + 64 RoPE) and 128-wide values per head: 2·128·(192 + 128) FLOPs per pair,
+    not 4·128·128; so n* is 0.8× what the ordinary-attention formula would give."""
+    from explorer.core import compute
+
+    m = presets.model("deepseek-v3")
+    per_pair = 2 * 128 * (128 + 64 + 128)
+    assert compute.attention_crossover(m) == pytest.approx(m.matmul_params_per_token / (61 * per_pair / 4), rel=1e-9)
+    assert compute.attention_crossover(m) < m.matmul_params_per_token / (61 * 128 * 128)
