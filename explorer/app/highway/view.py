@@ -117,8 +117,10 @@ class HighwayView(StoreView):
         t = QFormLayout(traffic_box)
         self.fastest = QRadioButton("As fast as the hardware allows (closed loop)")
         self.fastest.setToolTip("One decode step in flight per sequence: no arrivals, so no queue and no ρ")
-        self.target = QRadioButton("Target per user (open loop)")
-        self.target.setToolTip("Requests arrive at users × this rate whether or not the road keeps up: ρ and queues")
+        self.target = QRadioButton("Arrivals per user (open loop)")
+        self.target.setToolTip("Work arrives at users × this rate whether or not the road keeps up (the batch stays fixed): "
+                               "ρ, and past ρ = 1 a waiting line that grows without bound. A person who waits for each "
+                               "reply before asking again is a closed loop instead: overload only slows them.")
         self.fastest.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.fastest)
