@@ -260,7 +260,7 @@ def scenario_warnings(s: Scenario) -> tuple[str, ...]:
                    f"{s.model.max_context:,} tokens: the model was not trained for it (the cost figures still "
                    "follow the formulas)")
     rt = resolve(s).runtime
-    out += [f"{p}; the figures show the formats' physics, not a run of it"
+    out += [f"{p}: physics only, no such run exists"
             for p in rt.format_problems(s.weights, s.kv)]
     m = s.model
     if not rt.ideal and (m.is_mla or m.experts > 1):

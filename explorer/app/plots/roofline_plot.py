@@ -76,4 +76,10 @@ class RooflinePlot(PlotCard):
         go_right = right - x >= needed or right - x >= x - left
         # The roof rises to the right of a memory-bound point and is flat past the ridge: below
         # and to the right, or above and to the left, the text never sits on the roof line.
-        self.decode_label.setAnchor((-0.05, -0.15) if go_right else (1.05, 1.1))
+        first = (-0.05, -0.15) if go_right else (1.05, 1.1)
+        ridge_text = self.ridge.label.sceneBoundingRect()
+        for anchor in (first, (1.05, 1.1) if go_right else (-0.05, -0.15), (-0.05, -1.4), (1.05, -0.15)):
+            self.decode_label.setAnchor(anchor)
+            box = self.decode_label.boundingRect().translated(self.decode_label.scenePos())
+            if not box.intersects(ridge_text):  # never on top of the ridge's own label
+                break
