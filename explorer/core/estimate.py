@@ -13,6 +13,7 @@ import numpy as np
 
 from . import compute, cost, memory, parallel, roofline
 from .resolved import Resolved, resolve
+from .runtime import Runtime
 from .scenario import Scenario
 
 BOUND_NAMES = roofline.BOUNDS
@@ -251,15 +252,15 @@ class Estimate:
         return d
 
 
-def scenario_warnings(s: Scenario) -> tuple[str, ...]:
-    """Plain warnings about a valid scenario that runs outside what its figures mean."""
+def scenario_warnings(s: Scenario, rt: Runtime) -> tuple[str, ...]:
+    """Plain warnings about a valid scenario that runs outside what its figures mean (``rt``: the
+    runtime the estimate already resolved)."""
     out = []
     context = s.prompt + s.generate
     if context > s.model.max_context:
         out.append(f"prompt + generation = {context:,} tokens exceeds {s.model.name}'s trained context of "
                    f"{s.model.max_context:,} tokens: the model was not trained for it (the cost figures still "
                    "follow the formulas)")
-    rt = resolve(s).runtime
     out += [f"{p}: physics only, no such run exists"
             for p in rt.format_problems(s.weights, s.kv)]
     m = s.model
@@ -279,7 +280,7 @@ def estimate(s: Scenario) -> Estimate:
 
 def saturated(s: Scenario) -> Scenario:
     """``s`` at the largest batch that fits in memory and the runtime will schedule (``--batch
-    max``): the steady state of in-flight batching, every slot busy."""
+    max``): every slot busy, run as one cohort (all prompts prefilled together)."""
     cap = resolve(s).runtime.max_batch
     fit = _estimate(s.with_(batch=1)).max_batch
     return s.with_(batch=max(1, min(fit, cap)))
@@ -349,5 +350,5 @@ def _estimate(s: Scenario) -> Estimate:
         eta_compute=r.eta_compute,
         eta_memory=r.eta_memory,
         runtime=r.runtime.id,
-        warnings=scenario_warnings(s),
+        warnings=scenario_warnings(s, r.runtime),
     )
