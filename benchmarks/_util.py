@@ -38,7 +38,7 @@ def open_window(size: tuple[int, int] = (1280, 720)):
     app = QApplication.instance() or QApplication([])
     from explorer.app.main_window import MainWindow
     from explorer.app.theme import apply_theme
-    from explorer.core.scenario import default_scenario
+    from explorer.core.state.scenario import default_scenario
 
     apply_theme(app)
     window = MainWindow(default_scenario())

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-
 from _util import summary, timeit
-from explorer.core.estimate import decode_step_time
-from explorer.core.resolved import resolve
-from explorer.core.scenario import default_scenario
+
+from explorer.core.engine.estimate import decode_step_time
+from explorer.core.engine.resolved import resolve
+from explorer.core.state.scenario import default_scenario
 
 
 def main() -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from _util import summary, timeit
-from explorer.core.highway_sim import HighwaySim
+
+from explorer.core.highway.sim import HighwaySim
 
 
 def main() -> None:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from explorer.core import presets
-from explorer.core.validation import Row, evaluate, read_rows, summary
+from explorer.core.features.validation import Row, evaluate, read_rows, summary
+from explorer.core.specs import presets
 
 DATA = Path(__file__).resolve().parents[1] / "resources" / "validation" / "published_measurements.csv"
 

@@ -41,7 +41,7 @@ def rss_mib() -> float:
 
 def make_files(folder: Path) -> tuple[list[Path], list[Path]]:
     from explorer import resources
-    from explorer.core.scenario import default_scenario
+    from explorer.core.state.scenario import default_scenario
 
     good = list(resources.scenario_files())
     s = folder / "batch8.json"
@@ -67,7 +67,7 @@ def make_files(folder: Path) -> tuple[list[Path], list[Path]]:
 def tour_steps() -> list[dict]:
     """Every step of the shipped tours as the partial state a tour player applies."""
     from explorer import resources
-    from explorer.core.tour import load_tour
+    from explorer.core.features.tour import load_tour
 
     out = []
     for f in resources.tour_files():

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer.core.tokens import count_tokens  # noqa: E402
+from explorer.core.features.tokens import count_tokens  # noqa: E402
 
 SEED = Path("/work/shared/seed/why-inference-requires-exponential-compute.md")
 

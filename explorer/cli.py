@@ -18,18 +18,19 @@ import json
 import math
 import sys
 
-from .core import presets, untrusted
-from .core.appstate import AppState
-from .core.atomic import WriteError, write_text
-from .core.edit_rules import weights_changes
-from .core.estimate import Estimate, estimate, saturated
-from .core.hardware import HardwareError
-from .core.model import SpecError
-from .core.model_import import load_model_file
-from .core.report import plain_report
-from .core.scenario import LIMITS, Scenario, ScenarioError
+from .core.specs import presets
+from .core.io import untrusted
+from .core.state.appstate import AppState
+from .core.io.atomic import WriteError, write_text
+from .core.state.edit_rules import weights_changes
+from .core.engine.estimate import Estimate, estimate, saturated
+from .core.specs.hardware import HardwareError
+from .core.specs.model import SpecError
+from .core.specs.model_import import load_model_file
+from .core.text.report import plain_report
+from .core.state.scenario import LIMITS, Scenario, ScenarioError
 from .gui_options import SCENARIO_HELP
-from .core.validation import COLUMNS as VALIDATION_COLUMNS
+from .core.features.validation import COLUMNS as VALIDATION_COLUMNS
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1  # the input was fine, the write was not (full disk, read-only folder)
@@ -128,7 +129,7 @@ def scenario_from_args(a: argparse.Namespace) -> Scenario:
         fields["hardware"] = presets.device(a.hardware)
     weights = a.weights or (base.weights if base else "fp16")
     presets.number_format(weights)
-    # KV and compute follow the weights by the GUI's rule (explorer.core.edit_rules).
+    # KV and compute follow the weights by the GUI's rule (explorer.core.state.edit_rules).
     start = base or Scenario(model=fields["model"], hardware=fields["hardware"])
     fields.update(weights_changes(start.weights, start.kv, start.compute, weights))
     for role in ("kv", "compute"):
@@ -159,7 +160,7 @@ def cmd_list(a: argparse.Namespace) -> int:
 
 
 def _list_line(what: str, v) -> str:
-    from .core.units import si
+    from .core.physics.units import si
     if what == "models":
         return f"{v.name:28} {si(v.params_total, 'params')}"
     if what == "hardware":
@@ -172,8 +173,8 @@ def _list_line(what: str, v) -> str:
 
 
 def cmd_estimate(a: argparse.Namespace) -> int:
-    from .core.bands import table as band_table
-    from .core.explain import explain
+    from .core.engine.bands import table as band_table
+    from .core.text.explain import explain
     s = scenario_from_args(a)
     est = estimate(s)
     if a.json:
@@ -191,7 +192,7 @@ def cmd_estimate(a: argparse.Namespace) -> int:
 
 
 def cmd_measure(a: argparse.Namespace) -> int:
-    from .core import this_machine
+    from .core.specs import this_machine
 
     def progress(fraction: float, what: str) -> None:
         if not a.json:
@@ -214,8 +215,8 @@ def cmd_measure(a: argparse.Namespace) -> int:
 
 
 def cmd_validate(a: argparse.Namespace) -> int:
-    from .core.validation import ValidationFileError, summary, validate_text
-    from .core.validation_report import text_report
+    from .core.features.validation import ValidationFileError, summary, validate_text
+    from .core.features.validation_report import text_report
     try:
         rows = validate_text(untrusted.read_text(a.file))
     except ValidationFileError as exc:
@@ -251,7 +252,7 @@ def sweep_values(lo: int, hi: int, points: int) -> list[int]:
     """Log-spaced whole numbers from lo to hi (linear from 0 when lo is 0), duplicates removed."""
     import numpy as np
 
-    from .core.series import distinct
+    from .core.engine.series import distinct
     start = max(lo, 1)
     vals = [int(v) for v in distinct(np.round(np.geomspace(start, hi, points)))]
     return ([0] if lo == 0 else []) + vals

@@ -45,5 +45,6 @@ def gui_help() -> str:
 
 
 def version_text() -> str:
-    from . import APP_NAME, __version__
+    from . import APP_NAME
+    from . import __version__
     return f"inference-explorer {__version__} ({APP_NAME})"

@@ -78,7 +78,7 @@ def run(args: list[str]) -> int:
         from PySide6.QtCore import QTimer
 
         def shoot() -> None:
-            from ..core.atomic import write_bytes
+            from ..core.io.atomic import write_bytes
             from .images import png_bytes
 
             write_bytes(opts.screenshot, png_bytes(window.grab()))
@@ -91,8 +91,8 @@ def run(args: list[str]) -> int:
 def start_window(opts: argparse.Namespace):
     """The main window as the user left it: last session and settings (none with --safe-mode),
     or the --scenario file; then the offer to restore an autosave a crash left behind."""
-    from ..core.appstate import AppState, ViewState
-    from ..core.scenario import default_scenario
+    from ..core.state.appstate import AppState, ViewState
+    from ..core.state.scenario import default_scenario
     from . import autosave
     from .main_window import MainWindow
     from .settings import Settings

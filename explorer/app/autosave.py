@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
-from ..core.appstate import AppState
-from ..core.atomic import WriteError, write_text
+from ..core.state.appstate import AppState
+from ..core.io.atomic import WriteError, write_text
 from .settings import app_folder
 
 log = logging.getLogger("explorer")

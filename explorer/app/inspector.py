@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
-from ..core.explain import KEYS, explain
-from ..core.scenario import ScenarioError
+from ..core.text.explain import KEYS, explain
+from ..core.state.scenario import ScenarioError
 from .view_base import StoreView
 
 TITLES = {"decode": "Decode speed (time per token, tokens/s)", "prefill": "Time to first token",

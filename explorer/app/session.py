@@ -10,7 +10,7 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMessageBox
 
 from .. import APP_NAME
-from ..core.appstate import AppState
+from ..core.state.appstate import AppState
 from .autosave import Autosaver
 from .settings import Settings
 

@@ -1,6 +1,6 @@
 """The one settings object: created once at start-up and passed in, never at import time.
 
-A versioned JSON file (``explorer.core.settings_data``) in the platform's config folder,
+A versioned JSON file (``explorer.core.state.settings``) in the platform's config folder,
 written atomically. A corrupt file, or one from a newer version of the app, is moved aside
 (``settings.json.bad-<time>``) and the app starts from defaults; :attr:`notice` says so.
 ``--safe-mode`` uses a Settings that reads and writes nothing.
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from ..core import untrusted
-from ..core.atomic import WriteError, write_text
-from ..core.settings_data import SettingsData, SettingsError
+from ..core.io import untrusted
+from ..core.io.atomic import WriteError, write_text
+from ..core.state.settings import SettingsData, SettingsError
 
 log = logging.getLogger("explorer")
 

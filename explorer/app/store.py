@@ -1,4 +1,4 @@
-"""AppStore: the one place that holds the application's state (``explorer.core.appstate``).
+"""AppStore: the one place that holds the application's state (``explorer.core.state.appstate``).
 
 Panels call :meth:`update` (live scenario fields), :meth:`set_view` (view settings) or the
 pin commands; views connect to :attr:`changed`, which says what changed — live scenario
@@ -8,7 +8,7 @@ arrived (a slider drag). Rejected edits emit :attr:`rejected` with a one-line re
 Undo: edits of the same fields in a row form one *gesture* — a slider drag, a held key, a
 spin box scrolled — shown live while it lasts and recorded as ONE entry on a QUndoStack when
 it ends (slider released, key released, :data:`IDLE_COMMIT_MS` without an edit, or another
-kind of edit). Entries read like "Batch 1 → 8" (``explorer.core.history``). View settings
+kind of edit). Entries read like "Batch 1 → 8" (``explorer.core.state.undo_text``). View settings
 (tab, log axes, theme) are not undo steps and do not make the session unsaved.
 """
 
@@ -20,10 +20,10 @@ from dataclasses import dataclass, fields
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core import history
-from ..core.appstate import AppState, ViewState, apply_partial
-from ..core.results import Results
-from ..core.scenario import Scenario, ScenarioError
+from ..core.state import undo_text
+from ..core.state.appstate import AppState, ViewState, apply_partial
+from ..core.engine.results import Results
+from ..core.state.scenario import Scenario, ScenarioError
 
 FIELDS = tuple(f.name for f in fields(Scenario))
 VIEW_FIELDS = tuple(f.name for f in fields(ViewState))
@@ -58,7 +58,7 @@ class _Entry(QUndoCommand):
     """One undo step: the state before and after a gesture."""
 
     def __init__(self, store: "AppStore", before: AppState, after: AppState):
-        super().__init__(history.describe(before, after))
+        super().__init__(undo_text.describe(before, after))
         self.store, self.before, self.after = store, before, after
 
     def undo(self) -> None:
@@ -153,7 +153,7 @@ class AppStore(QObject):
         self._edit(state, key=None)
 
     def apply_partial(self, patch: dict) -> bool:
-        """Apply a nested partial state (see ``core.appstate.apply_partial``); tour steps use it."""
+        """Apply a nested partial state (see ``core.state.appstate.apply_partial``); tour steps use it."""
         try:
             new = apply_partial(self._state, patch)
         except ScenarioError as exc:
@@ -234,7 +234,7 @@ class AppStore(QObject):
 
     def undo_text(self) -> str:
         if self._open is not None:
-            return history.describe(self._open[0], self._state)
+            return undo_text.describe(self._open[0], self._state)
         return self.undo_stack.undoText()
 
     def redo_text(self) -> str:

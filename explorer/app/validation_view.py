@@ -12,8 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .. import resources
-from ..core import untrusted
-from ..core.validation import ValidationFileError, summary, validate_text
+from ..core.io import untrusted
+from ..core.features.validation import ValidationFileError, summary, validate_text
 from .theme import colour
 from .view_base import StoreView
 from .widgets import PlainPane

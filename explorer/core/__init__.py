@@ -1,0 +1,16 @@
+"""The core: pure Python + numpy, never Qt. Shared by the CLI and the GUI.
+
+Layers, top first; a module imports only from its own layer or one above it
+(``tests/core/test_core_layers.py`` enforces it):
+
+- ``io``       untrusted-file loader (caps on bytes, depth) and the atomic writer
+- ``physics``  FLOPs, bytes, parallel/collectives, roofline, cost, units: numpy in, numpy out
+- ``specs``    ModelSpec, HardwareSpec, NumberFormat, Runtime; presets; model import; field checks
+- ``state``    Scenario, AppState/ViewState, edit rules, undo texts, settings data
+- ``engine``   Scenario -> numbers: resolve, step costs, estimate, series, Results, bands
+- ``highway``  the highway picture: lanes, traffic and its simulation
+- ``text``     numbers -> words: report, inspector, A/B sentence, figure captions
+- ``features`` tours, validation against measurements, tokens of a text
+"""
+
+LAYERS = ("io", "physics", "specs", "state", "engine", "highway", "text", "features")

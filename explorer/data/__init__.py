@@ -1,1 +1,1 @@
-"""Preset data files (TOML). Read through ``explorer.core.presets``."""
+"""Preset data files (TOML). Read through ``explorer.core.specs.presets``."""

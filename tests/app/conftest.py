@@ -3,7 +3,7 @@
 import pytest
 
 from explorer.app.settings import Settings
-from explorer.core.scenario import default_scenario
+from explorer.core.state.scenario import default_scenario
 
 
 @pytest.fixture

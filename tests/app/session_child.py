@@ -18,7 +18,7 @@ from explorer import APP_NAME  # noqa: E402
 from explorer.app import autosave  # noqa: E402
 from explorer.app.application import _parse, start_window  # noqa: E402
 from explorer.app.theme import apply_theme  # noqa: E402
-from explorer.core.appstate import AppState  # noqa: E402
+from explorer.core.state.appstate import AppState  # noqa: E402
 
 app = QApplication([])
 app.setApplicationName(APP_NAME)

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from explorer.core import series
-from explorer.core.estimate import estimate
-from explorer.core.scenario import default_scenario
+from explorer.core.engine import series
+from explorer.core.engine.estimate import estimate
+from explorer.core.state.scenario import default_scenario
 
 
 def pick(w, role, key):

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QGuiApplication, QImage
 
-from explorer.core import presets
-from explorer.core.atomic import WriteError
-from explorer.core.scenario import default_scenario
+from explorer.core.specs import presets
+from explorer.core.io.atomic import WriteError
+from explorer.core.state.scenario import default_scenario
 
 SCENARIO = default_scenario().with_(model=presets.model("llama-2-13b"), hardware=presets.device("h100-sxm"),
                                     weights="int8", batch=4, prompt=2048, generate=128)

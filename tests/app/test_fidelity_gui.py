@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from explorer.core import presets
+from explorer.core.specs import presets
 
 
 def settle(qtbot, w):
@@ -128,7 +128,7 @@ def test_measure_this_machine_off_the_gui_thread(qtbot, make_window):
 
 
 def test_batch_max_button_fills_memory_or_the_runtime_limit(qtbot, make_window):
-    from explorer.core.estimate import estimate
+    from explorer.core.engine.estimate import estimate
     w = make_window()
     w.store.update(model=presets.model("llama-3.2-1b"), prompt=128, generate=128, runtime="vllm")
     settle(qtbot, w)

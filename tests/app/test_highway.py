@@ -5,7 +5,7 @@ import pytest
 
 from explorer.app.highway.view import DEMO_DELAY_MS, HighwayView
 from explorer.app.store import AppStore
-from explorer.core.scenario import default_scenario
+from explorer.core.state.scenario import default_scenario
 
 
 def test_int4_weights_lower_the_demand_about_fourfold(qtbot, make_window):
@@ -64,7 +64,7 @@ def test_demo_goes_from_near_capacity_to_overloaded(qtbot, make_window):
 
 
 def test_unified_memory_share_takes_lanes(qtbot, make_window):
-    from explorer.core import presets
+    from explorer.core.specs import presets
     w = make_window(default_scenario().with_(hardware=presets.device("m2-ultra")))
     w.tabs.setCurrentIndex(1)  # a hidden tab only redraws when shown
     hv = w.highway
@@ -108,7 +108,7 @@ def test_closing_lanes_in_the_closed_loop_slows_every_step(qtbot, make_window):
 
 
 def test_a_scenario_that_does_not_fit_does_not_animate(qtbot, make_window):
-    from explorer.core import presets
+    from explorer.core.specs import presets
     w = make_window(default_scenario().with_(model=presets.model("llama-2-70b")))
     w.tabs.setCurrentIndex(1)
     hv = w.highway

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from explorer.core import presets, series
-from explorer.core.appstate import AppState
-from explorer.core.estimate import estimate
-from explorer.core.scenario import LIMITS, Scenario, default_scenario
+from explorer.core.specs import presets
+from explorer.core.engine import series
+from explorer.core.state.appstate import AppState
+from explorer.core.engine.estimate import estimate
+from explorer.core.state.scenario import LIMITS, Scenario, default_scenario
 
 
 def settle(qtbot, w):

@@ -6,8 +6,8 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from explorer.core import presets
-from explorer.core.scenario import default_scenario
+from explorer.core.specs import presets
+from explorer.core.state.scenario import default_scenario
 
 
 def _axis(card, side):
@@ -104,7 +104,7 @@ def test_decode_label_is_not_on_the_roof_line(qtbot, make_window, batch):
 
 
 def test_comparison_devices_are_chosen_by_the_user_and_kept_in_the_session(qtbot, make_window):
-    from explorer.core.appstate import AppState
+    from explorer.core.state.appstate import AppState
     w = make_window()
     card = w.plots["compare"]
     card._fill_device_menu()

@@ -1,6 +1,6 @@
 """'This post as input': typing text counts tokens and shows what they cost the current model."""
 
-from explorer.core import presets
+from explorer.core.specs import presets
 
 
 def test_pasting_text_counts_tokens_and_follows_the_model(make_window, qtbot):
@@ -14,7 +14,7 @@ def test_pasting_text_counts_tokens_and_follows_the_model(make_window, qtbot):
     assert pane.count.exact and 500 < n < 700
     assert f"{n:,} tokens" in pane.headline.text()
     # Llama 2 7B: n² per head, × 32 heads, × 32 layers (hand arithmetic, formatted as the pane does).
-    from explorer.core.units import count
+    from explorer.core.physics.units import count
 
     assert pane.value_labels["relationships per head"].text() == f"<b>{count(n * n)}</b>"
     assert pane.value_labels["× layers"].text() == f"<b>{count(32 * 32 * n * n)}</b>"

@@ -3,8 +3,8 @@ file leaves everything exactly as it was; no error box for a value the validatio
 
 import json
 
-from explorer.core import presets
-from explorer.core.scenario import default_scenario
+from explorer.core.specs import presets
+from explorer.core.state.scenario import default_scenario
 
 
 def test_link_zero_with_two_devices_is_refused_by_the_control_without_a_box(qtbot, make_window, no_modal_boxes):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from explorer.app.settings import Settings
-from explorer.core.appstate import AppState
-from explorer.core.settings_data import SETTINGS_VERSION, SettingsData
+from explorer.core.state.appstate import AppState
+from explorer.core.state.settings import SETTINGS_VERSION, SettingsData
 
 CHILD = Path(__file__).with_name("session_child.py")
 ROOT = Path(__file__).resolve().parents[2]

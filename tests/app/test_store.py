@@ -7,8 +7,8 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionSlider
 
 from explorer.app.store import AppStore, Change
-from explorer.core.appstate import AppState
-from explorer.core.scenario import default_scenario
+from explorer.core.state.appstate import AppState
+from explorer.core.state.scenario import default_scenario
 
 
 def test_burst_of_edits_emits_once(qtbot):

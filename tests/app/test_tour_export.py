@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from explorer import resources
 from explorer.app.application import _parse
 from explorer.app.present.tour_export import export_tour
-from explorer.core.tour import load_tour
+from explorer.core.features.tour import load_tour
 
 
 def test_export_tour_writes_one_png_per_step_and_a_pdf(qtbot, tmp_path, capsys):

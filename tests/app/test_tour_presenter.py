@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from explorer import resources
-from explorer.core.tour import load_tour, parse_tour, state_for
+from explorer.core.features.tour import load_tour, parse_tour, state_for
 
 ESSAY = resources.essay_tour()
 

@@ -4,7 +4,7 @@ on first show; redraws are capped to the display rate but never lost."""
 import numpy as np
 
 from explorer.app.view_base import FRAME_S
-from explorer.core import series
+from explorer.core.engine import series
 
 
 def test_a_hidden_tab_does_no_work_and_catches_up_when_shown(qtbot, make_window):

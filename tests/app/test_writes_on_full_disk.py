@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from explorer.core.scenario import default_scenario
+from explorer.core.state.scenario import default_scenario
 
 OLD = b"previous good contents\n"
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from explorer.core import presets
+from explorer.core.specs import presets
 
 
 def run(*args, timeout=60):
@@ -126,7 +126,7 @@ def test_sweep_csv(tmp_path):
 
 
 def test_scenario_file(tmp_path):
-    from explorer.core.scenario import default_scenario
+    from explorer.core.state.scenario import default_scenario
     f = tmp_path / "s.json"
     f.write_text(default_scenario().with_(batch=4).to_json())
     out = run("estimate", "--scenario", str(f), "--generate", "10", "--json")

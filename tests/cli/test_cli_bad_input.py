@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from explorer.core.scenario import default_scenario
+from explorer.core.state.scenario import default_scenario
 
 BASE = ("--model", "llama-2-7b", "--hardware", "rtx-4090")
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from explorer import cli
-from explorer.core import presets
-from explorer.core.estimate import estimate
-from explorer.core.scenario import Scenario, default_scenario
-from explorer.core.untrusted import FileRefused
+from explorer.core.specs import presets
+from explorer.core.engine.estimate import estimate
+from explorer.core.state.scenario import Scenario, default_scenario
+from explorer.core.io.untrusted import FileRefused
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))  # 0: the suite's own small counts
 COUNTS: Counter = Counter()

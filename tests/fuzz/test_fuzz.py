@@ -55,7 +55,7 @@ def test_argument_vectors(folder, monkeypatch):
 
 
 def test_tour_files(folder):
-    from explorer.core.tour import TourError, load_tour
+    from explorer.core.features.tour import TourError, load_tour
 
     @settings(max_examples=fz.EXAMPLES or 300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(fz.tour_files())
@@ -75,8 +75,8 @@ def _finite_rows(rows):
 
 
 def test_validation_csv_files(folder):
-    from explorer.core import untrusted
-    from explorer.core.validation import ValidationFileError, validate_text
+    from explorer.core.io import untrusted
+    from explorer.core.features.validation import ValidationFileError, validate_text
 
     @settings(max_examples=fz.EXAMPLES or 300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(fz.validation_csvs())

@@ -11,7 +11,7 @@ def test_file_open(qtbot, tmp_path, monkeypatch):
 
     from explorer.app.main_window import MainWindow
     from explorer.app.settings import Settings
-    from explorer.core.scenario import default_scenario
+    from explorer.core.state.scenario import default_scenario
 
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: shown.append(text)))

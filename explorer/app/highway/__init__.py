@@ -1,1 +1,1 @@
-"""The highway: memory bandwidth as lanes of traffic (the model lives in explorer.core.traffic)."""
+"""The highway: memory bandwidth as lanes of traffic (the model lives in explorer.core.highway.traffic)."""

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
-from ...core import traffic
+from ...core.highway import traffic
 from ..theme import colour, current
 
 OVERLOAD_RHO = 1.6  # right edge of the latency plot: room for the "overloaded" region

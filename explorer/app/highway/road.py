@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ...core.highway_sim import HighwaySim
+from ...core.highway.sim import HighwaySim
 from ..theme import OKABE_ITO, current
 
 # Speed 0 … v_max → colour (stopped is the warmest): Okabe-Ito, ordered for colour-blind readers.

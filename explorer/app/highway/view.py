@@ -2,7 +2,7 @@
 
 Lanes = memory bandwidth ÷ N; traffic = the bytes the scenario moves per second; closed lanes =
 construction (plus, on unified-memory machines, the CPU/display's share). Readouts and the
-fundamental diagram come from explorer.core.traffic; the moving cars are a seeded
+fundamental diagram come from explorer.core.highway.traffic; the moving cars are a seeded
 Nagel–Schreckenberg simulation of the same numbers. The animation runs only while visible."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from ...core import traffic
-from ...core.units import bandwidth, count, duration
+from ...core.highway import traffic
+from ...core.physics.units import bandwidth, count, duration
 from ..store import AppStore
 from ..view_base import StoreView
 from ..widgets import set_quietly

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
-from ...core import presets
-from ...core.resolved import resolve
-from ...core.scenario import LIMITS
+from ...core.specs import presets
+from ...core.engine.resolved import resolve
+from ...core.state.scenario import LIMITS
 from ..widgets import int_spin, note_label, optional_spin, read_optional, set_optional, set_quietly
 from .base import Panel
 from .measure_box import MeasureBox

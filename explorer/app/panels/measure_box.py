@@ -8,8 +8,8 @@ import threading
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout
 
-from ...core import this_machine
-from ...core.atomic import WriteError
+from ...core.specs import this_machine
+from ...core.io.atomic import WriteError
 from ..widgets import note_label
 
 

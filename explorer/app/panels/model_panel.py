@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
 
-from ...core import presets
-from ...core.edit_rules import model_changes
-from ...core.memory import kv_bytes_per_token, state_bytes
-from ...core.model import SpecError
-from ...core.units import binary_bytes, count
+from ...core.specs import presets
+from ...core.state.edit_rules import model_changes
+from ...core.physics.memory import kv_bytes_per_token, state_bytes
+from ...core.specs.model import SpecError
+from ...core.physics.units import binary_bytes, count
 from ..widgets import int_spin, note_label, set_quietly
 from .base import Panel
 from .preset_combo import PresetCombo

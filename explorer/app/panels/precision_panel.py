@@ -6,10 +6,10 @@ import math
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout
 
-from ...core import presets
-from ...core.edit_rules import weights_changes
-from ...core.precision import fp32_slowdown, multiplier_area_ratio
-from ...core.resolved import resolve
+from ...core.specs import presets
+from ...core.state.edit_rules import weights_changes
+from ...core.specs.formats import fp32_slowdown, multiplier_area_ratio
+from ...core.engine.resolved import resolve
 from ..widgets import note_label, set_quietly
 from .base import Panel
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
 
-from ...core.estimate import saturated
-from ...core.scenario import LIMITS, ScenarioError
+from ...core.engine.estimate import saturated
+from ...core.state.scenario import LIMITS, ScenarioError
 from ..widgets import LogSliderSpin, set_quietly
 from .base import Panel
 

@@ -10,8 +10,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QToolButton
 
-from ...core import presets, series
-from ...core.units import duration
+from ...core.specs import presets
+from ...core.engine import series
+from ...core.physics.units import duration
 from ..readouts import two_digits
 from ..theme import colour
 from .base import PlotCard

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...core import series
-from ...core.units import count
+from ...core.engine import series
+from ...core.physics.units import count
 from ..theme import colour
 from .base import PlotCard
 from .curve import Curve

@@ -7,9 +7,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...core import series
-from ...core.resolved import peak_label
-from ...core.units import si
+from ...core.engine import series
+from ...core.engine.resolved import peak_label
+from ...core.physics.units import si
 from ..theme import colour
 from .base import PlotCard, set_line_label
 from .fast_label import FastLabel

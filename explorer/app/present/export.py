@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QImage, 
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
-from ...core.atomic import write_bytes, write_text
+from ...core.io.atomic import write_bytes, write_text
 from .. import images
 
 SCALE = 2  # PNG pixels per screen pixel: sharp on a projector and in a printed handout

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
-from ...core.tokens import OTHER_TOKENIZERS, count_tokens, describe, post_cost
+from ...core.features.tokens import OTHER_TOKENIZERS, count_tokens, describe, post_cost
 from ..store import ScenarioStore
 
 PROMPT = ("Paste a text here — the essay suggests pasting the essay itself — and see how many tokens it is "

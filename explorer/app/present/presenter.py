@@ -20,10 +20,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QToolBar
 
 from ... import resources
-from ...core import untrusted
-from ...core.atomic import WriteError, write_text
-from ...core.tour import MAX_TOUR_BYTES, Tour, TourError, load_tour
-from ...core.tour_writer import append_step
+from ...core.io import untrusted
+from ...core.io.atomic import WriteError, write_text
+from ...core.features.tour import MAX_TOUR_BYTES, Tour, TourError, load_tour
+from ...core.features.tour_writer import append_step
 from .stage import Blank, CaptionBar, Focus
 from .tour_player import TourPlayer
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
-from ...core.atomic import WriteError
-from ...core.figure_caption import caption, file_stem
+from ...core.io.atomic import WriteError
+from ...core.text.figure_caption import caption, file_stem
 from . import export
 
 

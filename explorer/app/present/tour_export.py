@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from ...core.atomic import WriteError, write_bytes
-from ...core.tour import TourError, load_tour
+from ...core.io.atomic import WriteError, write_bytes
+from ...core.features.tour import TourError, load_tour
 from ..images import png_bytes
 
 THEME_ALIASES = {"projector": "presenter"}
@@ -28,8 +28,8 @@ def _name(index: int, title: str) -> str:
 
 def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | None, theme_name: str) -> int:
     from ... import resources
-    from ...core.appstate import AppState
-    from ...core.scenario import default_scenario
+    from ...core.state.appstate import AppState
+    from ...core.state.scenario import default_scenario
     from ..main_window import MainWindow
     from .presenter import presenter_scale
 

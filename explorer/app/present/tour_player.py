@@ -14,7 +14,7 @@ import math
 
 from PySide6.QtCore import QEasingCurve, QObject, QVariantAnimation, Signal
 
-from ...core.tour import Tour, state_for
+from ...core.features.tour import Tour, state_for
 
 MORPH_MS = 500
 MORPH_FIELDS = ("prompt", "generate", "batch")

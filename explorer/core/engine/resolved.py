@@ -1,0 +1,151 @@
+"""A Scenario resolved to the numbers the formulas need: formats, effective peaks, budgets.
+
+Built once per scenario (cheap), then shared by every vectorized function of ``estimate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from explorer.core.physics import parallel
+from explorer.core.physics.units import GiB
+from explorer.core.specs import presets
+from explorer.core.specs.formats import NumberFormat
+from explorer.core.specs.runtime import SCORE_PASSES, Runtime
+from explorer.core.state.scenario import Scenario, runtime_of
+
+
+@dataclass(frozen=True)
+class Resolved:
+    scenario: Scenario
+    weights: NumberFormat
+    kv: NumberFormat
+    compute: NumberFormat
+    peak_flops: float  # dense peak of one device for the compute format (after fallback)
+    peak_key: str  # the hardware throughput key actually used
+    bandwidth: float  # B/s of one device
+    eta_compute: float
+    eta_memory: float
+    usable_bytes: float  # per device
+    reserve_bytes: float  # per device
+    link_bandwidth: float  # B/s per direction between devices, as the runtime's all-reduces reach it
+    link_latency: float  # s per hop
+    price_per_hour: float | None  # per device
+    runtime: Runtime
+    decode_format: float  # share of the FP16 mat-vec bandwidth the weight format reaches
+    prefill_format: float  # share of the FP16 GEMM rate the weight format reaches
+    decode_overhead: float  # s per decode pass (launches, host)
+    prefill_overhead: float  # s per prefill pass
+    kv_read: float  # share of the bandwidth KV-cache reads reach
+    gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
+    score_passes: float  # times the n×n attention scores cross memory (0: flash attention)
+    score_chunk: float  # prompt tokens scored per chunk (a chunk scores against every key so far)
+
+    @property
+    def devices(self) -> int:
+        return self.scenario.devices
+
+    @property
+    def activation_bytes(self) -> float:
+        """Bytes per activation element sent between devices: 16-bit even when the matmuls run
+        in FP8/INT8 (runtimes all-reduce in BF16/FP16); 4 for FP32/TF32."""
+        return 4.0 if self.compute.bytes_per_value >= 4 else 2.0
+
+    @property
+    def peak_label(self) -> str:
+        return peak_label(self.peak_key)
+
+    @property
+    def peak_is_fallback(self) -> bool:
+        """The device lists no rate for the compute format; a wider one is used."""
+        return self.peak_key not in (self.compute.throughput_key, "fp16_acc16")
+
+    @property
+    def kv_ways(self) -> int:
+        s = self.scenario
+        return parallel.kv_ways(s.parallel, s.devices, s.model.kv_shards)
+
+    @property
+    def link(self):
+        """Link bandwidth safe to divide by (a device with no link figure is never split)."""
+        return np.where(np.asarray(self.link_bandwidth) > 0, self.link_bandwidth, 1.0)
+
+    @property
+    def ridge_intensity(self) -> float:
+        """FLOP per byte where the effective roofline turns from memory- to compute-bound."""
+        return (self.peak_flops * self.eta_compute) / (self.bandwidth * self.eta_memory)
+
+
+def peak_label(key: str) -> str:
+    """How a peak is named on screen: 'FP16', or 'FP16 (FP16-accumulate)' for the GeForce
+    FP16-accumulate rate a llama.cpp-style runtime reaches."""
+    return "FP16 (FP16-accumulate)" if key == "fp16_acc16" else key.upper()
+
+
+STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
+           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead",
+           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
+
+
+def stack(resolved: list[Resolved]) -> Resolved:
+    """Several resolutions of one workload on different devices, as one Resolved whose device
+    figures are column arrays (devices × 1): every vectorized formula then evaluates all the
+    devices at once, broadcasting against its own sample axis."""
+    first = resolved[0]
+    columns = {f: np.array([[getattr(r, f)] for r in resolved], dtype=np.float64) for f in STACKED}
+    return replace(first, price_per_hour=None, **columns)
+
+
+def _peak(hw, compute: NumberFormat, rt: Runtime) -> tuple[float, str]:
+    """The dense peak the runtime's matmuls run at: FP16 accumulation (``fp16_acc16``, twice the
+    FP32-accumulate rate on GeForce cards) when the runtime accumulates in FP16 or is ideal."""
+    if compute.throughput_key == "fp16" and (rt.fp16_accumulate or rt.ideal) and "fp16_acc16" in hw.tflops:
+        return hw.tflops["fp16_acc16"] * 1e12, "fp16_acc16"
+    return hw.peak_flops(compute.throughput_key)
+
+
+def _eta_memory(s: Scenario, rt: Runtime) -> float:
+    if s.eta_memory is not None:
+        return s.eta_memory
+    if rt.ideal:
+        return 1.0
+    # A device-specific figure (two-die Ultra chips) replaces the category's.
+    return s.hardware.eta_memory or rt.memory_efficiency(s.hardware.category)
+
+
+def resolve(s: Scenario) -> Resolved:
+    hw = s.hardware
+    eff = presets.efficiency(hw.category)
+    rt = runtime_of(s)
+    compute = presets.number_format(s.compute)
+    weights = presets.number_format(s.weights)
+    peak, key = _peak(hw, compute, rt)
+    price = s.price_per_hour if s.price_per_hour is not None else (hw.price_per_hour_usd or None)
+    return Resolved(
+        scenario=s,
+        weights=weights,
+        kv=presets.number_format(s.kv),
+        compute=compute,
+        peak_flops=peak,
+        peak_key=key,
+        bandwidth=hw.bandwidth_bytes_per_s,
+        eta_compute=s.eta_compute if s.eta_compute is not None else rt.compute_efficiency(hw.category),
+        eta_memory=_eta_memory(s, rt),
+        usable_bytes=hw.capacity_bytes * float(eff["usable_fraction"]),
+        reserve_bytes=float(eff["reserve_gib"]) * GiB,
+        link_bandwidth=(hw.link_bytes_per_s_for(s.devices, collective=s.parallel == "tensor")
+                        * (1.0 if rt.ideal else rt.link_efficiency)),
+        link_latency=hw.interconnect_latency_us * 1e-6,
+        price_per_hour=price,
+        runtime=rt,
+        decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
+        prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
+        decode_overhead=s.model.layers * rt.decode_layer_us * 1e-6 + rt.pass_ms * 1e-3,
+        prefill_overhead=s.model.layers * rt.prefill_layer_us * 1e-6 + rt.pass_ms * 1e-3,
+        kv_read=1.0 if rt.ideal else rt.kv_read,
+        gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
+        score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,
+        score_chunk=float(rt.prompt_chunk),
+    )

@@ -1,0 +1,32 @@
+"""What the spec dataclasses (ModelSpec, HardwareSpec, Scenario) share: checking a table's
+field names before building one, and turning an edited preset into a 'Custom (from …)' copy."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any, Iterable
+
+from explorer.core.specs.checks import show
+
+
+def check_fields(cls: type, data: dict[str, Any], required: Iterable[str], kind: str,
+                 error: type[Exception]) -> None:
+    """Raise ``error`` with one line naming unknown or missing fields of a ``kind`` table."""
+    if not isinstance(data, dict):
+        raise error(f"a {kind} must be a table of fields (got {show(data)})")
+    known = {f.name for f in fields(cls)}
+    unknown = sorted((show(k) for k in set(data) - known), key=str)
+    if unknown:
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise error(f"unknown {kind} field(s): {', '.join(unknown[:5])}{more}")
+    missing = [n for n in required if n not in data]
+    if missing:
+        raise error(f"{kind} is missing field(s): {', '.join(missing)}")
+
+
+def custom_copy(spec: Any, changes: dict[str, Any], **also: Any) -> Any:
+    """``spec`` with ``changes``; the result is named after the preset it came from."""
+    if not changes:
+        return spec
+    base = (spec.based_on or spec.name)[:120]
+    return replace(spec, **changes, id="custom", name=f"Custom (from {base})", based_on=base, **also)

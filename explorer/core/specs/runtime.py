@@ -1,0 +1,149 @@
+"""Runtime profiles: what the software adds to the physics.
+
+The same GPU runs the same model at very different speeds under llama.cpp, MLX, vLLM,
+TensorRT-LLM or eager PyTorch. A :class:`Runtime` names the causes, each a parameter with its
+source in ``explorer/data/runtimes.toml``:
+
+- ``eta_memory[category]`` — achieved ÷ peak bandwidth of the runtime's decode mat-vec
+  kernels on that class of device (Little's law: a kernel design keeps a fixed number of bytes
+  in flight; HBM's longer latency needs more of them than a GeForce card's GDDR);
+- ``eta_compute[category]`` — achieved ÷ dense peak FLOP/s of its large prefill GEMMs;
+- ``gemm_half_tokens`` — small-GEMM efficiency: a GEMM over M tokens reaches M/(M + M½) of
+  the large-GEMM rate (under-filled tiles and waves);
+- ``fp16_accumulate`` — whether its FP16 matmuls accumulate in FP16 (cuBLAS
+  ``CUBLAS_COMPUTE_16F``), which runs at twice the FP32-accumulate rate on GeForce cards;
+- ``decode_layer_us`` / ``prefill_layer_us`` — fixed time per layer per forward pass (kernel
+  launches and host work; small with CUDA graphs), ``pass_ms`` — fixed time per pass
+  (sampling, scheduling);
+- ``attention`` — ``flash`` (scores stay on chip) or ``materialised`` (the n×n scores are
+  written and read back: extra memory traffic that grows with n²);
+- ``link_efficiency`` — achieved ÷ nominal bandwidth of the device link in its all-reduces;
+- ``kv_read`` — share of that bandwidth the attention kernels reach on the KV cache (paged,
+  scattered blocks; FP8 dequantization);
+- ``decode_format[fmt]`` / ``prefill_format[fmt]`` — dequantization cost of a weight format,
+  as a share of the FP16 kernel's effective bandwidth / throughput (prefill may exceed 1: integer
+  tensor-core kernels can beat dequantize-then-FP16);
+- ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous;
+- ``weight_formats`` / ``kv_formats`` — the formats it can load (empty: any); outside them a
+  scenario gets a warning (llama.cpp loads GGUF types, not AWQ or FP8 checkpoints).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+ATTENTION = ("flash", "materialised")
+BATCHING = ("static", "continuous")
+SCORE_PASSES = 4  # materialised attention: write scores, read+write softmax, read for ·V
+
+
+class RuntimeSpecError(ValueError):
+    """A runtime table that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Runtime:
+    id: str
+    name: str
+    description: str = ""
+    devices: tuple[str, ...] = ()  # hardware categories it runs on (empty: all)
+    vendors: tuple[str, ...] = ()  # device vendors it runs on (empty: all)
+    eta_memory: Mapping[str, float] = field(default_factory=dict)
+    eta_compute: Mapping[str, float] = field(default_factory=dict)
+    gemm_half_tokens: float = 0.0
+    fp16_accumulate: bool = False
+    decode_layer_us: float = 0.0
+    prefill_layer_us: float = 0.0
+    pass_ms: float = 0.0
+    attention: str = "flash"
+    prompt_chunk: int = 512  # materialised attention: prompt tokens scored per chunk against all keys so far
+    link_efficiency: float = 1.0  # achieved ÷ nominal device-link bandwidth of its all-reduces
+    kv_read: float = 1.0  # share of the weight-stream bandwidth the attention kernels reach on the KV cache
+    decode_format: Mapping[str, float] = field(default_factory=dict)
+    prefill_format: Mapping[str, float] = field(default_factory=dict)
+    max_batch: int = 1_000_000
+    batching: str = "continuous"
+    weight_formats: tuple[str, ...] = ()  # formats it can load (empty: any)
+    kv_formats: tuple[str, ...] = ()
+    default_for: tuple[str, ...] = ()  # hardware categories that get this runtime by default
+    ideal: bool = False  # the physical limit: data-sheet peaks, no overheads, no format costs
+    band: Mapping[str, float] = field(default_factory=dict)  # floor/ceiling ratios (see bands.py)
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "band", "sources"):
+            object.__setattr__(self, name, dict(getattr(self, name)))
+        object.__setattr__(self, "devices", tuple(self.devices))
+        object.__setattr__(self, "vendors", tuple(self.vendors))
+        object.__setattr__(self, "default_for", tuple(self.default_for))
+        object.__setattr__(self, "weight_formats", tuple(self.weight_formats))
+        object.__setattr__(self, "kv_formats", tuple(self.kv_formats))
+        problems = []
+        if self.attention not in ATTENTION:
+            problems.append(f"attention must be one of {', '.join(ATTENTION)}")
+        if self.batching not in BATCHING:
+            problems.append(f"batching must be one of {', '.join(BATCHING)}")
+        for table, top in (("eta_memory", 1), ("eta_compute", 1), ("decode_format", 1), ("prefill_format", 2)):
+            for k, v in getattr(self, table).items():
+                if not (isinstance(v, (int, float)) and 0 < v <= top):
+                    problems.append(f"{table}.{k} must be in (0, {top}] (got {v!r})")
+        for name in ("kv_read", "link_efficiency"):
+            if not 0 < getattr(self, name) <= 1:
+                problems.append(f"{name} must be in (0, 1] (got {getattr(self, name)!r})")
+        for name in ("gemm_half_tokens", "decode_layer_us", "prefill_layer_us", "pass_ms"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} cannot be negative")
+        if self.prompt_chunk < 1:
+            problems.append("prompt_chunk must be ≥ 1")
+        if self.max_batch < 1:
+            problems.append("max_batch must be ≥ 1")
+        if problems:
+            raise RuntimeSpecError(f"runtime {self.id}: " + "; ".join(problems))
+
+    # -- what the formulas ask -----------------------------------------------------
+    def runs_on(self, category: str, vendor: str = "") -> bool:
+        ok_cat = not self.devices or category in self.devices
+        ok_vendor = not self.vendors or not vendor or vendor in self.vendors
+        return ok_cat and ok_vendor
+
+    def format_problems(self, weights: str, kv: str) -> list[str]:
+        """Formats of a scenario this runtime cannot load (a phrase each; empty when it can)."""
+        out = []
+        if self.weight_formats and weights not in self.weight_formats:
+            out.append(f"{self.name} does not load {weights} weights (it loads {', '.join(self.weight_formats)})")
+        if self.kv_formats and kv not in self.kv_formats:
+            out.append(f"{self.name} has no {kv} KV cache (it offers {', '.join(self.kv_formats)})")
+        return out
+
+    def memory_efficiency(self, category: str) -> float:
+        if self.ideal:
+            return 1.0
+        return float(self.eta_memory.get(category) or self.eta_memory.get("default") or 0.8)
+
+    def compute_efficiency(self, category: str) -> float:
+        if self.ideal:
+            return 1.0
+        return float(self.eta_compute.get(category) or self.eta_compute.get("default") or 0.7)
+
+    def format_factor(self, fmt_id: str, phase: str, fallback: float) -> float:
+        """Share of the FP16 kernel's rate a weight format reaches (dequantization cost)."""
+        if self.ideal:
+            return 1.0
+        table = self.decode_format if phase == "decode" else self.prefill_format
+        return float(table.get(fmt_id, fallback))
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+        d = asdict(self)
+        for k in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "band", "sources"):
+            d[k] = dict(getattr(self, k))
+        d["devices"], d["vendors"], d["default_for"] = list(self.devices), list(self.vendors), list(self.default_for)
+        d["weight_formats"], d["kv_formats"] = list(self.weight_formats), list(self.kv_formats)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Runtime":
+        from explorer.core.specs.fields import check_fields
+        check_fields(cls, data, ("id", "name"), "runtime", RuntimeSpecError)
+        return cls(**data)

@@ -1,0 +1,112 @@
+"""Untrusted files: size checked before reading, special files refused, depth capped, and every
+refusal one line naming the file, the field and the problem."""
+
+import json
+import os
+import threading
+
+import pytest
+
+from explorer.core.io import untrusted
+from explorer.core.io.untrusted import FileRefused
+from explorer.core.state.scenario import Scenario, default_scenario
+
+
+def scenario_text(**changes) -> str:
+    d = json.loads(default_scenario().to_json())
+    d.update(changes)
+    return json.dumps(d)
+
+
+def refusal(path) -> str:
+    with pytest.raises(FileRefused) as exc:
+        Scenario.from_file(path)
+    msg = str(exc.value)
+    assert "\n" not in msg and len(msg) < 1200
+    return msg
+
+
+def test_a_good_file_loads(tmp_path):
+    f = tmp_path / "ok.json"
+    f.write_text(default_scenario().with_(batch=3).to_json())
+    assert Scenario.from_file(f).batch == 3
+
+
+POSIX = pytest.mark.skipif(os.name != "posix" or not os.path.exists("/dev/zero"), reason="needs /dev/zero and FIFOs")
+
+
+@POSIX
+def test_link_to_dev_zero_is_refused_without_reading(tmp_path):
+    link = tmp_path / "zero.json"
+    os.symlink("/dev/zero", link)
+    assert "not a regular file" in refusal(link)
+
+
+@POSIX
+def test_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    result = []
+    t = threading.Thread(target=lambda: result.append(refusal(fifo)), daemon=True)
+    t.start()
+    t.join(20)
+    assert result and "not a regular file" in result[0]
+
+
+def test_size_is_checked_before_reading(tmp_path):
+    big = tmp_path / "big.json"
+    with open(big, "wb") as fh:  # sparse: 6 MB on paper, nothing on disk
+        fh.truncate(6 * 1024 * 1024)
+    msg = refusal(big)
+    assert "big.json" in msg and "6.0 MB" in msg and "5 MB" in msg
+
+
+def test_folder_missing_file_and_bad_utf8(tmp_path):
+    assert "folder" in refusal(tmp_path)
+    assert "cannot read" in refusal(tmp_path / "nope.json")
+    f = tmp_path / "latin.json"
+    f.write_bytes(b'{"version": 1, "model": "caf\xe9"}')
+    assert "latin.json is not UTF-8" in refusal(f)
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    for depth in (40, 1000, 100_000):
+        f = tmp_path / f"deep{depth}.json"
+        f.write_text("[" * depth + "]" * depth)
+        assert f"deep{depth}.json is nested too deeply" in refusal(f)
+    t = tmp_path / "deep.toml"
+    t.write_text("a = " + "[" * 5000 + "]" * 5000)
+    with pytest.raises(FileRefused, match="deep.toml is nested too deeply"):
+        untrusted.load(t, dict)
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"weights": 5}, "weights"),
+    ({"batch": 10**400}, "batch"),
+    ({"prompt": "1024"}, "prompt"),
+    ({"version": True}, "version"),
+    ({"kv_cache": "no"}, "kv_cache"),
+    ({"model": {**default_scenario().model.to_dict(), "head_dim": 1e308}}, "head_dim"),
+    ({"model": {**default_scenario().model.to_dict(), "learned_positions": -1e20}}, "learned_positions"),
+    ({"model": {**default_scenario().model.to_dict(), "gated": "no"}}, "gated"),
+    ({"hardware": {**default_scenario().hardware.to_dict(), "tflops": 5}}, "tflops"),
+    ({"hardware": {**default_scenario().hardware.to_dict(), "tflops": {"fp16": "abc"}}}, "tflops.fp16"),
+    ({"hardware": {**default_scenario().hardware.to_dict(), "name": "x" * 10**6}}, "name is too long"),
+    ({"model": "x" * 10**6}, "model: ID is too long"),
+    ({"devices": 2, "hardware": {**default_scenario().hardware.to_dict(), "interconnect_gbs": 0}}, "link"),
+])
+def test_bad_fields_name_file_field_and_problem(tmp_path, changes, field):
+    f = tmp_path / "s.json"
+    f.write_text(scenario_text(**changes))
+    msg = refusal(f)
+    assert msg.startswith("s.json: ") and field in msg, msg
+
+
+def test_nan_and_huge_numbers_in_nested_fields(tmp_path):
+    f = tmp_path / "n.json"
+    d = json.loads(default_scenario().to_json())
+    d["hardware"]["interconnect_gbs"] = float("nan")
+    f.write_text(json.dumps(d))  # json writes NaN, which Python's reader accepts
+    assert "interconnect_gbs must be a finite number" in refusal(f)
+    f.write_text(scenario_text().replace('"batch": 1', '"batch": 1' + "0" * 5000))
+    assert refusal(f).startswith("n.json: ")

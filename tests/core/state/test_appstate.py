@@ -1,0 +1,87 @@
+"""AppState: frozen, JSON round trip, every file version opens, newer ones are refused,
+partial states (tour steps) are validated."""
+
+import dataclasses
+import json
+
+import pytest
+
+from explorer.core.specs import presets
+from explorer.core.state.appstate import (
+    STATE_VERSION,
+    AppState,
+    StateError,
+    ViewState,
+    apply_partial,
+    read_scenario,
+)
+from explorer.core.state.scenario import default_scenario
+
+
+def test_frozen_and_round_trip_with_pin_and_view():
+    s = default_scenario()
+    st = AppState(s.with_(weights="int4", batch=8), pinned=s,
+                  view=ViewState(tab="highway").with_log("compute", False))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        st.scenario = s
+    again = AppState.from_json(st.to_json())
+    assert again == st
+    assert json.loads(st.to_json())["version"] == STATE_VERSION
+
+
+def test_version_1_scenario_files_open_as_the_live_scenario():
+    v1 = default_scenario().with_(batch=7).to_json()  # what the first app version saved
+    assert json.loads(v1)["version"] == 1
+    st = AppState.from_json(v1)
+    assert st.scenario.batch == 7 and st.pinned is None and st.view == ViewState()
+    assert read_scenario(v1) == st.scenario
+
+
+def test_a_newer_file_is_refused_clearly():
+    data = AppState(default_scenario()).to_dict()
+    data["version"] = STATE_VERSION + 1
+    with pytest.raises(StateError) as exc:
+        AppState.from_dict(data)
+    assert "newer version" in str(exc.value) and "update the app" in str(exc.value)
+
+
+@pytest.mark.parametrize("patch,fragment", [
+    ({"colour": 1}, "unknown state field"),
+    ({"view": {"tab": "nowhere"}}, "view.tab"),
+    ({"view": {"highway": {"lanes": 0}}}, "highway.lanes"),
+    ({"view": {"highway": {"lanes": 4, "closed": 5}}}, "highway.closed"),
+    ({"view": {"compared_devices": ["no-such-gpu"]}}, "compared_devices"),
+    ({"scenario": {"batch": 0}}, "batch"),
+    ({"scenario": {"model": "no-such-model"}}, "no-such-model"),
+    ({"scenario": {"colour": 3}}, "unknown scenario field"),
+])
+def test_bad_partial_states_name_the_field(patch, fragment):
+    with pytest.raises(StateError) as exc:
+        apply_partial(AppState(default_scenario()), patch)
+    assert fragment in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_partial_state_like_a_tour_step():
+    st = AppState(default_scenario())
+    new = st.apply_partial({"scenario": {"weights": "int4", "model": "mixtral-8x7b"}, "pinned": "scenario",
+                            "view": {"tab": "highway", "highway": {"closed": 3}, "log_axes": {"memory": True}}})
+    assert new.scenario.model == presets.model("mixtral-8x7b") and new.scenario.weights == "int4"
+    assert new.pinned == new.scenario
+    assert (new.view.tab, new.view.highway.closed, new.view.highway.lanes) == ("highway", 3, 16)
+    assert new.view.log("memory", False) is True
+    assert st.view.tab == "overview"  # the original is untouched
+    assert new.apply_partial({"pinned": None}).pinned is None
+
+
+@pytest.mark.parametrize("runtime", [None, "vllm"])
+def test_version_1_files_with_and_without_a_runtime(runtime):
+    from explorer.core.specs import presets as p
+
+    if runtime is not None and runtime not in p.runtimes():
+        pytest.skip("no such runtime profile")
+    data = {"version": 1, "model": "llama-2-7b", "hardware": "h100-sxm", "batch": 4}
+    if runtime:
+        data["runtime"] = runtime
+    st = AppState.from_dict(data)
+    assert st.scenario.runtime == runtime and st.scenario.batch == 4
+    assert AppState.from_json(st.to_json()) == st
