@@ -12,13 +12,18 @@ X11_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libx
             libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 XVFB     := xvfb xauth
 
-.PHONY: run test fuzz bench setup syslibs syslibs-x11 syslibs-xvfb package test-package screenshots clean
+.PHONY: run test lint fuzz bench setup syslibs syslibs-x11 syslibs-xvfb package test-package screenshots clean
 
 run: syslibs syslibs-x11 $(STAMP)
 	$(BIN)/inference-explorer
 
 test: syslibs $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The gates CI runs after the tests: ruff over everything, mypy over the core (pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The long fuzz run: >= 10,000 generated files and argument vectors each; prints the counts.
 FUZZ_EXAMPLES ?= 10000

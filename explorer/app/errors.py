@@ -16,7 +16,6 @@ import sys
 import traceback
 from pathlib import Path
 
-from .. import APP_NAME
 
 log = logging.getLogger("explorer")
 LOG_NAME = "inference-explorer.log"

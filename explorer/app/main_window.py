@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME, resources

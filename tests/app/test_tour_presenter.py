@@ -1,13 +1,12 @@
 """Tours through the store, presenter mode and its keys, themes and font zoom."""
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from explorer import resources
-from explorer.core.features.tour import load_tour, parse_tour, state_for
+from explorer.core.features.tour import load_tour, state_for
 
 ESSAY = resources.essay_tour()
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSi
 
 from ...core.physics.units import si
 from ..store import AppStore
-from ..theme import colour
 from ..view_base import StoreView
 from ..widgets import TextPane, set_quietly
 from .fast_label import FastLabel

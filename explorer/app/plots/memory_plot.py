@@ -8,7 +8,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...core.engine import series
 from ...core.physics.units import GiB, binary_bytes, count
 from ..theme import colour
 from .base import PlotCard, set_line_label

@@ -7,7 +7,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...core.engine import series
 from ...core.engine.resolved import peak_label
 from ...core.physics.units import si
 from ..theme import colour

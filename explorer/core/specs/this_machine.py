@@ -118,6 +118,20 @@ def _best(fn, reps: int, check) -> float:
     return best
 
 
+def _bandwidth(n: int, reps: int, step, check) -> tuple[float, float]:
+    """Copy and triad rates (GB/s) over three arrays of n float64 values."""
+    a, b, c = np.ones(n), np.full(n, 2.0), np.full(n, 0.5)
+    step(0.1, "memory bandwidth: copies")
+    t_copy = _best(lambda: np.copyto(a, b), reps, check)
+    step(0.3, "memory bandwidth: triad")
+
+    def triad():
+        np.multiply(c, 3.0, out=a)
+        np.add(a, b, out=a)
+    t_triad = _best(triad, reps, check)
+    return 2 * n * 8 / t_copy / 1e9, 5 * n * 8 / t_triad / 1e9
+
+
 def measure(progress: Callable[[float, str], None] | None = None,
             cancelled: Callable[[], bool] | None = None, array_mib: int = 256, reps: int = 5,
             matmul_seconds: float = 0.25) -> Measurement:
@@ -137,17 +151,7 @@ def measure(progress: Callable[[float, str], None] | None = None,
     mib = int(max(16, min(array_mib, mem * 1024 / 16)))  # never more than 1/16 of RAM per array
     n = mib * 2**20 // 8
     step(0.0, f"allocating 3 arrays of {mib} MiB")
-    a, b, c = np.ones(n), np.full(n, 2.0), np.full(n, 0.5)
-    step(0.1, "memory bandwidth: copies")
-    t_copy = _best(lambda: np.copyto(a, b), reps, check)
-    step(0.3, "memory bandwidth: triad")
-
-    def triad():
-        np.multiply(c, 3.0, out=a)
-        np.add(a, b, out=a)
-    t_triad = _best(triad, reps, check)
-    copy_gbs, triad_gbs = 2 * n * 8 / t_copy / 1e9, 5 * n * 8 / t_triad / 1e9
-    del a, b, c
+    copy_gbs, triad_gbs = _bandwidth(n, reps, step, check)  # the arrays are freed on return
     rates = {}
     for i, dtype in enumerate((np.float32, np.float64)):
         step(0.5 + 0.25 * i, f"matrix multiply ({np.dtype(dtype).name})")
