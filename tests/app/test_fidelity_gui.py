@@ -73,7 +73,7 @@ def test_measured_vs_modelled_tab(qtbot, make_window, tmp_path):
     settle(qtbot, w)
     v = w.validation
     assert w.store.view.tab == "validation"
-    assert _points(v) == 292
+    assert _points(v) == 282
     assert v.plot.getAxis("bottom").logMode and v.plot.getAxis("left").logMode  # ticks read as 10^k
     x, y = v.guides["y=x"].getOriginalDataset()  # drawn at log10 of the values
     np.testing.assert_allclose(x, y)
@@ -102,7 +102,7 @@ def test_measured_vs_modelled_tab(qtbot, make_window, tmp_path):
     assert not v.load_file(str(bad))
     assert "Not loaded: bad.csv" in v.summary.text() and _points(v) == 2
     v.show_published()
-    assert _points(v) == 292
+    assert _points(v) == 282
 
 
 def test_measure_this_machine_off_the_gui_thread(qtbot, make_window):
