@@ -173,6 +173,7 @@ def _list_line(what: str, v) -> str:
 
 
 def cmd_estimate(a: argparse.Namespace) -> int:
+    from .core.engine.bands import coverage
     from .core.engine.bands import table as band_table
     from .core.text.explain import explain
     s = scenario_from_args(a)
@@ -180,6 +181,7 @@ def cmd_estimate(a: argparse.Namespace) -> int:
     if a.json:
         d = _json_safe(est.to_dict())
         d["bands"] = band_table(s, est)
+        d["calibration"] = coverage(s).to_dict()
         if a.explain:
             d["explain"] = {k: e.text() for k, e in explain(s).items()}
         print(json.dumps(d, indent=2, ensure_ascii=False))

@@ -49,7 +49,8 @@ def test_pin_then_edit_b_overlays_a_everywhere(qtbot, make_window):
     # Readouts: both values and the ratio B ÷ A.
     ea, eb = estimate(a), estimate(b)
     line = w.readouts.pinned_lines["tps"]
-    assert line.isVisible() and line.text().startswith(f"A {ea.decode_tokens_per_s:,.1f} · {ea.total_tokens_per_s:,.0f}")
+    two_sig = lambda v: f"{float(f'{v:.2g}'):,g}"  # noqa: E731 - hand-rounded, two significant figures
+    assert line.isVisible() and line.text().startswith(f"A {two_sig(ea.decode_tokens_per_s)} · {two_sig(ea.total_tokens_per_s)}")
     assert f"B = {eb.total_tokens_per_s / ea.total_tokens_per_s:.2g}×" in line.text()
     sentence = w.readouts.sentence.text()
     assert sentence.startswith("INT4 vs FP16: ")

@@ -189,6 +189,21 @@ def test_estimate_explain_and_bands():
     lo, typ, hi = d["bands"]["decode_tokens_per_s"]
     assert lo < typ < hi and typ == pytest.approx(d["decode_tokens_per_s"])
     assert d["explain"]["decode"].startswith("Decode speed:")
+    assert d["calibration"]["calibrated"] is True and d["calibration"]["rows"] >= 10
+
+
+def test_estimate_json_says_uncalibrated_and_keeps_full_precision():
+    # DeepSeek-V3 on 8 H200s under vLLM: no calibration row is vLLM, MoE or latent attention.
+    d = json.loads(run("estimate", "--model", "deepseek-v3", "--hardware", "h200", "--devices", "8",
+                       "--weights", "fp8-e4m3", "--prompt", "1000", "--generate", "200", "--json").stdout)
+    cal = d["calibration"]
+    assert cal["calibrated"] is False
+    assert any("no calibration rows for vLLM" in r for r in cal["reasons"])
+    assert all(v is None for v in d["bands"].values())
+    assert d["decode_tokens_per_s"] != round(d["decode_tokens_per_s"], 3)  # not rounded for display
+    text = run("estimate", "--model", "deepseek-v3", "--hardware", "h200", "--devices", "8", "--weights", "fp8-e4m3",
+               "--prompt", "1000", "--generate", "200").stdout
+    assert "[uncalibrated]" in text and "calibration       uncalibrated: " in text
 
 
 def test_measure_saves_a_preset_that_estimate_uses(tmp_path, monkeypatch):

@@ -267,8 +267,8 @@ def scenario_warnings(s: Scenario, rt: Runtime) -> tuple[str, ...]:
     if not rt.ideal and (m.is_mla or m.experts > 1):
         kind = "latent attention" if m.is_mla else "mixture of experts"
         out.append(f"{m.name} uses {kind}; the runtime profiles were calibrated on dense Llama-2 models only, "
-                   "so its speeds and band are extrapolated (routing, small expert matrices and all-to-all "
-                   "traffic are not modelled)")
+                   "so its speeds are uncalibrated (its extra kernels per layer are counted; expert GEMMs at few "
+                   "tokens per expert and expert-parallel all-to-all traffic are not modelled)")
     return tuple(out)
 
 

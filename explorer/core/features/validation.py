@@ -120,7 +120,11 @@ def scenario_for(fields: dict) -> Scenario:
 
 
 def predict_value(s: Scenario, metric: str) -> float | None:
-    est = estimate(s)
+    return metric_value(estimate(s), metric)
+
+
+def metric_value(est, metric: str) -> float | None:
+    """One metric of an Estimate, in the validation file's units."""
     return {
         "decode_tokens_per_s": est.decode_tokens_per_s,
         "prefill_tokens_per_s": est.prefill_tokens_per_s,
@@ -145,8 +149,8 @@ def evaluate(fields: dict, index: int) -> Row:
         return row
     try:
         s = scenario_for(fields)
-        row.predicted = predict_value(s, row.metric)
         est = estimate(s)
+        row.predicted = metric_value(est, row.metric)
     except (ScenarioError, presets.UnknownPreset, ValueError) as exc:
         row.reason = str(exc)
         return row

@@ -195,3 +195,10 @@ def max_batch(usable_b: float, weights_b: float, reserve_b: float, kv_per_seq_b:
     if kv_per_seq_b <= 0:
         return 1_000_000
     return int(min(room // kv_per_seq_b, 1_000_000))
+
+
+def effective_bits_per_weight(m: ModelSpec, fmt: NumberFormat) -> float:
+    """The weight file's bits over its parameter count: above the format's own figure where some
+    tensors are stored wider (Q4_K_M's Q6_K tensors, Q4_0's Q6_K output, 16-bit embeddings of AWQ
+    and FP8 checkpoints) — 4.89 for Llama-3-8B in Q4_K_M, as its 4.92 GB file says."""
+    return weight_bytes(m, fmt) * 8.0 / m.params_total

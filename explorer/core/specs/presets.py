@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from explorer.core.specs.calibration import RuntimeCalibration
 from explorer.core.specs.formats import NumberFormat
 from explorer.core.specs.hardware import HardwareSpec
 from explorer.core.specs.model import ModelSpec
@@ -112,6 +113,12 @@ def device(key: str) -> HardwareSpec:
 
 def number_format(key: str) -> NumberFormat:
     return _get("format", formats(), key)
+
+
+@lru_cache(maxsize=None)
+def calibration() -> dict[str, RuntimeCalibration]:
+    """What each runtime's calibration rows cover, and its held-out band (calibration.toml)."""
+    return {key: RuntimeCalibration.from_dict(t) for key, t in _load("calibration.toml").items()}
 
 
 @lru_cache(maxsize=None)
