@@ -182,7 +182,7 @@ def test_every_field_has_a_control_that_round_trips(qtbot, make_window, field):
 
 def _all_plot_data(w):
     for plot in w.plots.values():
-        for key, (item, _u) in plot._series.items():
+        for key, item, _u in plot.series():
             yield plot.objectName(), key, item.getOriginalDataset()
 
 
@@ -196,7 +196,7 @@ def _all_plot_data(w):
 def test_plots_never_receive_nan_or_inf(qtbot, make_window, changes):
     w = make_window()
     items_before = {p: len(v.plot.getPlotItem().items) for p, v in w.plots.items()}
-    curves_before = {(p.objectName(), k): id(i) for p in w.plots.values() for k, (i, _) in p._series.items()}
+    curves_before = {(p.objectName(), k): id(i) for p in w.plots.values() for k, i, _ in p.series()}
     assert w.store.update(**changes)
     settle(qtbot, w)
     for name, key, (x, y) in _all_plot_data(w):
@@ -204,7 +204,7 @@ def test_plots_never_receive_nan_or_inf(qtbot, make_window, changes):
             continue
         assert np.all(np.isfinite(x)) and np.all(np.isfinite(y)), (name, key)
     # Created once, updated with setData: the same items, no new ones.
-    assert {(p.objectName(), k): id(i) for p in w.plots.values() for k, (i, _) in p._series.items()} == curves_before
+    assert {(p.objectName(), k): id(i) for p in w.plots.values() for k, i, _ in p.series()} == curves_before
     assert {p: len(v.plot.getPlotItem().items) for p, v in w.plots.items()} == items_before
 
 

@@ -191,7 +191,7 @@ def test_theme_swap_restyles_every_plot(qtbot, make_window):
     w.store.set_view(theme="presenter")
     w.settle()
     for plot in w.plots.values():
-        for key, (item, _u) in plot._series.items():
+        for key, item, _u in plot.series():
             assert item.opts["pen"].widthF() == pytest.approx(
                 item.style_key[1] * PRESENTER.line_scale) or item.style_key[3]  # dots keep their size
     assert w.plots["memory"].curve("traffic").opts["pen"].widthF() == pytest.approx(2.0 * PRESENTER.line_scale)
