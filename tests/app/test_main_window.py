@@ -241,16 +241,16 @@ def test_open_scenario_file_and_bad_file(qtbot, make_window, tmp_path, no_modal_
     w = make_window()
     good = tmp_path / "good.json"
     good.write_text(default_scenario().with_(batch=7, weights="q8_0").to_json())
-    assert w.open_scenario(str(good))
+    assert w.files.open_scenario(str(good))
     settle(qtbot, w)
     assert w.store.scenario.batch == 7 and w.panels["workload"].batch.value() == 7
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"version": 1, "model": "nope", "hardware": "rtx-4090"}))
     before = w.store.scenario
-    assert not w.open_scenario(str(bad))
+    assert not w.files.open_scenario(str(bad))
     assert w.store.scenario == before and no_modal_boxes and "nope" in no_modal_boxes[-1]
     out = tmp_path / "saved.json"
-    assert w.save_scenario(str(out))
+    assert w.files.save_scenario(str(out))
     assert AppState.from_json(out.read_text()).scenario == before
 
 
@@ -321,7 +321,7 @@ def test_file_import_model_config_reads_a_hugging_face_config(qtbot, make_window
                              "sliding_window": 4096}))
     from PySide6.QtGui import QAction
     assert any(a.text() == "&Import model config…" for a in w.findChildren(QAction))
-    assert w.import_model(str(f))
+    assert w.files.import_model(str(f))
     w.settle()
     m = w.store.scenario.model
     assert m.params_total == pytest.approx(9.24e9, rel=0.01) and m.hd == 256  # Gemma 2 9B's card
