@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -11,8 +13,10 @@ from explorer.core.specs import presets
 
 
 def two_sig(v: float) -> str:
-    """Two significant figures, written by hand: 161.7 -> '160', 6855.7 -> '6,900', 5.43 -> '5.4'."""
-    return f"{float(f'{v:.2g}'):,g}"
+    """Two significant figures, written by hand: 161.7 -> '160', 6855.7 -> '6,900', 6 -> '6.0'."""
+    r = float(f"{v:.2g}")
+    decimals = max(0, 1 - math.floor(math.log10(abs(r)))) if r else 0
+    return f"{r:,.{decimals}f}"
 
 
 def settle(qtbot, w):

@@ -1,5 +1,7 @@
 """The highway tab: linked to the scenario, deterministic, and idle when paused or hidden."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -77,8 +79,10 @@ def test_unified_memory_share_takes_lanes(qtbot, make_window):
 
 
 def two_sig(v: float) -> str:
-    """Two significant figures, written by hand: 161.7 -> '160', 6855.7 -> '6,900', 5.43 -> '5.4'."""
-    return f"{float(f'{v:.2g}'):,g}"
+    """Two significant figures, written by hand: 161.7 -> '160', 6855.7 -> '6,900', 6 -> '6.0'."""
+    r = float(f"{v:.2g}")
+    decimals = max(0, 1 - math.floor(math.log10(abs(r)))) if r else 0
+    return f"{r:,.{decimals}f}"
 
 
 def _overview_tokens_per_s(w) -> float:
