@@ -130,7 +130,7 @@ class HardwareSpec:
         for k in chain:
             if k in self.tflops:
                 return self.tflops[k] * TFLOPS, k
-        best = max(self.tflops, key=self.tflops.get)
+        best = max(self.tflops, key=lambda k: self.tflops[k])
         return self.tflops[best] * TFLOPS, best
 
     def to_dict(self) -> dict[str, Any]:
