@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayo
 
 from .. import APP_NAME, resources
 from ..core.state.appstate import AppState
+from ..core.state.view_rules import TABS
 from ..core.io.atomic import WriteError, write_text
 from ..core.text.ab_compare import side_names
 from ..core.state.scenario import Scenario
@@ -43,7 +44,7 @@ class CompareNote(TextPane):
 
 
 DEFAULT_SIZE = (1280, 720)
-TAB_KEYS = ("overview", "highway", "post", "validation")  # ViewState.tab for each tab, in order
+TAB_KEYS = TABS  # ViewState.tab for each tab, in order (core.state.view_rules)
 
 
 class MainWindow(QMainWindow):
@@ -348,6 +349,7 @@ class MainWindow(QMainWindow):
             self._error(f"Not opened: {exc}. The current scenario is unchanged.")
             return False
         self.store.set_state(state)
+        self.presenter.resume()  # a session saved mid-tour reopens at its step
         if not example:
             self.path = path
             self.store.mark_clean()

@@ -7,7 +7,6 @@ Nagel–Schreckenberg simulation of the same numbers. The animation runs only wh
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -168,12 +167,15 @@ class HighwayView(StoreView):
     def _controls_changed(self, *_args) -> None:
         """Controls → the store's highway settings (and drawn at once: the road is this view)."""
         target = self.target.isChecked()
-        lanes = self.lanes.value()
-        hw = replace(self.store.view.highway, lanes=lanes, closed=min(self.closed.value(), lanes),
-                     shared_percent=self.shared.value(), rate=self.rate.value(), users=self.users.value(),
-                     target_tokens_per_s=self.rate.value() if target else None,
-                     show=self.show_side.currentData())
-        self.store.set_view(highway=hw)
+        now = self.store.view.highway
+        shown = dict(lanes=self.lanes.value(), closed=self.closed.value(), shared_percent=self.shared.value(),
+                     rate=self.rate.value(), users=self.users.value(),
+                     target_tokens_per_s=self.rate.value() if target else None, show=self.show_side.currentData())
+        # Only what the user changed: the rules (core.state.view_rules) complete it, e.g. fewer
+        # lanes than are closed close them all.
+        changes = {k: v for k, v in shown.items() if getattr(now, k) != v}
+        if changes and not self.store.set_view(highway=changes):
+            self._show_settings()  # refused: the controls go back to the settings in force
         self.refresh()
 
     def _show_settings(self) -> None:
