@@ -174,7 +174,7 @@ def _list_line(what: str, v) -> str:
 
 def cmd_estimate(a: argparse.Namespace) -> int:
     from .core.engine.bands import table as band_table
-    from .core.text.explain import explain
+    from .core.text.explain import explain, explain_text
     s = scenario_from_args(a)
     est = estimate(s)
     if a.json:
@@ -187,7 +187,7 @@ def cmd_estimate(a: argparse.Namespace) -> int:
         print(plain_report(s, est))
         if a.explain:
             print()
-            print("\n\n".join(e.text() for e in explain(s).values()))
+            print(explain_text(s))
     return 0
 
 

@@ -36,7 +36,6 @@ class ComparePlot(PlotCard):
     x_label, x_units = "", ""
     y_label, y_units = "decode", "tokens/s"
     default_log = (False, False)
-    log_toggle = False
     view_fields = PlotCard.view_fields | {"compared_devices"}
 
     def __init__(self, store, parent=None):
