@@ -22,7 +22,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..core.state import undo_text, view_rules
 from ..core.state.appstate import AppState, ViewState
-from ..core.engine.results import Results
+from ..core.features.view_results import ViewResults as Results
 from ..core.state.scenario import Scenario, ScenarioError
 
 FIELDS = tuple(f.name for f in fields(Scenario))

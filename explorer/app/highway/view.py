@@ -81,8 +81,6 @@ class HighwayView(StoreView):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.sim = None
         self.fits = True
-        self._sweep_key = None
-        self._sweep: traffic.LaneSweep | None = None
         self.refresh()
 
     # -- controls ---------------------------------------------------------------------------
@@ -200,11 +198,16 @@ class HighwayView(StoreView):
         pinned = self.store.pinned
         return pinned if hw.show == "pinned" and pinned is not None else self.store.scenario
 
+    @property
+    def shown_results(self):
+        """The store's Results of :attr:`shown_scenario` (computed once per scenario and settings)."""
+        return self.store.pinned_results if self.shown_scenario is self.store.pinned else self.store.results
+
     def compute_state(self) -> traffic.HighwayState:
         s = self.shown_scenario
         hw = self.store.view.highway
-        return traffic.highway_state(
-            s, lanes=hw.lanes, closed=hw.closed,
+        return self.shown_results.highway(
+            lanes=hw.lanes, closed=hw.closed,
             shared_fraction=hw.shared_percent / 100.0 if s.hardware.unified_memory else 0.0,
             target_tokens_per_s=hw.target_tokens_per_s, users=hw.users)
 
@@ -220,19 +223,13 @@ class HighwayView(StoreView):
         self.rate.setEnabled(self.target.isChecked())
         self.users.setEnabled(self.target.isChecked())
         st = self.state = self.compute_state()
-        shown = self.store.pinned_results if s is self.store.pinned else self.store.results
-        self.fits = shown.estimate.fits
+        self.fits = self.shown_results.estimate.fits
         if self.sim is None or self.sim.lanes != st.lanes:
             self.sim = traffic.simulation_for(st, seed=self.seed, length=ROAD_CELLS)
             self.road.set_sim(self.sim)
         self.sim.set_closed(st.closed_lanes)
         self.sim.set_demand(st.demand_lanes if self.fits else 0.0)
-        sweep = None
-        if st.closed_loop:
-            key = (s, st.lanes)
-            if self._sweep_key != key:
-                self._sweep_key, self._sweep = key, traffic.lane_sweep(s, st.lanes)
-            sweep = self._sweep
+        sweep = self.shown_results.lane_sweep(st.lanes) if st.closed_loop else None
         self.diagram.update(st, sweep)
         self.road.blocked = None if self.fits else "does not fit in memory: nothing to drive"
         self._show_state(st)
