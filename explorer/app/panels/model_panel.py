@@ -102,12 +102,11 @@ class ModelPanel(Panel):
 
     def _edit(self, **changes) -> None:
         m = self.store.scenario.model
-        if changes.get("head_dim") == m.hd and not m.head_dim:
-            return  # the derived value, shown: not an edit
+        changes = model_changes(m, changes)  # core's edit rules (a derived head_dim shown is no edit)
         if all(getattr(m, k) == v for k, v in changes.items()):
             return
         try:
-            new = m.edited(**model_changes(m, changes))
+            new = m.edited(**changes)
         except SpecError as exc:
             self.error.setText(f"Not applied: {exc}")
             self.refresh()  # the control goes back to the value the model keeps
