@@ -63,10 +63,10 @@ class _Entry(QUndoCommand):
         self.store, self.before, self.after = store, before, after
 
     def undo(self) -> None:
-        self.store._apply(self.before)
+        self.store.restore(self.before)
 
     def redo(self) -> None:  # also called by push(): the state is already `after` then
-        self.store._apply(self.after)
+        self.store.restore(self.after)
 
 
 class AppStore(QObject):
@@ -268,8 +268,8 @@ class AppStore(QObject):
         self.commit()
         self.undo_stack.redo()
 
-    def _apply(self, state: AppState) -> None:
-        """Undo/redo: set ``state`` (the view stays as the user has it)."""
+    def restore(self, state: AppState) -> None:
+        """Undo/redo: set ``state`` (the view stays as the user has it); no undo entry of its own."""
         self._set(state.with_(view=self._state.view))
 
     def _stack_moved(self, _index: int) -> None:

@@ -303,7 +303,7 @@ class PlotCard(StoreView):
             axis = item.getAxis(side)
             axis.enableAutoSIPrefix(prefix and not log)
             if log or not prefix:  # pyqtgraph computes a prefix even while disabling it ("Mtokens", 10⁻⁵…)
-                axis.autoSIPrefixScale, axis.labelUnitPrefix = 1.0, ""
-                axis._updateLabel()
+                axis.autoSIPrefixScale = 1.0
+                axis.setLabel(axis.labelText, axis.labelUnits, unitPrefix="")  # re-lays out the label
                 axis.picture = None
                 axis.update()

@@ -68,6 +68,11 @@ class ComparePlot(PlotCard):
         self._fill_device_menu()
         self.redraw()
 
+    @property
+    def ticks(self) -> list:
+        """(position, device name) under each bar, as the axis shows them."""
+        return list(self._ticks)
+
     def _fill_device_menu(self) -> None:
         chosen = set(self.store.view.compared_devices)
         self.device_menu.clear()
