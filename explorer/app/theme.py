@@ -16,10 +16,12 @@ a series' colour (a line's label); ``tests/app/test_theme_contrast.py`` measures
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtGui import QFont
 
 OKABE_ITO = {
@@ -139,6 +141,7 @@ ROLES = {
     "muted": (10.5, "muted", ""),
 }
 ROLE_PROPERTY = "themeRole"
+_THEMED: "weakref.WeakSet" = weakref.WeakSet()  # every widget with a role, re-styled by use()
 
 
 LIGHT = Theme()
@@ -175,8 +178,8 @@ def use(theme: Theme, app=None) -> Theme:
         font.setPointSizeF(theme.pt(_base_pt[0]))
         app.setFont(font)
         app.setPalette(_qt_palette(theme, app))
-        for w in app.allWidgets():
-            if w.property(ROLE_PROPERTY):
+        for w in list(_THEMED):
+            if shiboken6.isValid(w):
                 _apply_role(w, theme)
     return theme
 
@@ -189,6 +192,7 @@ def themed(widget, role: str, size: float | None = None):
     widget.setProperty(ROLE_PROPERTY, role)
     widget.setProperty("themeSize", float(size or 0.0))
     _apply_role(widget, current())
+    _THEMED.add(widget)
     return widget
 
 
@@ -230,14 +234,19 @@ def colour(name_or_index) -> str:
 
 
 def apply_theme(app) -> None:
-    """Start-up: the light theme, with a readable minimum font size."""
-    font = app.font()
-    if font.pointSizeF() < LIGHT.base_pt:
-        font.setPointSizeF(LIGHT.base_pt)
-        app.setFont(font)
-    _base_pt[0] = font.pointSizeF()
-    _current[0] = LIGHT
-    pg.setConfigOptions(background=LIGHT.background, foreground=LIGHT.foreground, antialias=True, useOpenGL=False)
+    """Start-up: the light theme, with a readable minimum font size. Called again (tests), it
+    puts the light theme back whole: font size, palette and every themed widget."""
+    if not _started[0]:
+        font = app.font()
+        if font.pointSizeF() < LIGHT.base_pt:
+            font.setPointSizeF(LIGHT.base_pt)
+            app.setFont(font)
+        _base_pt[0] = font.pointSizeF()  # the size before any theme scales it
+        _started[0] = True
+    use(LIGHT, app)
+
+
+_started = [False]
 
 
 def mono_font() -> QFont:
