@@ -110,3 +110,14 @@ def test_measure_with_unwritable_config_shows_the_result_and_says_not_saved(tmp_
     out, _ = capsys.readouterr()
     d = json.loads(out)
     assert d["saved"] is None and d["triad_gbs"] == 22.0 and "could not create" in d["not_saved"]
+
+
+def test_lone_surrogate_in_a_name_neither_crashes_estimate_nor_sweep(tmp_path):
+    f = tmp_path / "config.json"
+    f.write_text(hf_config(tmp_path, "x").read_text().replace('"x"', '"bad \\ud800 name"'), encoding="utf-8")
+    out = run("estimate", "--model-file", str(f), "--hardware", "rtx-4090")
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert "bad \ufffd name" in out.stdout
+    sweep = run("sweep", "--model-file", str(f), "--hardware", "rtx-4090", "--vary", "prompt=1:64", "--points", "3",
+                "--csv", str(tmp_path / "out.csv"))
+    assert sweep.returncode == 0, sweep.stderr

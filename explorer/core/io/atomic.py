@@ -116,7 +116,7 @@ def _write_in_place(given: Path, target: Path, data: bytes, fifo: bool) -> None:
 def clean_stale(folder: str | os.PathLike, min_age_s: float = 60.0) -> list[Path]:
     """Remove temporary files a killed writer left in ``folder`` (``.NAME.PID.XXXX.tmp`` whose PID
     is no longer running, or older than a day); returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(folder).glob(".*.tmp"))
     except OSError:
