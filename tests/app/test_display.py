@@ -4,6 +4,7 @@ dead Wayland socket give one line and exit 2 (Qt itself would abort with a core 
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -128,3 +129,12 @@ def test_scenario_file_refused_at_start_in_one_line(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr
     lines = [line for line in out.stderr.strip().splitlines() if "propagateSizeHints" not in line]
     assert len(lines) == 1 and "odd.json" in lines[0] and "weights" in lines[0], out.stderr
+
+
+@pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs xvfb-run (apt-get install xvfb xauth)")
+def test_real_x_server_completes_the_handshake_with_its_cookie_and_refuses_without():
+    code = ("import os; from explorer.app.display import x_problem; d = os.environ['DISPLAY']; "
+            "print(x_problem(d)); os.environ['XAUTHORITY'] = '/nonexistent'; print(x_problem(d))")
+    out = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 640x480x24", sys.executable, "-c", code],
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.splitlines() == ["None", "refused the connection (X authorization failed)"], out.stderr
