@@ -152,10 +152,13 @@ def start_window(opts: argparse.Namespace):
         except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
             print(f"inference-explorer: error: {exc}", file=sys.stderr)
             return None
-    path = None if opts.safe_mode else autosave.default_path()
-    left_behind, notice = autosave.pending(path)
+    path, lock = (None, None) if opts.safe_mode else autosave.claim(autosave.default_path().parent)
+    if not opts.safe_mode:
+        clean_stale_files(settings.path, autosave.default_path())
+    left_behind, notice = autosave.pending(path)  # this slot's file: its instance is gone
     notices += [notice] if notice else []
     window = MainWindow(state, settings=settings, autosave_path=path)
+    window.session.autosaver.lock = lock
     if opts.size:
         window.resize(*opts.size)
     elif opts.self_test or not window.session.restore_window():
@@ -165,6 +168,15 @@ def start_window(opts: argparse.Namespace):
     if notices:
         window.statusBar().showMessage(" ".join(notices), 20000)
     return window
+
+
+def clean_stale_files(*paths) -> None:
+    """Temporary files a killed save left beside the settings and the autosaves."""
+    from ..core.io.atomic import clean_stale
+
+    for folder in {p.parent for p in paths if p is not None}:
+        for removed in clean_stale(folder):
+            log.info("removed a temporary file a killed save left behind: %s", removed)
 
 
 # Qt messages that say nothing to a user (the offscreen platform prints this for every dock).
