@@ -110,3 +110,39 @@ def test_nan_and_huge_numbers_in_nested_fields(tmp_path):
     assert "interconnect_gbs must be a finite number" in refusal(f)
     f.write_text(scenario_text().replace('"batch": 1', '"batch": 1' + "0" * 5000))
     assert refusal(f).startswith("n.json: ")
+
+
+# -- cost bounded by values, not only bytes; text that cannot be written back ---------------------
+def test_many_small_values_under_the_byte_cap_are_refused_by_count(tmp_path):
+    from explorer.core.io.untrusted import MAX_ITEMS, load
+    f = tmp_path / "many.json"
+    f.write_text("[" + "0," * MAX_ITEMS + "0]")
+    with pytest.raises(FileRefused, match=f"many.json: more than {MAX_ITEMS:,} values; at most {MAX_ITEMS:,}"):
+        load(f, lambda d: d)
+    f.write_text("[" + ",".join(["0"] * MAX_ITEMS) + "]")
+    assert len(load(f, lambda d: d)) == MAX_ITEMS
+
+
+def test_toml_over_its_own_cap_is_refused_before_parsing(tmp_path):
+    from explorer.core.io.untrusted import MAX_TOML_BYTES, load
+    f = tmp_path / "big.toml"
+    f.write_text("a = [" + "1," * (MAX_TOML_BYTES // 2) + "]\n")
+    with pytest.raises(FileRefused, match=f"big.toml is .* kB; TOML files over {MAX_TOML_BYTES // 1024} kB"):
+        load(f, lambda d: d)
+
+
+def test_lone_surrogates_become_replacement_characters(tmp_path):
+    from explorer.core.io.untrusted import load
+    f = tmp_path / "s.json"
+    f.write_text('{"name": "a\\ud800b", "\\udfffkey": ["\\udc80"]}')
+    data = load(f, lambda d: d)
+    assert data == {"name": "a\ufffdb", "\ufffdkey": ["\ufffd"]}
+    json.dumps(data).encode("utf-8")  # and it can be written again
+
+
+def test_four_thousand_digit_number_is_one_short_line(tmp_path):
+    f = tmp_path / "n.json"
+    f.write_text('{"batch": ' + "9" * 5000 + "}")
+    msg = refusal(f)
+    assert msg == "n.json: a number with more than 4,300 digits (at most 4,300)"
+    assert "set_int_max_str_digits" not in msg
