@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from explorer.app.present.export import plot_csv, safe_caption, safe_cell
+from explorer.app.present.export import safe_caption, safe_cell
 from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario
 
