@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pyqtgraph as pg
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont
 
 OKABE_ITO = {
@@ -133,8 +134,19 @@ def colour(name_or_index) -> str:
     return current().colour(name_or_index)
 
 
+# One number format for the whole window: the readouts, plots and captions are formatted by Python
+# ("1,024.5"), so the spin boxes and every other Qt widget use the same separators whatever the
+# system locale is (under de_DE Qt alone would show "1.024,5" in a spin box beside "1,024.5").
+NUMBER_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+def apply_number_locale() -> None:
+    QLocale.setDefault(NUMBER_LOCALE)
+
+
 def apply_theme(app) -> None:
-    """Start-up: the light theme, with a readable minimum font size."""
+    """Start-up: the light theme, with a readable minimum font size, and the number locale."""
+    apply_number_locale()
     font = app.font()
     if font.pointSizeF() < LIGHT.base_pt:
         font.setPointSizeF(LIGHT.base_pt)
