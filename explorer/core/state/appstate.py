@@ -269,16 +269,16 @@ def _view_from(base: ViewState, data: Any) -> ViewState:
 # -- checks ---------------------------------------------------------------------------------
 def _check_int(name: str, v: Any, lo: int, hi: int) -> None:
     if isinstance(v, bool) or not isinstance(v, int):
-        raise StateError(f"{name} must be a whole number (got {v!r})")
+        raise StateError(f"{name} must be a whole number (got {show(v)})")
     if not lo <= v <= hi:
-        raise StateError(f"{name} must be between {lo} and {hi} (got {v})")
+        raise StateError(f"{name} must be between {lo} and {hi} (got {show(v)})")
 
 
 def _check_num(name: str, v: Any, lo: float, hi: float) -> None:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
-        raise StateError(f"{name} must be a number (got {v!r})")
+        raise StateError(f"{name} must be a number (got {show(v)})")
     if not lo <= v <= hi:
-        raise StateError(f"{name} must be between {lo:g} and {hi:g} (got {v:g})")
+        raise StateError(f"{name} must be between {lo:g} and {hi:g} (got {show(v)})")
 
 
 def _check_choice(name: str, v: Any, choices: tuple[str, ...]) -> None:

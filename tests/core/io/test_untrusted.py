@@ -182,3 +182,14 @@ def refusal_of(fn) -> str:
     except ValueError as exc:
         return str(exc)
     raise AssertionError("not refused")
+
+
+def test_a_400_digit_number_in_a_session_view_field_is_one_line(tmp_path):
+    """Found by the round-two fuzzing: formatting it with :g raised OverflowError (a traceback)."""
+    from explorer.core.state.appstate import AppState
+    f = tmp_path / "s.json"
+    d = json.loads(AppState(default_scenario()).to_json())
+    d["view"]["highway"]["rate"] = 0
+    f.write_text(json.dumps(d).replace('"rate": 0', '"rate": 1' + "0" * 400))
+    msg = refusal_of(lambda: AppState.from_file(f))
+    assert "highway.rate" in msg and "a 401-digit number" in msg
