@@ -58,6 +58,9 @@ def _run(args: list[str]) -> int:
     opts = _parse(args)
     from .display import display_problem, environment_problem
 
+    from .. import folders
+
+    folders.say()
     unsafe = environment_problem()
     if unsafe:
         print(f"inference-explorer: error: {unsafe}", file=sys.stderr)
@@ -138,9 +141,13 @@ def start_window(opts: argparse.Namespace):
     from .main_window import MainWindow
     from .settings import Settings
 
+    from .. import folders
+
+    if not folders.state.writable:  # no HOME and no private folder either: remember nothing
+        opts.safe_mode = True
     settings = Settings.default(safe_mode=opts.safe_mode)
     state = AppState(default_scenario(), view=ViewState(theme=settings.data.theme, font_scale=settings.data.font_scale))
-    notices = [settings.notice] if settings.notice else []
+    notices = [n for n in (folders.state.notice, settings.notice) if n]
     if settings.data.last_session and not opts.scenario_file:
         try:
             state = AppState.from_dict(settings.data.last_session)

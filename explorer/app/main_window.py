@@ -3,6 +3,7 @@ are built in ``menus.py``; what File › … does is ``file_actions.py``."""
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
         self.pin_action.setText("Re-&pin as A" if pinned else "&Pin as A")
         if pinned:
             na, nb = side_names(self.store.pinned, self.store.scenario)
+            na, nb = html_escape(na), html_escape(nb)  # names from files are text, never markup
             self.compare_note.setText(f"<b>A</b>{': ' + na if na != 'A' else ''} <i>dashed</i> · "
                                       f"<b>B</b>{': ' + nb if nb != 'B' else ''} <i>solid</i>")
         else:

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import pyqtgraph as pg
 import shiboken6
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont
 
 OKABE_ITO = {
@@ -233,9 +234,20 @@ def colour(name_or_index) -> str:
     return current().colour(name_or_index)
 
 
+# One number format for the whole window: the readouts, plots and captions are formatted by Python
+# ("1,024.5"), so the spin boxes and every other Qt widget use the same separators whatever the
+# system locale is (under de_DE Qt alone would show "1.024,5" in a spin box beside "1,024.5").
+NUMBER_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+def apply_number_locale() -> None:
+    QLocale.setDefault(NUMBER_LOCALE)
+
+
 def apply_theme(app) -> None:
     """Start-up: the light theme, with a readable minimum font size. Called again (tests), it
     puts the light theme back whole: font size, palette and every themed widget."""
+    apply_number_locale()
     if not _started[0]:
         font = app.font()
         if font.pointSizeF() < LIGHT.base_pt:

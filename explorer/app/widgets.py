@@ -163,8 +163,10 @@ def int_spin(minimum: int, maximum: int, tooltip: str, suffix: str = "") -> QSpi
     return _number_box(box, tooltip, suffix)
 
 
-def note_label(text: str = "", small: bool = True) -> QLabel:
+def note_label(text: str = "", small: bool = True, rich: bool = False) -> QLabel:
+    """A wrapped note. Plain text unless ``rich`` (then the caller escapes any text from a file)."""
     lab = QLabel(text)
+    lab.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     lab.setWordWrap(True)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if small:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
 
 from ...core.specs import presets
@@ -124,4 +126,4 @@ class ModelPanel(Panel):
         kv_text = (f"fixed state {binary_bytes(float(state_bytes(m, presets.number_format(kv))))}"
                    if m.attention == "linear" else f"{binary_bytes(per_token)} per token ({kv.upper()})")
         self.summary.setText(f"<b>{count(m.params_total)}</b> parameters{moe}<br>KV cache: {kv_text}"
-                             + (f"<br><small>Source: {m.source}</small>" if m.source else ""))
+                             + (f"<br><small>Source: {escape(m.source)}</small>" if m.source else ""))

@@ -48,7 +48,7 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise FileRefused(f"cannot read {p}: not a regular file (a device, pipe or socket)")
     if info.st_size > max_bytes:
-        raise FileRefused(f"{p.name} is {info.st_size / 2**20:.1f} MB; files over {max_bytes / 2**20:g} MB are refused")
+        raise FileRefused(f"{p.name} is {size_text(info.st_size)}; files over {size_text(max_bytes)} are refused")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(p, flags)
@@ -64,8 +64,19 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> bytes:
     finally:
         os.close(fd)
     if len(data) > max_bytes:  # grew while being read
-        raise FileRefused(f"{p.name} is over {max_bytes / 2**20:g} MB; refused")
+        raise FileRefused(f"{p.name} is over {size_text(max_bytes)}; refused")
     return data
+
+
+def size_text(n: int) -> str:
+    """A byte count as people write limits: "5 MiB", "1 MB", "256 KiB", "1.2 MB" (never "0.953674 MB")."""
+    if n >= 2**20 and n % 2**20 == 0:
+        return f"{n // 2**20:,} MiB"
+    if n >= 10**6:
+        return f"{n // 10**6:,} MB" if n % 10**6 == 0 else f"{n / 1e6:,.1f} MB"
+    if n >= 2**10 and n % 2**10 == 0:
+        return f"{n // 2**10:,} KiB"
+    return f"{n / 1e3:,.1f} kB" if n >= 1000 else f"{n} bytes"
 
 
 def read_text(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> str:
@@ -83,8 +94,8 @@ def kind_of(path: str | os.PathLike) -> str:
 def parse(text: str, kind: str = "json", name: str = "file") -> Any:
     """JSON or TOML text to plain data (dicts, lists, str, numbers, bools), depth- and size-checked."""
     if kind == "toml" and len(text) > MAX_TOML_BYTES:
-        raise FileRefused(f"{name} is {len(text.encode('utf-8', 'replace')) / 1024:,.0f} kB; TOML files over "
-                          f"{MAX_TOML_BYTES // 1024} kB are refused")
+        raise FileRefused(f"{name} is {size_text(len(text.encode('utf-8', 'replace')))}; TOML files over "
+                          f"{size_text(MAX_TOML_BYTES)} are refused")
     try:
         data = tomllib.loads(text) if kind == "toml" else json.loads(text)
     except json.JSONDecodeError as exc:
