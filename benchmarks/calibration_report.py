@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer.core.engine.estimate import estimate
-from explorer.core.features.validation import Row, evaluate, metric_value, read_rows, scenario_for, summary
+from explorer.core.features.validation import Row, evaluate, predict_value, read_rows, scenario_for, summary
 from explorer.core.specs import presets
 
 DATA = Path(__file__).resolve().parents[1] / "resources" / "validation" / "published_measurements.csv"
@@ -137,7 +137,7 @@ def _row(fields: dict, index: int) -> Row:
     if TWO_DIE[0] is not None and s.hardware.kernel_sync_us:
         s = s.with_(hardware=replace(s.hardware, kernel_sync_us=TWO_DIE[0]))
     return Row(index=index, fields=fields, metric=fields["metric"], measured=measured,
-               predicted=metric_value(estimate(s), fields["metric"]), runtime=runtime)
+               predicted=predict_value(estimate(s), fields["metric"]), runtime=runtime)
 
 
 def predict(fields_list: list[dict]) -> list[Row]:

@@ -209,5 +209,7 @@ def explain(s: Scenario) -> dict[str, Explanation]:
 
 
 def explain_text(s: Scenario, keys: tuple[str, ...] | None = None) -> str:
+    """Every explanation (or those of ``keys``) as text, a blank line between: what
+    ``estimate --explain`` prints after the report."""
     parts = explain(s)
     return "\n\n".join(e.text() for k, e in parts.items() if keys is None or k in keys)
