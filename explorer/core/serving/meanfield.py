@@ -15,6 +15,11 @@ Every quantity is a time average in steady state, solved as a fixed point over t
   and the clients that do not fit wait (W = N ÷ X − Z − R, Little's law); open loop: an M/G/C queue
   (Sakasegawa's M/M/c approximation × Allen–Cunneen's (ca² + cs²)/2), unstable when λ·R ≥ C.
 
+Closed loop with identical requests and no think time (a benchmark at fixed concurrency): the clients
+start together, so the prompts one step carries (⌊budget ÷ I⌋ of them) form a cohort that is prefilled in
+one step, finishes in one step and comes back together — each step with a prompt carries a whole cohort's,
+and TTFT is that step (no residual, no queue). The simulation shows the same cohorts.
+
 Percentiles: ITL is two-valued per token (D or M); TPOT is a mean over O − 1 gaps (normal, σ ÷ √(O − 1));
 TTFT = its service part at the input length's percentile + a wait with an atom at 0 and an exponential
 tail (exact for M/M/c). Fixed lengths make the service parts exact.
@@ -99,6 +104,9 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=Non
     cap, cap_limit = sch.capacity(inp + out)
     cap_f = float(max(cap, 1))
     ctx = inp + (out - 1.0) / 2.0  # mean context of the decode steps (as estimate.mean_decode)
+    # Closed loop, identical requests, clients sending at once (as benchmarks do): cohorts. The
+    # prompts one step can carry are prefilled together, finish together and return together.
+    cohort = closed and wl.kind == "fixed" and ld.think_s == 0.0
     one = np.ones_like(loads)
     clients = np.maximum(loads, 1.0) if closed else one * np.inf
     think = ld.think_s if closed else 0.0
@@ -119,7 +127,10 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=Non
             c_max = np.maximum(c_max, inp)
         c_own = np.minimum(inp, c_max)
         lam_p = x * inp
-        p_m = np.clip(lam_p * tau, c_own, c_max) if inp > 0 else one
+        if cohort:  # identical requests prefilled in one step finish in one step and come back together
+            c_own = np.minimum(np.maximum(np.floor(c_max / max(inp, 1.0)), 1.0), clients) * inp
+            c_own = np.minimum(np.maximum(c_own, np.minimum(inp, c_max)), np.maximum(c_max, inp))
+        p_m = np.clip(lam_p * tau, c_own, np.maximum(c_max, c_own)) if inp > 0 else one
         dec = steps.decode(np.maximum(n_seen, 1.0))
         mix = steps.mixed(p_m, n_seen if sch.mixed else 0 * n_seen)  # a chunk step as decoders see it
         mix_own = steps.mixed(p_m, others if sch.mixed else 0 * others)  # the step of one's own chunk
@@ -135,14 +146,20 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=Non
         residual = ((1 - q) * dec ** 2 + q * mix ** 2) / (2 * np.maximum(tau, 1e-300))  # length-biased
         # Prompts that arrive while one waits for the step boundary share its step (Poisson packing).
         packed = np.minimum(c_max, c_own + lam_p * busy * residual) if inp > 0 else one
+        if cohort:  # a cohort re-enters at a step boundary, all together: no residual, no queue
+            packed, busy = c_own, 0 * busy
         mix_own = steps.mixed(packed, others if sch.mixed else 0 * others)
         first = k * (mix_own if inp > 0 else dec)
         rho_p = np.minimum(lam_p * mix / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
         kingman = rho_p / (1 - rho_p) * (ca2 + 0.0) / 2 * first * (1.0 - 1.0 / clients if closed else 1.0)
+        if cohort:
+            kingman = 0 * kingman
         ttft_svc = sch.request_s + busy * residual + first + kingman
         r_svc = ttft_svc + (out - 1.0) * tpot
         if closed:
             x_new = np.minimum(clients / (r_svc + think), cap_f / r_svc)
+            if cohort and inp > 0:  # one cohort's prompts per k prefill steps: the prefill side's capacity
+                x_new = np.minimum(x_new, (c_own / inp) / np.maximum(first, 1e-300) * (1 - 1e-9))
         else:
             x_new = np.minimum(loads, cap_f / r_svc * 0.9999)
         x = 0.5 * x + 0.5 * x_new

@@ -52,11 +52,10 @@ def run(s: Scenario, requests: int = 2000, seed: int = 0, progress=None, cancell
             arrivals = np.cumsum(ld.gaps(total, rng)).tolist()
         else:
             clients = min(int(ld.value), total)
-            # Clients start staggered over one request's service time (a benchmark's ramp-up). Started
-            # together with fixed lengths they would stay in synchronized cohorts forever, every prompt
-            # of a cohort prefilled in the same steps: real servers' jitter breaks that up.
-            r1 = _service_estimate(s, sch, float(np.mean(inp)), float(np.mean(out)))
-            arrivals = sorted((rng.uniform(0.0, r1, clients) if clients > 1 else np.zeros(clients)).tolist())
+            # Every client sends its first request at once, as a benchmark at fixed concurrency does;
+            # with identical requests the clients then move in cohorts (see meanfield). Random lengths
+            # or think times break them up.
+            arrivals = [0.0] * clients
     sim = _Sim(s, sch, inp.tolist(), out.tolist(), max(float(np.mean(inp)) if total else 0.0, 1.0))
     return sim.go(kind, arrivals, total, ld.think_s, slo, progress, cancelled, float(ld.value))
 
