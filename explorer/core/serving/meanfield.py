@@ -15,10 +15,10 @@ Every quantity is a time average in steady state, solved as a fixed point over t
   and the clients that do not fit wait (W = N ÷ X − Z − R, Little's law); open loop: an M/G/C queue
   (Sakasegawa's M/M/c approximation × Allen–Cunneen's (ca² + cs²)/2), unstable when λ·R ≥ C.
 
-Closed loop with identical requests and no think time (a benchmark at fixed concurrency): the clients
-start together, so the prompts one step carries (⌊budget ÷ I⌋ of them) form a cohort that is prefilled in
-one step, finishes in one step and comes back together — each step with a prompt carries a whole cohort's,
-and TTFT is that step (no residual, no queue). The simulation shows the same cohorts.
+Phases are assumed random: clients of a closed loop are not in lockstep. (Identical requests started
+at the same instant with no jitter would move in cohorts, each prefilled in one step; the measured vLLM
+runs at fixed concurrency do not show that, so neither model assumes it; the simulation staggers the
+clients' first requests over one service time.)
 
 Percentiles: ITL is two-valued per token (D or M); TPOT is a mean over O − 1 gaps (normal, σ ÷ √(O − 1));
 TTFT = its service part at the input length's percentile + a wait with an atom at 0 and an exponential
@@ -114,8 +114,8 @@ def _bound(r, p, n, ctx) -> np.ndarray:
 def iterate(a: dict, tab: Table) -> dict:
     """The fixed point, elementwise over load points (of one setup or of many: ``a["idx"]`` says which
     table row each point reads). Per-point arrays: loads, clients, idx, cap, budget, mixed, chunked,
-    request_s, d1; scalars: inp, out, closed, cohort, think, ca2."""
-    inp, out, closed, cohort, think, ca2 = (a[k] for k in ("inp", "out", "closed", "cohort", "think", "ca2"))
+    request_s, d1; scalars: inp, out, closed, think, ca2."""
+    inp, out, closed, think, ca2 = (a[k] for k in ("inp", "out", "closed", "think", "ca2"))
     loads, clients, idx, cap_f, budget, mixed = (a[k] for k in ("loads", "clients", "idx", "cap", "budget", "mixed"))
     chunked, request_s, d1 = a["chunked"], a["request_s"], a["d1"]
     one = np.ones_like(loads)
@@ -132,9 +132,6 @@ def iterate(a: dict, tab: Table) -> dict:
         c_max = np.where(chunked, c_max, np.maximum(c_max, inp))
         c_own = np.minimum(inp, c_max)
         lam_p = x * inp
-        if cohort:  # identical requests prefilled in one step finish in one step and come back together
-            c_own = np.minimum(np.maximum(np.floor(c_max / max(inp, 1.0)), 1.0), clients) * inp
-            c_own = np.minimum(np.maximum(c_own, np.minimum(inp, c_max)), np.maximum(c_max, inp))
         p_m = np.minimum(np.maximum(lam_p * tau, c_own), np.maximum(c_max, c_own)) if inp > 0 else one
         n_mix = np.where(mixed, n_seen, 0.0)
         dec = tab.decode(np.maximum(n_seen, 1.0), idx)
@@ -150,18 +147,14 @@ def iterate(a: dict, tab: Table) -> dict:
         residual = ((1 - q) * dec * dec + q * mix * mix) / (2 * np.maximum(tau, 1e-300))  # length-biased
         # Prompts that arrive while one waits for the step boundary share its step (Poisson packing).
         packed = np.minimum(c_max, c_own + lam_p * busy * residual) if inp > 0 else one
-        if cohort:  # a cohort re-enters at a step boundary, all together: no residual, no queue
-            packed, busy = c_own, 0 * busy
         mix_own = tab.mixed(packed, np.where(mixed, others, 0.0), idx)
         first = k * (mix_own if inp > 0 else dec)
         rho_p = np.minimum(lam_p * mix / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
-        kingman = 0 * one if cohort else rho_p / (1 - rho_p) * ca2 / 2 * first * not_alone
+        kingman = rho_p / (1 - rho_p) * ca2 / 2 * first * not_alone
         ttft_svc = request_s + busy * residual + first + kingman
         r_svc = ttft_svc + (out - 1.0) * tpot
         if closed:
             x_new = np.minimum(clients / (r_svc + think), cap_f / r_svc)
-            if cohort and inp > 0:  # one cohort's prompts per k prefill steps: the prefill side's capacity
-                x_new = np.minimum(x_new, (c_own / inp) / np.maximum(first, 1e-300) * (1 - 1e-9))
         else:
             x_new = np.minimum(loads, cap_f / r_svc * 0.9999)
         x = 0.5 * x + 0.5 * x_new
@@ -180,10 +173,7 @@ def setup(s: Scenario, sch: Scheduler, loads: np.ndarray, idx: int = 0) -> tuple
     ctx = inp + (out - 1.0) / 2.0  # mean context of the decode steps (as estimate.mean_decode)
     r = sch.resolved
     one = np.ones_like(loads)
-    a = dict(inp=inp, out=out, closed=closed,
-             # Closed loop, identical requests, clients sending at once (as benchmarks do): cohorts.
-             cohort=closed and wl.kind == "fixed" and ld.think_s == 0.0,
-             think=ld.think_s if closed else 0.0, ca2=1.0 if closed else ld.burstiness ** 2,
+    a = dict(inp=inp, out=out, closed=closed, think=ld.think_s if closed else 0.0, ca2=1.0 if closed else ld.burstiness ** 2,
              loads=loads, clients=np.maximum(loads, 1.0) if closed else one * np.inf,
              idx=np.full(loads.shape, idx, dtype=np.int64), cap=cap_f * one, budget=float(sch.budget) * one,
              mixed=np.full(loads.shape, sch.mixed), chunked=np.full(loads.shape, sch.chunked),

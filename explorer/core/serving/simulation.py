@@ -52,10 +52,11 @@ def run(s: Scenario, requests: int = 2000, seed: int = 0, progress=None, cancell
             arrivals = np.cumsum(ld.gaps(total, rng)).tolist()
         else:
             clients = min(int(ld.value), total)
-            # Every client sends its first request at once, as a benchmark at fixed concurrency does;
-            # with identical requests the clients then move in cohorts (see meanfield). Random lengths
-            # or think times break them up.
-            arrivals = [0.0] * clients
+            # Clients start staggered over one request's service time (a benchmark's ramp-up and the
+            # jitter of real clients). Started at one instant with identical requests they would move in
+            # lockstep cohorts, which measured servers at fixed concurrency do not show.
+            r1 = _service_estimate(s, sch, float(np.mean(inp)), float(np.mean(out)))
+            arrivals = sorted((rng.uniform(0.0, r1, clients) if clients > 1 else np.zeros(clients)).tolist())
     sim = _Sim(s, sch, inp.tolist(), out.tolist(), max(float(np.mean(inp)) if total else 0.0, 1.0))
     return sim.go(kind, arrivals, total, ld.think_s, slo, progress, cancelled, float(ld.value))
 
