@@ -22,7 +22,7 @@ from explorer.core.serving.results import BINDING_LIMITS
 from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario, ScenarioError
 
-FORMATS = (("bf16", "bf16"), ("bf16", "fp8-e4m3"), ("fp8-e4m3", "fp8-e4m3"), ("fp8-e4m3", "bf16"), ("int4-g128", "fp16"))
+FORMATS = (("bf16", "bf16"), ("bf16", "fp8-e4m3"), ("fp8-e4m3", "fp8-e4m3"), ("fp8-e4m3", "bf16"), ("int8", "bf16"), ("int4-g128", "fp16"))
 COUNTS = (1, 2, 4, 8)
 CATEGORIES = ("datacenter-gpu", "workstation-gpu", "consumer-gpu")
 GRID_POINTS = 16
