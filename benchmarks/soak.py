@@ -153,9 +153,9 @@ def act(w, rng: random.Random, ctl: list, partial: list, good: list, bad: list) 
             rng.choice([w.store.undo, w.store.undo, w.store.redo])()
         return "undo/redo storm"
     if r < 0.93:
-        w.open_scenario(str(rng.choice(good)))
+        w.files.open_scenario(str(rng.choice(good)))
         return "open good file"
-    w.open_scenario(str(rng.choice(bad)))
+    w.files.open_scenario(str(rng.choice(bad)))
     return "open bad file"
 
 

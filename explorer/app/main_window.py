@@ -1,46 +1,34 @@
-"""The main window: panels docked on the left, readouts on top, live plots in the centre."""
+"""The main window: panels docked on the left, readouts on top, live plots in the centre. Its menus
+are built in ``menus.py``; what File › … does is ``file_actions.py``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QGridLayout, QMainWindow, QMessageBox,
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
-from .. import APP_NAME, resources
+from .. import APP_NAME
 from ..core.state.appstate import AppState
-from ..core.io.atomic import WriteError, write_text
 from ..core.text.ab_compare import side_names
 from ..core.state.scenario import Scenario
+from .file_actions import FileActions
 from .highway.view import HighwayView
-from .panel_docks import PANELS, PanelDocks
+from .menus import build_menus
+from .panel_docks import PanelDocks
 from .plots.compare_plot import ComparePlot
 from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
 from . import theme
 from .present.post_pane import PostPane
-from .present.presenter import Presenter
-from .present.slides import Slides
 from .readouts import Readouts
 from .session import Session
 from .validation_view import ValidationView
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
-from .widgets import TextPane
-
-COMPARE_NOTE_PX = 300  # the whole toolbar row still fits at 1280 px (text cut, full in the tooltip)
-
-
-class CompareNote(TextPane):
-    """A fixed-size pane a toolbar can lay out (it asks the size hint, which a plain widget lacks)."""
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.width(), self.height())
-
 
 DEFAULT_SIZE = (1280, 720)
 TAB_KEYS = ("overview", "highway", "post", "validation")  # ViewState.tab for each tab, in order
@@ -58,7 +46,6 @@ class MainWindow(QMainWindow):
         theme.use(theme.theme_for(v.theme, v.font_scale), QApplication.instance())
         # First listener: a theme swap is made current before any view restyles.
         self.store.changed.connect(self._apply_theme)
-        self.path: str | None = None  # the session file saved to / opened from
         self.setWindowTitle(APP_NAME)
         self.resize(*DEFAULT_SIZE)
 
@@ -102,73 +89,12 @@ class MainWindow(QMainWindow):
         self.panels = PanelDocks(self, self.store)  # panels hidden behind a dock tab: built when shown
         self.docks = self.panels.docks
 
-        self._build_menus()
+        self.files = FileActions(self)  # File › Open, Import, Save, Save as, Export
+        build_menus(self)
         self.store.changed.connect(self._on_changed)
         self.store.history_changed.connect(self._update_title)
         self.store.rejected.connect(self._rejected)
         self._on_changed(None)
-
-    # -- menus and shortcuts ------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        def action(menu, text, slot, shortcut=None, tip=""):
-            a = QAction(text, self)
-            if shortcut:
-                a.setShortcut(QKeySequence(shortcut))
-            a.setStatusTip(tip)
-            a.triggered.connect(slot)
-            menu.addAction(a)
-            return a
-
-        file = self.menuBar().addMenu("&File")
-        action(file, "&Open…", self.open_scenario, QKeySequence.StandardKey.Open,
-               "Open a session or scenario file (JSON)")
-        action(file, "&Import model config…", self.import_model,
-               tip="A model architecture: a Hugging Face config.json (Llama, Mistral, Mixtral, Qwen2, Gemma-2, "
-                   "Phi-3, GPT-2) or this app's model file")
-        action(file, "&Save", self.save, QKeySequence.StandardKey.Save, "Save the session (scenarios and view)")
-        action(file, "Save &as…", self.save_scenario, QKeySequence.StandardKey.SaveAs, "Save the session under a new name")
-        action(file, "&Export overview as PNG…", self.export_png, "Ctrl+E", "Save the current tab as an image (2×, captioned)")
-        self.slides = Slides(self, file)
-        self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(lambda: self.session.fill_recent_menu(self.recent_menu))
-        examples = file.addMenu("E&xamples")
-        for path in resources.scenario_files():
-            label = path.stem.split("-", 1)[-1].replace("-", " ")
-            action(examples, label, lambda _=False, p=str(path): self.open_scenario(p, example=True),
-                   tip=f"Open {path.name}")
-        file.addSeparator()
-        action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = action(edit, "&Undo", self.store.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = action(edit, "&Redo", self.store.redo, QKeySequence.StandardKey.Redo)
-        edit.addSeparator()
-        action(edit, "&History", self.show_history, "Ctrl+H", "Every change so far; click one to go back to it")
-        view = self.menuBar().addMenu("&View")
-        for i, key in enumerate(("model", "precision", "hardware", "workload"), start=1):
-            action(view, f"Show {PANELS[key].title} panel", lambda _=False, k=key: self.show_panel(k), f"Ctrl+{i}")
-        action(view, "&Full screen", self.toggle_full_screen, "F11")
-        compare = self.menuBar().addMenu("&Compare")
-        tools = self.addToolBar("Compare")
-        tools.setObjectName("toolbar-compare")
-        tools.setMovable(False)
-        self.pin_action = action(compare, "&Pin as A", self.store.pin, "Ctrl+P",
-                                 "Keep the current scenario as A; go on editing B and see both on every plot")
-        self.swap_action = action(compare, "&Swap A ↔ B", self.store.swap, "Ctrl+Shift+P",
-                                  "Edit A instead: A becomes the live scenario and B the pinned one")
-        self.clear_pin_action = action(compare, "&Clear pin", self.store.clear_pin, "Ctrl+Alt+P",
-                                       "Forget A; only the live scenario is drawn")
-        for a in (self.pin_action, self.swap_action, self.clear_pin_action):
-            tools.addAction(a)
-        # What A and B are and how each is drawn. It changes with edits, so it is a fixed-size
-        # pane: a QLabel would re-lay-out (and repaint) the whole window on every edit.
-        self.compare_note = CompareNote(lines=1)
-        self.compare_note.setFixedWidth(COMPARE_NOTE_PX)
-        tools.addWidget(self.compare_note)
-        # Beside a greedy toolbar in the same row this one would be squeezed into its overflow menu.
-        tools.setMinimumWidth(sum(tools.widgetForAction(a).sizeHint().width() for a in tools.actions()) + 60)  # + "Re-"
-        self.presenter = Presenter(self, file, view)  # tours, presenter mode, themes, font zoom
-        help_ = self.menuBar().addMenu("&Help")
-        action(help_, "&About", self.about)
 
     def _lazy_tab(self, attr: str, page: QWidget, cls):
         """A tab's view, created on first use (keeps start-up fast)."""
@@ -282,7 +208,8 @@ class MainWindow(QMainWindow):
             self.compare_note.setText("Pin as A, then edit: both on every plot")
         s = self.store.scenario
         mark = "• " if self.store.is_dirty() else ""
-        name = f"{Path(self.path).name} — " if self.path else ""
+        path = self.files.path
+        name = f"{Path(path).name} — " if path else ""
         self.setWindowTitle(f"{mark}{name}{APP_NAME} — {s.model.name} on {s.devices}× {s.hardware.name}")
         st = self.store
         self.undo_action.setEnabled(st.can_undo())
@@ -308,7 +235,7 @@ class MainWindow(QMainWindow):
         if self.store.is_dirty():
             answer = self.ask_unsaved()
             if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save()):
+                    answer == QMessageBox.StandardButton.Save and not self.files.save()):
                 event.ignore()
                 return
         if self.panels.built("hardware"):  # a panel never shown was never built
@@ -316,72 +243,3 @@ class MainWindow(QMainWindow):
         self.session.closing()
         event.accept()
         super().closeEvent(event)
-
-    # -- files ----------------------------------------------------------------------------------
-    def _ask_path(self, save: bool, title: str, default: str, filters: str) -> str:
-        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-        path, _ = ask(self, title, default, filters)
-        return path
-
-    def import_model(self, path: str | None = None) -> bool:
-        """Replace the model with one read from a config file (one undo step)."""
-        from ..core.specs.model_import import load_model_file
-
-        path = path or self._ask_path(False, "Import model config", "", "Model configs (*.json *.toml);;All files (*)")
-        if not path:
-            return False
-        try:
-            model = load_model_file(path)
-        except ValueError as exc:
-            self._error(f"Not imported: {exc}. The current model is unchanged.")
-            return False
-        return self.store.update(model=model)
-
-    def open_scenario(self, path: str | None = None, example: bool = False) -> bool:
-        """Open a session or scenario file; an example opens as an unsaved copy."""
-        path = path or self._ask_path(False, "Open scenario", "", "Scenarios (*.json);;All files (*)")
-        if not path:
-            return False
-        try:
-            state = AppState.from_file(path)
-        except ValueError as exc:  # FileRefused / ScenarioError: one line naming file, field, problem
-            self._error(f"Not opened: {exc}. The current scenario is unchanged.")
-            return False
-        self.store.set_state(state)
-        if not example:
-            self.path = path
-            self.store.mark_clean()
-            self.session.add_recent(path)
-        scenario = state.scenario
-        self.statusBar().showMessage(f"Opened {Path(path).name}: {scenario.model.name} on "
-                                     f"{scenario.devices}× {scenario.hardware.name}", 8000)
-        return True
-
-    def save(self) -> bool:
-        """Save to the file the session came from, or ask for one."""
-        return self.save_scenario(self.path)
-
-    def save_scenario(self, path: str | None = None) -> bool:
-        """Save the whole session (live and pinned scenario, view settings) as JSON."""
-        path = path or self._ask_path(True, "Save session", "scenario.json", "Scenarios (*.json)")
-        if not path:
-            return False
-        self.store.commit()
-        try:
-            write_text(path, self.store.state.to_json())
-        except WriteError as exc:
-            self._error(str(exc))
-            return False
-        self.path = path
-        self.store.mark_clean()
-        self.session.add_recent(path)
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
-
-    def export_png(self, path: str | None = None) -> bool:
-        self.settle()
-        return self.slides.export("overview", "png", path)
-
-    def _error(self, text: str) -> None:
-        self.statusBar().showMessage(text, 10000)
-        QMessageBox.warning(self, APP_NAME, text)

@@ -92,7 +92,7 @@ def check_export(window) -> None:
 
     with tempfile.TemporaryDirectory(prefix="explorer-self-test-") as tmp:
         out = Path(tmp) / "export.png"
-        _check(bool(window.export_png(str(out))), "export_png returned False")
+        _check(bool(window.files.export_png(str(out))), "export_png returned False")
         _check(out.is_file() and out.stat().st_size > 0, f"export wrote nothing to {out}")
         _check(not QImage(str(out)).isNull(), "the exported PNG does not load back")
 

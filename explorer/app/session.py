@@ -72,9 +72,9 @@ class Session:
         if not Path(path).exists():
             self.settings.data = self.settings.data.without_recent(path)
             self.settings.save()
-            self.window._error(f"{path} no longer exists; removed from Open Recent.")
+            self.window.files.error(f"{path} no longer exists; removed from Open Recent.")
             return False
-        return self.window.open_scenario(path)
+        return self.window.files.open_scenario(path)
 
     # -- a clean exit -----------------------------------------------------------------------------
     def closing(self) -> None:

@@ -68,7 +68,7 @@ def test_csv_holds_every_plotted_point(make_window, tmp_path):
     assert rows[0][:3] == ["series", "sequence length n [tokens]", "y"]
     card = w.plots["compute"]
     # Every curve's points, in order, exactly as the plot holds them (not what it draws on a log axis).
-    for key, (item, _units) in card._series.items():
+    for key, item, _units in card.series():
         x, y = item.getOriginalDataset()
         got = [(float(r[1]), float(r[2])) for r in rows[1:] if r[0] == item.name()]
         assert np.allclose(got, np.column_stack([x, y]), rtol=0, atol=0) if len(got) else len(x) == 0

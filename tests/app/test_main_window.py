@@ -184,7 +184,7 @@ def test_every_field_has_a_control_that_round_trips(qtbot, make_window, field):
 
 def _all_plot_data(w):
     for plot in w.plots.values():
-        for key, (item, _u) in plot._series.items():
+        for key, item, _u in plot.series():
             yield plot.objectName(), key, item.getOriginalDataset()
 
 
@@ -198,7 +198,7 @@ def _all_plot_data(w):
 def test_plots_never_receive_nan_or_inf(qtbot, make_window, changes):
     w = make_window()
     items_before = {p: len(v.plot.getPlotItem().items) for p, v in w.plots.items()}
-    curves_before = {(p.objectName(), k): id(i) for p in w.plots.values() for k, (i, _) in p._series.items()}
+    curves_before = {(p.objectName(), k): id(i) for p in w.plots.values() for k, i, _ in p.series()}
     assert w.store.update(**changes)
     settle(qtbot, w)
     for name, key, (x, y) in _all_plot_data(w):
@@ -206,7 +206,7 @@ def test_plots_never_receive_nan_or_inf(qtbot, make_window, changes):
             continue
         assert np.all(np.isfinite(x)) and np.all(np.isfinite(y)), (name, key)
     # Created once, updated with setData: the same items, no new ones.
-    assert {(p.objectName(), k): id(i) for p in w.plots.values() for k, (i, _) in p._series.items()} == curves_before
+    assert {(p.objectName(), k): id(i) for p in w.plots.values() for k, i, _ in p.series()} == curves_before
     assert {p: len(v.plot.getPlotItem().items) for p, v in w.plots.items()} == items_before
 
 
@@ -243,16 +243,16 @@ def test_open_scenario_file_and_bad_file(qtbot, make_window, tmp_path, no_modal_
     w = make_window()
     good = tmp_path / "good.json"
     good.write_text(default_scenario().with_(batch=7, weights="q8_0").to_json())
-    assert w.open_scenario(str(good))
+    assert w.files.open_scenario(str(good))
     settle(qtbot, w)
     assert w.store.scenario.batch == 7 and w.panels["workload"].batch.value() == 7
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"version": 1, "model": "nope", "hardware": "rtx-4090"}))
     before = w.store.scenario
-    assert not w.open_scenario(str(bad))
+    assert not w.files.open_scenario(str(bad))
     assert w.store.scenario == before and no_modal_boxes and "nope" in no_modal_boxes[-1]
     out = tmp_path / "saved.json"
-    assert w.save_scenario(str(out))
+    assert w.files.save_scenario(str(out))
     assert AppState.from_json(out.read_text()).scenario == before
 
 
@@ -323,7 +323,7 @@ def test_file_import_model_config_reads_a_hugging_face_config(qtbot, make_window
                              "sliding_window": 4096}))
     from PySide6.QtGui import QAction
     assert any(a.text() == "&Import model config…" for a in w.findChildren(QAction))
-    assert w.import_model(str(f))
+    assert w.files.import_model(str(f))
     w.settle()
     m = w.store.scenario.model
     assert m.params_total == pytest.approx(9.24e9, rel=0.01) and m.hd == 256  # Gemma 2 9B's card

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from explorer.core.specs import presets
+from explorer.app.plots.hover import to_scene
 from explorer.core.state.scenario import default_scenario
 
 
@@ -56,9 +57,9 @@ def test_hover_readout_leaves_with_the_mouse(qtbot, make_window):
     card.plot.grab()  # lays the plot out and paints it: the view transform is current
     item = card.curve("flops_linear")
     xd, yd = item.getData()
-    sx, sy = card._to_scene(card.plot.getPlotItem().vb, xd, yd)
+    sx, sy = to_scene(card.plot.getPlotItem().vb, xd, yd)
     i = len(sx) // 2
-    card._hover((QPointF(sx[i], sy[i]),))
+    card.hover.hover((QPointF(sx[i], sy[i]),))
     assert card.readout.isVisible() and "prefill: weights" in card.readout.text()
     QApplication.sendEvent(card.plot.viewport(), QEvent(QEvent.Type.Leave))
     assert not card.readout.isVisible()
@@ -96,7 +97,7 @@ def test_decode_label_is_not_on_the_roof_line(qtbot, make_window, batch):
     label = card.decode_label.boundingRect().translated(card.decode_label.scenePos())
     for roof in ("effective", "peak"):  # neither the achievable nor the data-sheet roof
         x, y = card.curve(roof).getData()
-        sx, sy = card._to_scene(vb, x, y)
+        sx, sy = to_scene(vb, x, y)
         # The roof between samples is a straight line: sample it densely across the label.
         xs = np.linspace(label.left(), label.right(), 200)
         ys = np.interp(xs, sx, sy)

@@ -40,7 +40,7 @@ def test_refused_file_leaves_the_state_exactly_as_it_was(qtbot, make_window, tmp
     d["devices"] = 2
     bad = tmp_path / "nolink.json"
     bad.write_text(json.dumps(d))
-    assert not w.open_scenario(str(bad))
+    assert not w.files.open_scenario(str(bad))
     w.store.flush()
     qtbot.wait(1)
     assert w.store.scenario is before and w.store.can_undo() == can_undo and w.windowTitle() == title
@@ -54,7 +54,7 @@ def test_accepted_file_says_what_was_loaded(qtbot, make_window, tmp_path):
     good = tmp_path / "good.json"
     good.write_text(default_scenario().with_(model=presets.model("mistral-7b") if "mistral-7b" in presets.models()
                                              else presets.model("llama-3-8b")).to_json())
-    assert w.open_scenario(str(good))
+    assert w.files.open_scenario(str(good))
     msg = w.statusBar().currentMessage()
     assert "good.json" in msg and w.store.scenario.model.name in msg
 

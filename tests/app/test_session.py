@@ -80,9 +80,9 @@ def test_settings_remember_geometry_theme_recent_and_session(qtbot, make_window,
     w = make_window()
     w.session.settings = Settings(tmp_path / "s.json")
     w.store.set_view(theme="presenter")
-    w.save_scenario(str(tmp_path / "one.json"))
+    w.files.save_scenario(str(tmp_path / "one.json"))
     w.store.update(batch=5)
-    w.save_scenario(str(tmp_path / "two.json"))
+    w.files.save_scenario(str(tmp_path / "two.json"))
     assert w.close()
     data = Settings(tmp_path / "s.json").data
     assert data.theme == "presenter" and data.geometry
@@ -95,7 +95,7 @@ def test_open_recent_menu(qtbot, make_window, tmp_path, no_modal_boxes):
     w = make_window()
     w.session.settings = Settings(tmp_path / "s.json")
     w.store.update(batch=9)
-    w.save_scenario(str(tmp_path / "nine.json"))
+    w.files.save_scenario(str(tmp_path / "nine.json"))
     w.store.update(batch=2)
     w.store.commit()
     w.recent_menu.aboutToShow.emit()

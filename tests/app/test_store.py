@@ -165,7 +165,7 @@ def test_dirty_flag_title_and_close_question(qtbot, make_window, monkeypatch, tm
     answer(QMessageBox.StandardButton.Cancel)
     assert not w.close() and w.isVisible() and answers == [QMessageBox.StandardButton.Cancel]
     path = tmp_path / "session.json"
-    monkeypatch.setattr(w, "_ask_path", lambda *a: str(path))
+    monkeypatch.setattr(w.files, "ask_path", lambda *a: str(path))
     answer(QMessageBox.StandardButton.Save)
     assert w.close()
     assert AppState.from_json(path.read_text()).scenario.batch == 16
@@ -174,7 +174,7 @@ def test_dirty_flag_title_and_close_question(qtbot, make_window, monkeypatch, tm
 
 def test_undo_back_to_saved_is_clean(qtbot, make_window, tmp_path):
     w = make_window()
-    w.save_scenario(str(tmp_path / "s.json"))
+    w.files.save_scenario(str(tmp_path / "s.json"))
     w.store.update(batch=3)
     w.store.commit()
     assert w.store.is_dirty()
@@ -191,7 +191,7 @@ def test_theme_swap_restyles_every_plot(qtbot, make_window):
     w.store.set_view(theme="presenter")
     w.settle()
     for plot in w.plots.values():
-        for key, (item, _u) in plot._series.items():
+        for key, item, _u in plot.series():
             assert item.opts["pen"].widthF() == pytest.approx(
                 item.style_key[1] * PRESENTER.line_scale) or item.style_key[3]  # dots keep their size
     assert w.plots["memory"].curve("traffic").opts["pen"].widthF() == pytest.approx(2.0 * PRESENTER.line_scale)

@@ -68,8 +68,8 @@ def test_gui_save_and_png_export(qtbot, make_window, no_modal_boxes, small_disk,
     w = make_window(default_scenario().with_(batch=3))
     scen, png = prepared(small_disk, "s.json"), prepared(small_disk, "plots.png")
     block(small_disk)
-    assert not w.save_scenario(str(scen))
-    assert not w.export_png(str(png))
+    assert not w.files.save_scenario(str(scen))
+    assert not w.files.export_png(str(png))
     assert scen.read_bytes() == OLD and png.read_bytes() == OLD
     assert leftovers(small_disk) == ["plots.png", "s.json"]
     assert len(no_modal_boxes) == 2 and all("previous file is intact" in m for m in no_modal_boxes)

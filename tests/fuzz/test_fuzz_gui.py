@@ -25,7 +25,7 @@ def test_file_open(qtbot, tmp_path, monkeypatch):
     def run(data):
         path.write_bytes(data)
         before, undo, boxes = w.store.scenario, w.store.can_undo(), len(shown)
-        if w.open_scenario(str(path)):
+        if w.files.open_scenario(str(path)):
             fz.COUNTS["GUI opens loaded"] += 1
             assert "opened.json" in w.statusBar().currentMessage() and len(shown) == boxes
         else:

@@ -1,45 +1,25 @@
 """PlotCard: a titled pyqtgraph plot with units on both axes, a legend, a log-log toggle and a
-hover readout of the nearest data point. Curves are created once and updated with setData."""
+hover readout of the nearest data point. Curves are created once and updated with setData.
+The A/B overlay (``overlay``), the hover readout (``hover``) and range snapping (``ranges``) live
+in their own modules."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QPixmapCache
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ...core.physics.units import si
 from ..store import AppStore
 from ..view_base import StoreView
 from ..widgets import TextPane, set_quietly
-from .fast_label import FastLabel
 from .curve import Curve
-
-
-def _nice_ceiling(v: float) -> float:
-    """The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) that is ≥ v."""
-    if v <= 0:
-        return 1.0
-    k = 10 ** np.floor(np.log10(v))
-    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if m * k >= v * (1 - 1e-12):
-            return float(m * k)
-    return float(10 * k)
-
-
-def _snap(values: np.ndarray, log: bool, headroom: float, floor: float | None) -> tuple[float, float] | None:
-    values = values[np.isfinite(values)]
-    if log:
-        values = values[values > 0]
-    if values.size == 0:
-        return None
-    lo, hi = float(values.min()), float(values.max()) * headroom
-    if log:
-        a, b = np.floor(np.log10(lo)), np.ceil(np.log10(hi))
-        return float(a), float(max(b, a + 1))
-    lo = floor if floor is not None else (0.0 if lo >= 0 else -_nice_ceiling(-lo))
-    return lo, _nice_ceiling(hi) if hi > lo else lo + 1.0
+from .fast_label import FastLabel
+from .hover import HoverReadout
+from .overlay import PinnedOverlay
+from .ranges import finite, keep, snap
 
 
 def set_line_label(line, text: str) -> None:
@@ -48,39 +28,8 @@ def set_line_label(line, text: str) -> None:
         line.label.setFormat(text)
 
 
-def _keep(old: tuple[float, float], new: tuple[float, float], log: bool) -> tuple[float, float]:
-    """The old range if the new data fits inside it and still fills enough of it (within one
-    decade at each end on log axes, at least 40 % of the height on linear ones)."""
-    inside = old[0] <= new[0] and new[1] <= old[1]
-    if log:
-        snug = new[0] - old[0] <= 1 and old[1] - new[1] <= 1
-    else:
-        snug = (new[1] - old[0]) >= 0.4 * (old[1] - old[0])
-    return old if inside and snug else new
-
-
-def finite(x: np.ndarray, y: np.ndarray, log_y: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Drop points a plot must never receive: NaN, ±inf, and (on log axes) values ≤ 0."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if log_y:
-        ok &= y > 0
-    return x[ok], y[ok]
-
-
 LEFT_AXIS_PX = 58
 PIXMAP_CACHE_KB = 128 * 1024  # room for the cached axes of full-screen plots, 4K included
-
-
-def _pinned_pen(twin: Curve) -> None:
-    """A's look: the same colour, dashed (dotted where B is already dashed), a little lighter."""
-    pen = pg.mkPen(twin.opts["pen"])
-    c = pen.color()
-    c.setAlpha(170)
-    pen.setColor(c)
-    if not twin.dot:
-        pen.setStyle(Qt.PenStyle.DotLine if twin.style_key[2] else Qt.PenStyle.DashLine)
-    twin.setPen(pen)
 
 
 class PlotCard(StoreView):
@@ -101,7 +50,7 @@ class PlotCard(StoreView):
         super().__init__(store, parent)
         self.setObjectName(type(self).__name__)
         self._series: dict[str, tuple[pg.PlotDataItem, str]] = {}
-        self._twins: dict[str, Curve] = {}  # pinned scenario (A) overlays, made on first pin
+        self.overlay = PinnedOverlay(self)  # pinned scenario (A): twins of the curves, made on first pin
         head = QHBoxLayout()
         # Headings may be longer than a small plot is wide: they never force the window wider.
         self.heading = TextPane(lines=1)
@@ -141,12 +90,6 @@ class PlotCard(StoreView):
         # A fixed axis width: tick labels growing from "10" to "100" must not re-lay-out the
         # plot (which invalidates every cached item and lands as a slow paint one edit later).
         self.plot.getPlotItem().getAxis("left").setWidth(LEFT_AXIS_PX)
-        # Hover readout: a small label floating in the plot's top-left corner.
-        self.readout = QLabel("", self.plot)
-        self._style_readout()
-        self.readout.move(58, 4)
-        self.readout.hide()
-        self.plot.viewport().installEventFilter(self)  # the mouse leaving hides the readout
         # The legend is a wrapping label under the plot: it never hides a curve and reflows
         # to any width (a pyqtgraph LegendItem either covers data or forces a minimum width).
         self.legend = QLabel()
@@ -160,7 +103,8 @@ class PlotCard(StoreView):
         lay.addLayout(head)
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.legend)
-        self._hover_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
+        self.hover = HoverReadout(self)  # the nearest point, in a label in the top-left corner
+        self.readout = self.hover.label
 
     # -- building --------------------------------------------------------------------------
     def add_curve(self, key: str, name: str, colour_name: str | int, width: float = 2.0,
@@ -192,52 +136,14 @@ class PlotCard(StoreView):
         """{curve key: (x, y)} of the pinned scenario (``results`` is its Results)."""
         return {}
 
-    def _twin(self, key: str) -> Curve:
-        twin = self._twins.get(key)
-        if twin is None:
-            item = self.curve(key)
-            colour_name, width, dash, dot, _fill = item.style_key
-            twin = Curve(f"{item.name()} (A)", self.theme.colour(colour_name), width=self.theme.width(width),
-                         dash=True, dot=dot)
-            twin.style_key = (colour_name, width, dash, dot, None)
-            _pinned_pen(twin)
-            twin.setZValue(item.zValue() - 0.5)
-            self.plot.addItem(twin)
-            twin.setLogMode(self.log_x, self.log_y)
-            twin.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self._twins[key] = twin
-        return twin
-
     def draw_pinned(self) -> list:
         """Draw (or hide) the pinned scenario's curves; returns their y arrays for fit_view."""
         res = self.store.pinned_results
-        if res is None:
-            for twin in self._twins.values():
-                twin.setVisible(False)
-            return []
-        ys = []
-        data = self.pinned_data(res)
-        for key, (x, y) in data.items():
-            twin = self._twin(key)
-            x, y = finite(x, y, self.log_y)
-            ox, oy = twin.getOriginalDataset()
-            if not (ox.shape == x.shape and np.array_equal(ox, x) and np.array_equal(oy, y)):
-                twin.set_values(x, y)
-            if not twin.isVisible():
-                twin.setVisible(True)
-            ys.append(y)
-        for key, twin in self._twins.items():
-            if key not in data:
-                twin.setVisible(False)
-        return ys
+        return self.overlay.draw(None if res is None else self.pinned_data(res))
 
     def pinned_curve(self, key: str) -> Curve | None:
         """The pinned scenario's twin of curve ``key`` (None if never drawn)."""
-        return self._twins.get(key)
-
-    def _style_readout(self) -> None:
-        t = self.theme
-        self.readout.setStyleSheet(f"background: {t.overlay_bg}; {t.style(8.5, t.text)} padding: 1px 3px;")
+        return self.overlay.twins.get(key)
 
     def restyle(self) -> None:
         """A theme swap: background, axes, grid, every curve's colour and width, text sizes."""
@@ -257,14 +163,11 @@ class PlotCard(StoreView):
         for curve, _units in self._series.values():
             name, width, dash, dot, fill = curve.style_key
             curve.restyle(t.colour(name), t.width(width), fill and getattr(t, fill, fill))
-        for twin in self._twins.values():
-            name, width, _dash, _dot, _fill = twin.style_key
-            twin.restyle(t.colour(name), t.width(width))
-            _pinned_pen(twin)
+        self.overlay.restyle(t)
         self._scale_plot_text(t)
         self._render_legend()
         self.legend.setStyleSheet(t.style(8))
-        self._style_readout()
+        self.hover.restyle(t)
         heading = QFont(self.font())
         heading.setPointSizeF(t.pt(t.base_pt))
         self.heading.set_font(heading)
@@ -290,6 +193,11 @@ class PlotCard(StoreView):
     def curve(self, key: str) -> Curve:
         return self._series[key][0]
 
+    def series(self) -> Iterator[tuple[str, Curve, str]]:
+        """(key, curve, y units) of every curve this card draws (B, the live scenario), in order."""
+        for key, (item, units) in self._series.items():
+            yield key, item, units
+
     def set_curve(self, key: str, x, y) -> None:
         """Update a curve's data — skipped when nothing changed, so an edit that does not
         concern this curve costs no repaint."""
@@ -305,13 +213,13 @@ class PlotCard(StoreView):
         """Set the visible range from data, snapped to whole decades (log axes) or to 1-2-5
         steps (linear axes). Small changes keep the same range, so the axes' cached
         pictures stay valid and an update repaints only the curves."""
-        xr = exact_x or _snap(np.asarray(x_values, float), self.log_x, 1.0, None)
-        yr = _snap(np.asarray(y_values, float), self.log_y, headroom, y_floor)
+        xr = exact_x or snap(np.asarray(x_values, float), self.log_x, 1.0, None)
+        yr = snap(np.asarray(y_values, float), self.log_y, headroom, y_floor)
         if xr is None or yr is None:
             return
         if self._range is not None:  # hysteresis: keep a range that still shows the data well
-            xr = _keep(self._range[0], xr, self.log_x)
-            yr = _keep(self._range[1], yr, self.log_y)
+            xr = keep(self._range[0], xr, self.log_x)
+            yr = keep(self._range[1], yr, self.log_y)
         if (xr, yr) == self._range:
             return
         self._range = (xr, yr)
@@ -383,41 +291,3 @@ class PlotCard(StoreView):
                 axis._updateLabel()
                 axis.picture = None
                 axis.update()
-
-    # -- hover readout ---------------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Leave:
-            self.readout.hide()
-        return super().eventFilter(obj, event)
-
-    def _hover(self, event) -> None:
-        pos = event[0]
-        vb = self.plot.getPlotItem().vb
-        if not self.plot.sceneBoundingRect().contains(pos):
-            self.readout.hide()
-            return
-        best, best_d = None, 12.0 ** 2  # within 12 px
-        for key, (item, units) in self._series.items():
-            xd, yd = item.getData()
-            if xd is None or len(xd) == 0 or not item.isVisible():
-                continue
-            sx, sy = self._to_scene(vb, xd, yd)
-            d = (sx - pos.x()) ** 2 + (sy - pos.y()) ** 2
-            i = int(np.argmin(d))
-            if d[i] < best_d:
-                ox, oy = item.getOriginalDataset()
-                best_d, best = d[i], (item.name(), ox[i], oy[i], units)
-        if best is None:
-            self.readout.hide()
-            return
-        name, x, y, units = best
-        shown = f"{y:,.3g} GiB" if units == "GiB" else si(y, units)
-        self.readout.setText(f"{name}: {si(x, self.x_units)} → {shown}")
-        self.readout.adjustSize()
-        self.readout.show()
-
-    @staticmethod
-    def _to_scene(vb, xd, yd):
-        tr = vb.childGroup.sceneTransform()
-        m = np.array([[tr.m11(), tr.m21(), tr.m31()], [tr.m12(), tr.m22(), tr.m32()]])
-        return m[0, 0] * xd + m[0, 1] * yd + m[0, 2], m[1, 0] * xd + m[1, 1] * yd + m[1, 2]

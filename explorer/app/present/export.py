@@ -111,7 +111,7 @@ def plot_csv(card, caption: str) -> str:
     wr = csv.writer(out, lineterminator="\n")
     x_head = f"{card.x_label} [{card.x_units}]" if card.x_units else card.x_label
     wr.writerow(["series", x_head, "y", "y units"])
-    for key, (item, units) in card._series.items():
+    for _key, item, units in card.series():
         x, y = item.getOriginalDataset()
         if x is None:
             continue

@@ -123,7 +123,7 @@ class Presenter(QObject):
         try:
             tour = load_tour(path)
         except TourError as exc:
-            self.window._error(f"Tour not opened: {exc}. The current state is unchanged.")
+            self.window.files.error(f"Tour not opened: {exc}. The current state is unchanged.")
             return False
         self.start(tour)
         return True
@@ -187,7 +187,7 @@ class Presenter(QObject):
             old = untrusted.read_text(path, MAX_TOUR_BYTES) if Path(path).exists() else None
             write_text(path, append_step(old, self.store.state, title.strip(), self.focus.highlighted))
         except (OSError, WriteError, TourError, untrusted.FileRefused) as exc:
-            self.window._error(f"Step not added: {exc}")
+            self.window.files.error(f"Step not added: {exc}")
             return False
         self.window.statusBar().showMessage(f"Added '{title.strip()}' to {Path(path).name}", 5000)
         return True

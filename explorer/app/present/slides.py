@@ -73,7 +73,7 @@ class Slides:
         try:
             export.save(self.widget(what), path, self.caption())
         except (WriteError, OSError, ValueError) as exc:
-            self.window._error(str(exc))
+            self.window.files.error(str(exc))
             return False
         self.window.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
         return True
@@ -85,7 +85,7 @@ class Slides:
         try:
             export.save_csv(self.window.plots[self.current], path, self.caption())
         except (WriteError, OSError, ValueError) as exc:
-            self.window._error(str(exc))
+            self.window.files.error(str(exc))
             return False
         self.window.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
         return True
