@@ -18,7 +18,6 @@ import numpy as np
 from explorer.core.physics import cost
 from explorer.core.serving import meanfield
 from explorer.core.serving.scheduler import scheduler
-from explorer.core.serving.results import BINDING_LIMITS
 from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario, ScenarioError
 
@@ -81,7 +80,9 @@ def evaluate(cands: list[Scenario], rate: float | None = None) -> list[PlanRow]:
     """Every candidate's operating point, all solved together: one stacked step table and one
     vectorized fixed point over (candidates × load points). Candidates whose model does not fit
     are left out."""
-    setups, parts, keep = [], [], []
+    setups: list[tuple] = []
+    parts: list[dict] = []
+    keep: list[Scenario] = []
     for c in cands:
         sch = scheduler(c)
         cap, _ = sch.capacity(c.prompt + max(c.generate, 1))

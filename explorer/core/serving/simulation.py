@@ -78,7 +78,7 @@ class _Sim:
         prompt_now = list(inp)  # grows when a preempted request's tokens are recomputed
         done_before = [0] * n_req  # tokens generated before the last preemption
         issued = 0
-        pending = deque()  # (time, id) arrivals not yet in the queue, time-ordered
+        pending: deque[tuple[float, int]] = deque()  # (time, id) arrivals not yet in the queue, time-ordered
         delay = sch.request_s  # the runtime's per-request cost before the request reaches the scheduler
         if kind == "concurrency":
             for t0 in arrivals:
@@ -95,7 +95,7 @@ class _Sim:
         decoding: dict = {}  # id -> (start step, version)
         heap: list = []  # (finish step, id, version)
         version = [0] * n_req
-        order = []  # running ids in admission order (for preemption: newest first)
+        order: list[int] = []  # running ids in admission order (for preemption: newest first)
         dec_ctx = 0.0  # Σ context of decoding sequences
         used = 0.0  # KV tokens held
         t, g = 0.0, 0
