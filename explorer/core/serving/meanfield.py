@@ -102,7 +102,7 @@ def length_quantile(kind: str, mean: float, spread: float, p: float) -> float:
     return float(np.exp(np.log(mean) - s2 / 2 + np.sqrt(s2) * NormalDist().inv_cdf(p)))
 
 
-def _bound(r, p, n, ctx) -> np.ndarray:
+def step_bound(r, p, n, ctx) -> np.ndarray:
     """1 where a step's FLOP time exceeds its memory time (compute-bound), else 0."""
     from explorer.core.engine.estimate import _rates
     from explorer.core.physics import flops, memory
@@ -287,8 +287,8 @@ def _curve(s: Scenario, loads: np.ndarray) -> ServingCurve:
     meets = (res[f"ttft_p{p}"] <= slo.ttft_s) & (res[f"tpot_p{p}"] <= slo.tpot_s) & m["stable"]
     good = x * _share_meeting(res, m, slo, closed)
     r = m["r"]
-    bound = np.where(m["q"] > 0.5, _bound(r, m["p_m"], m["n_seen"], m["ctx"]),
-                     _bound(r, 0 * x, np.maximum(m["n_seen"], 1.0), m["ctx"]))
+    bound = np.where(m["q"] > 0.5, step_bound(r, m["p_m"], m["n_seen"], m["ctx"]),
+                     step_bound(r, 0 * x, np.maximum(m["n_seen"], 1.0), m["ctx"]))
     admission = (m["running"] >= m["cap"] * 0.999) | ~m["stable"] & (m["rho_p"] < 0.999)
     cap_idx = BINDING_LIMITS.index(m["cap_limit"])
     limit = np.where(admission, cap_idx, np.where(bound == 1, 2, 3))

@@ -142,7 +142,7 @@ def _step_bound(c: Scenario, m: dict, j: int) -> str:
     r = scheduler(c).resolved
     ctx = c.prompt + (max(c.generate, 1) - 1) / 2.0
     p = m["p_m"][j] if m["q"][j] > 0.5 else 0.0
-    return "compute" if int(meanfield._bound(r, p, max(m["n_seen"][j], 1.0), ctx)) else "bandwidth"
+    return "compute" if int(meanfield.step_bound(r, p, max(m["n_seen"][j], 1.0), ctx)) else "bandwidth"
 
 
 def plan(s: Scenario, hardware: tuple[str, ...] | None = None, counts=COUNTS, formats=FORMATS,
