@@ -38,6 +38,7 @@ class Resolved:
     decode_format: float  # share of the FP16 mat-vec bandwidth the weight format reaches
     prefill_format: float  # share of the FP16 GEMM rate the weight format reaches
     decode_overhead: float  # s per decode pass (launches, host)
+    seq_overhead: float  # s per sequence in a pass (the runtime's host work per running request)
     prefill_overhead: float  # s per prefill pass
     kv_read: float  # share of the bandwidth KV-cache reads reach
     gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
@@ -86,7 +87,7 @@ def peak_label(key: str) -> str:
 
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
-           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead",
+           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
            "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
 
 
@@ -147,6 +148,7 @@ def resolve(s: Scenario) -> Resolved:
                                            rt.pass_ms, rt.attention == "flash"),
         prefill_overhead=kernels.fixed_time(s.model, rt.prefill_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
                                             rt.pass_ms, rt.attention == "flash"),
+        seq_overhead=0.0 if rt.ideal else rt.step_seq_us * 1e-6,
         kv_read=1.0 if rt.ideal else rt.kv_read,
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
         score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,
