@@ -20,14 +20,15 @@ from dataclasses import dataclass, fields
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core.state import undo_text
-from ..core.state.appstate import AppState, ViewState, apply_partial
-from ..core.engine.results import Results
+from ..core.state import undo_text, view_rules
+from ..core.state.appstate import AppState, ViewState
+from ..core.features.view_results import ViewResults as Results
 from ..core.state.scenario import Scenario, ScenarioError
 
 FIELDS = tuple(f.name for f in fields(Scenario))
 VIEW_FIELDS = tuple(f.name for f in fields(ViewState))
 HISTORY_LIMIT = 200
+THEME_FIELDS = frozenset({"theme", "font_scale"})
 IDLE_COMMIT_MS = 600  # a gesture without an explicit end (wheel, typed values) ends after this pause
 
 
@@ -62,10 +63,10 @@ class _Entry(QUndoCommand):
         self.store, self.before, self.after = store, before, after
 
     def undo(self) -> None:
-        self.store._apply(self.before)
+        self.store.restore(self.before)
 
     def redo(self) -> None:  # also called by push(): the state is already `after` then
-        self.store._apply(self.after)
+        self.store.restore(self.after)
 
 
 class AppStore(QObject):
@@ -113,6 +114,23 @@ class AppStore(QObject):
         return self._state.view
 
     @property
+    def theme(self):
+        """The one Theme in use: the one this state's view names (its theme and font scale).
+        The store applies it (:meth:`apply_theme`) before any view hears of a theme change."""
+        from .theme import theme_for
+
+        v = self._state.view
+        return theme_for(v.theme, v.font_scale)
+
+    def apply_theme(self) -> None:
+        """Make :attr:`theme` current and re-apply it to the application and every widget."""
+        from PySide6.QtWidgets import QApplication
+
+        from . import theme
+
+        theme.use(self.theme, QApplication.instance())
+
+    @property
     def results(self) -> Results:
         """The live scenario's figures, computed once per change and shared by every view."""
         if self._results is None or self._results.scenario is not self._state.scenario:
@@ -152,25 +170,20 @@ class AppStore(QObject):
         """Replace the whole state (file open, restore): one undo entry for its scenarios."""
         self._edit(state, key=None)
 
-    def apply_partial(self, patch: dict) -> bool:
-        """Apply a nested partial state (see ``core.state.appstate.apply_partial``); tour steps use it."""
+    def set_view(self, **changes) -> bool:
+        """Change view settings (tab, log axes, highway, theme…): shown at once, not undoable.
+        ``highway`` may be a dict of the fields that change. False (and ``rejected``, like
+        :meth:`update`) when a change breaks a view rule (``core.state.view_rules``)."""
         try:
-            new = apply_partial(self._state, patch)
-        except ScenarioError as exc:
+            view = view_rules.view_with(self._state.view, changes)
+        except ScenarioError as exc:  # StateError: one line naming the field
             self.rejected.emit(str(exc))
             return False
-        self._edit(new, key=None)
-        return True
-
-    def set_view(self, **changes) -> None:
-        """Change view settings (tab, log axes, highway, theme…): shown at once, not undoable."""
-        view = self._state.view
-        if all(getattr(view, k) == v for k, v in changes.items()):
-            return
-        from dataclasses import replace
-
-        self._set(self._state.with_(view=replace(view, **changes)))
+        if view == self._state.view:
+            return True
+        self._set(self._state.with_(view=view))
         self.committed.emit()
+        return True
 
     # -- A/B compare -------------------------------------------------------------------------
     def pin(self) -> None:
@@ -250,8 +263,8 @@ class AppStore(QObject):
         self.commit()
         self.undo_stack.redo()
 
-    def _apply(self, state: AppState) -> None:
-        """Undo/redo: set ``state`` (the view stays as the user has it)."""
+    def restore(self, state: AppState) -> None:
+        """Undo/redo: set ``state`` (the view stays as the user has it); no undo entry of its own."""
         self._set(state.with_(view=self._state.view))
 
     def _stack_moved(self, _index: int) -> None:
@@ -281,6 +294,8 @@ class AppStore(QObject):
         self._timer.stop()
         if self._pending:
             what, self._pending = self._pending, Change()
+            if what.view & THEME_FIELDS:
+                self.apply_theme()  # current before any view restyles
             self.changed.emit(what)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
+from explorer.app.main_window import TAB_KEYS
 from explorer.core.specs import presets
 
 
@@ -69,7 +70,7 @@ def _points(view):
 
 def test_measured_vs_modelled_tab(qtbot, make_window, tmp_path):
     w = make_window()
-    w.tabs.setCurrentWidget(w._validation_page)
+    w.tabs.setCurrentIndex(TAB_KEYS.index("validation"))  # the tab clicked
     settle(qtbot, w)
     v = w.validation
     assert w.store.view.tab == "validation"

@@ -27,7 +27,7 @@ TIPS = {
 
 class PrecisionPanel(Panel):
     fields = ("weights", "kv", "compute")
-    shows = ("hardware",)
+    shows = ("hardware", "runtime")  # the peak in use: the runtime's accumulate precision halves it on GeForce
     title = "Precision"
 
     def __init__(self, store, parent=None):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
-from ...core.features.tokens import OTHER_TOKENIZERS, count_tokens, describe, post_cost
+from ...core.features.tokens import OTHER_TOKENIZERS, count_tokens, describe
 from ..store import ScenarioStore
+from ..theme import themed
 
 PROMPT = ("Paste a text here — the essay suggests pasting the essay itself — and see how many tokens it is "
           "and what reading it costs the current model.")
@@ -24,10 +25,10 @@ class PostPane(QWidget):
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.headline = QLabel()
         self.headline.setWordWrap(True)
-        self.headline.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        themed(self.headline, "title", 13)
         self.tokenizer_note = QLabel()
         self.tokenizer_note.setWordWrap(True)
-        self.tokenizer_note.setStyleSheet("color: #555;")
+        themed(self.tokenizer_note, "note", 9)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(12)
         self.value_labels: dict[str, QLabel] = {}
@@ -78,7 +79,7 @@ class PostPane(QWidget):
         note = (f"Counted with {c.tokenizer}. {s.model.name}'s own tokenizer will differ: on the essay, {others}."
                 if c.exact else f"{c.note}. Counted by {c.tokenizer}.")
         self.tokenizer_note.setText(note)
-        self._show_rows(describe(post_cost(s, c.tokens), s))
+        self._show_rows(describe(self.store.results.post_cost(c.tokens), s))
 
     def _show_rows(self, rows: list[tuple[str, str, str]]) -> None:
         while self.grid.count():
@@ -89,7 +90,7 @@ class PostPane(QWidget):
         for i, (what, value, how) in enumerate(rows):
             name, val, note = QLabel(what), QLabel(f"<b>{value}</b>"), QLabel(how)
             note.setWordWrap(True)
-            note.setStyleSheet("color: #555;")
+            themed(note, "note", 9)
             self.grid.addWidget(name, i, 0)
             self.grid.addWidget(val, i, 1)
             self.grid.addWidget(note, i, 2)
