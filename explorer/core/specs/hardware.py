@@ -70,7 +70,8 @@ class HardwareSpec:
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
-            who = self.name if isinstance(self.name, str) and self.name and len(self.name) <= 80 else "hardware"
+            who = self.name if isinstance(self.name, str) and self.name.isprintable() and 0 < len(self.name) <= 80 \
+                else "hardware"
             raise HardwareError(f"{who}: " + "; ".join(problems))
         object.__setattr__(self, "tflops", FrozenMap(self.tflops))  # read-only: presets are shared values
         object.__setattr__(self, "sources", FrozenMap(self.sources))

@@ -79,7 +79,8 @@ class ModelSpec:
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
-            who = self.name if isinstance(self.name, str) and self.name and len(self.name) <= 80 else "model"
+            who = self.name if isinstance(self.name, str) and self.name.isprintable() and 0 < len(self.name) <= 80 \
+                else "model"
             raise SpecError(f"{who}: " + "; ".join(problems))
 
     # -- validation ---------------------------------------------------------
