@@ -21,6 +21,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from types import MappingProxyType
+
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,11 +84,14 @@ class _runtime:
         self.id, self.rt = rt_id, rt
 
     def __enter__(self):
-        self.saved = presets.runtimes()[self.id]
-        presets.runtimes()[self.id] = self.rt
+        # presets hands out read-only tables: swap the lookup itself for the fit's duration.
+        self.saved = presets.runtimes
+        table = dict(self.saved())
+        table[self.id] = self.rt
+        presets.runtimes = lambda: MappingProxyType(table)
 
     def __exit__(self, *exc):
-        presets.runtimes()[self.id] = self.saved
+        presets.runtimes = self.saved
 
 
 def errors(rs, ttft, tpot) -> dict[str, np.ndarray]:
