@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._validation_page, "&Measured vs modelled")
         for page in (self._highway_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
-            page.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+            page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # nor its width (a tour builds the highway)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 

@@ -49,8 +49,8 @@ def test_keys_step_the_tour_forward_and_back_and_each_state_is_exact(make_window
         st = w.store.state
         assert st.scenario == want.scenario and st.pinned == want.pinned, i
         assert (st.view.tab, st.view.highway, st.view.tour_step) == (want.view.tab, want.view.highway, i)
-        assert p.caption_bar.counter.text() == f"{i + 1} / {len(tour)}"
-        assert p.caption_bar.title.text() == tour.steps[i].title
+        assert p.stage.counter.text() == f"{i + 1} / {len(tour)}"  # presenter mode shows the stage
+        assert p.stage.title.text() == tour.steps[i].title
     assert seen == [1, 2, 3, 4, 3, 2, 1, 2]
     # The tab follows the step (step 12 is on the highway) and the highlight names its target.
     p.player.go(11)
@@ -60,7 +60,8 @@ def test_keys_step_the_tour_forward_and_back_and_each_state_is_exact(make_window
     p.player.go(0)
     _settle(qtbot, w)
     assert p.focus.highlighted == "rel" and p.focus.highlight.target is w.readouts.values["rel"]
-    assert p.focus.solo == "compute" and not w.plots["memory"].isVisible() and w.plots["compute"].isVisible()
+    assert p.focus.solo == "compute" and w.plots["memory"].isHidden() and not w.plots["compute"].isHidden()
+    assert p.stage.hero_views() == [p.stage.view("compute")] and p.stage.view("compute").isVisible()
 
 
 def test_stepping_back_gives_exactly_what_stepping_forward_gave(make_window, qtbot):

@@ -1,6 +1,6 @@
 """``inference-explorer --export-tour [TOUR] --out DIR [--size WxH] [--theme presenter]``:
-every step of a tour rendered headless, as the presenter shows it (no docks or menus, the
-caption bar under the plots), to numbered PNGs and one multi-page PDF — slides for a deck or
+every step of a tour rendered headless as presenter mode's stage shows it (the stage, not the
+window), to numbered PNGs and one multi-page PDF — slides for a deck or
 a handout. The essay tour is the default; with no display the offscreen platform is used."""
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | No
     from ...core.state.appstate import AppState
     from ...core.state.scenario import default_scenario
     from ..main_window import MainWindow
-    from .presenter import presenter_scale
 
     path = tour_path or str(resources.essay_tour())
     try:
@@ -52,9 +51,13 @@ def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | No
     p.stage_layout()
     window.resize(width, height)
     window.show()
-    scale = presenter_scale(height) if theme_name == "presenter" else 1.0
-    window.store.set_view(theme=theme_name, font_scale=scale)
+    window.store.set_view(theme=theme_name, font_scale=1.0)  # the stage sizes its text by its height
     p.start(tour)
+    p.show_stage(True)
+    app.processEvents()
+    stage = p.stage.size()  # the stage itself is exported: make it exactly width × height
+    window.resize(width + window.width() - stage.width(), height + window.height() - stage.height())
+    app.processEvents()
     p.player.animate = False
     pages = []
     for i, step in enumerate(tour.steps):
@@ -65,7 +68,7 @@ def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | No
             for _ in range(WARM_FRAMES):
                 window.highway.tick()
         window.settle()
-        image = window.grab().toImage()
+        image = p.stage.grab().toImage()  # the stage, not the window
         pages.append(image)
         target = folder / _name(i, step.title)
         try:
