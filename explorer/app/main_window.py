@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QDockWidget, QGridLayout, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME
@@ -21,7 +21,6 @@ from .plots.compare_plot import ComparePlot
 from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
-from . import theme
 from .present.post_pane import PostPane
 from .readouts import Readouts
 from .session import Session
@@ -42,10 +41,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.store = AppStore(state, self)
         self.session = Session(self, settings, autosave_path)
-        v = self.store.view  # the session's theme, current before any view is built
-        theme.use(theme.theme_for(v.theme, v.font_scale), QApplication.instance())
-        # First listener: a theme swap is made current before any view restyles.
-        self.store.changed.connect(self._apply_theme)
+        self.store.apply_theme()  # the session's theme, current before any view is built
         self.setWindowTitle(APP_NAME)
         self.resize(*DEFAULT_SIZE)
 
@@ -181,11 +177,6 @@ class MainWindow(QMainWindow):
         self.store.commit()
         self.history_dock.show()
         self.history_dock.raise_()
-
-    def _apply_theme(self, change) -> None:
-        if change.view & {"theme", "font_scale"}:
-            v = self.store.view
-            theme.use(theme.theme_for(v.theme, v.font_scale), QApplication.instance())
 
     def _rejected(self, msg: str) -> None:
         self.statusBar().showMessage(f"Not applied: {msg}", 8000)

@@ -93,11 +93,8 @@ class StoreView(QWidget):
 
     @property
     def theme(self):
-        """The theme the store's view state names (see explorer.app.theme)."""
-        from .theme import theme_for
-
-        v = self.store.view
-        return theme_for(v.theme, v.font_scale)
+        """The theme the store owns (the one its view state names; see explorer.app.theme)."""
+        return self.store.theme
 
     def restyle(self) -> None:
         """Re-read colours, line widths and font sizes from :attr:`theme` (a theme swap)."""

@@ -133,9 +133,9 @@ def note_label(text: str = "", small: bool = True) -> QLabel:
     lab.setWordWrap(True)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if small:
-        from .theme import current
+        from .theme import themed
 
-        lab.setStyleSheet(current().style(8.5, current().note))
+        themed(lab, "note")  # size and colour from the theme in use, re-applied on every swap
     return lab
 
 
@@ -238,6 +238,12 @@ class PlainPane(QWidget):
 
     def text(self) -> str:
         return self._text
+
+    def colour(self):
+        """The colour the text is drawn in: its own, or None (the palette's window text)."""
+        from PySide6.QtGui import QColor
+
+        return QColor(self._colour) if self._colour else None
 
     def paintEvent(self, _event) -> None:
         from PySide6.QtGui import QColor, QPainter

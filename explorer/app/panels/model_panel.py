@@ -9,6 +9,7 @@ from ...core.state.edit_rules import model_changes
 from ...core.physics.memory import kv_bytes_per_token, state_bytes
 from ...core.specs.model import SpecError
 from ...core.physics.units import binary_bytes, count
+from ..theme import themed
 from ..widgets import int_spin, note_label, set_quietly
 from .base import Panel
 from .preset_combo import PresetCombo
@@ -49,8 +50,7 @@ class ModelPanel(Panel):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         outer.addWidget(self.summary)
-        self.error = note_label()
-        self.error.setStyleSheet(f"color: {self.theme.error};")
+        self.error = themed(note_label(), "error")
         outer.addWidget(self.error)
 
         arch = QGroupBox("Architecture")
