@@ -125,7 +125,7 @@ class Presenter(QObject):
             _ = self.window.highway  # built now, not in the middle of a step's animation
         self.player = TourPlayer(self.store, tour, self)
         self.player.stepChanged.connect(self._show_step)
-        self.caption_bar.show()
+        self.caption_bar.setVisible(not self.stage.isVisible())  # on stage the stage has the caption
         self.player.go(index)
         self.window.statusBar().showMessage(f"Tour: {tour.title} ({len(tour)} steps)", 5000)
 

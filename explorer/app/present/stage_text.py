@@ -6,6 +6,7 @@ sizes, overlaps and contrast with it)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pyqtgraph as pg
@@ -14,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..plots.fast_label import FastLabel
+from ..plots.overlay import pinned_pen
 from ..widgets import PlainPane, TextPane
 
 
@@ -48,11 +50,19 @@ class StagePlot:
             axis.setTickFont(font)
             axis.setTextPen(t.text)
             axis.setPen(t.foreground)
-            axis.setStyle(tickTextOffset=max(5, px // 3))
+            axis.setStyle(tickTextOffset=max(5, px // 3), maxTextLevel=0)  # labelled ticks: the major ones
             axis.setLabel(axis.labelText, units=axis.labelUnits or None,
                           **{"font-size": f"{px}px", "color": t.text})
+        (x0, x1), (y0, y1) = item.vb.viewRange()
+        for side, span, length, per in (("bottom", x1 - x0, item.vb.width(), 4.0), ("left", y1 - y0, item.vb.height(), 2.2)):
+            axis = item.getAxis(side)
+            if axis.logMode and span > 0 and length > 0:  # whole decades, as many as fit at this size
+                most = max(2, int(length // (px * per)))
+                step = float(max(1, math.ceil(span / most)))
+                if axis._tickSpacing != [(step, 0.0), (step, 0.0)]:
+                    axis.setTickSpacing(major=step, minor=step)
         item.getAxis("left").setWidth(int(px * 4.6))
-        item.getAxis("bottom").setHeight(int(px * 2.9))
+        item.getAxis("bottom").setHeight(int(px * 3.4))
         for it in self.plot.scene().items():
             if isinstance(it, FastLabel):
                 it.prepareGeometryChange()
@@ -72,13 +82,53 @@ class StagePlot:
             if type(w).__name__ == "QToolButton":
                 w.hide()
         keep = self.stage_curves
+        hidden = self.__dict__.setdefault("_stage_hidden", set())
         for key, curve, _units in self.series():
             shown = not keep or key in keep
+            twin = self.pinned_curve(key)
             if not shown:
                 curve.setVisible(False)
+                if twin is not None:
+                    twin.setVisible(False)
+                hidden.add(key)
+            elif key in hidden:  # hidden by an earlier step: back as the card draws it
+                hidden.discard(key)
+                curve.setVisible(True)
+                if twin is not None:
+                    twin.setVisible(self.store.pinned is not None)
+        thick = px / 8.0  # fewer curves, thicker: 2.5× the desk's width at 20 px
+        for key, curve, _units in self.series():
+            name, width, _dash, dot, fill = curve.style_key
+            if not dot:
+                curve.restyle(t.colour(name), t.width(width) * thick, fill and getattr(t, fill, fill))
             twin = self.pinned_curve(key)
-            if twin is not None and not shown:
-                twin.setVisible(False)
+            if twin is not None and not dot:
+                twin.restyle(t.colour(name), t.width(width) * thick)
+                pinned_pen(twin)
+        self.stage_marks(keep)
+
+    def stage_marks(self, keep) -> None:
+        """Marks and labels inside a plot, placed so none is cut off or crossed on stage."""
+        line = getattr(self, "context_line", None)
+        if line is not None and line.label.anchors != [(1, 0.5), (1, 0.5)]:  # left of its line: never past the edge
+            line.label.anchors = [(1, 0.5), (1, 0.5)]
+            line.label.updatePosition()
+        cross = getattr(self, "crossover_line", None)
+        if cross is not None and keep and "flops_attention" not in keep:
+            cross.label.setVisible(False)  # n* is about prefill's attention: only where that curve is shown
+        elif cross is not None:
+            cross.label.setVisible(True)
+        examples = getattr(self, "example_labels", ())
+        context = self.store.scenario.prompt + self.store.scenario.generate
+        for label, n, _rel in examples:  # the essay's example at this step's length, alone (they collide at 20 px)
+            label.setVisible((not keep or "relationships_head" in keep) and n == context)
+        ridge = getattr(self, "ridge", None)
+        if ridge is not None and ridge.label.orthoPos != 0.95:  # high on its line, above the roofs
+            ridge.label.setPosition(0.95)
+            self._place_label()
+        for label in getattr(self, "labels", ()):  # bar labels: the figure alone
+            if isinstance(label, FastLabel) and "\n" in label.text():
+                label.setText(label.text().split("\n")[0])
 
     def _render_legend(self) -> None:  # only the curves kept on stage
         keep = self.stage_curves
@@ -133,7 +183,8 @@ def _plot_boxes(card, stage: QWidget) -> list[TextBox]:
         return r.translated(origin.x(), origin.y())
 
     item = view.getPlotItem()
-    painter = QPainter(QPixmap(1, 1))
+    canvas = QPixmap(1, 1)  # kept alive while the painter is open
+    painter = QPainter(canvas)
     for side in ("left", "bottom"):
         axis = item.getAxis(side)
         if not axis.isVisible():
@@ -147,7 +198,8 @@ def _plot_boxes(card, stage: QWidget) -> list[TextBox]:
             out.append(TextBox(text, to_stage(QRectF(r)), _font_px(axis.style["tickFont"] or card.font()),
                                QColor(axis.textPen().color()), bg, f"{card.key} {side} ticks"))
         if axis.label.isVisible() and axis.labelText:
-            r = view.mapFromScene(axis.label.sceneBoundingRect()).boundingRect()
+            m = axis.label.document().documentMargin()  # the text, not its margin
+            r = view.mapFromScene(axis.label.sceneBoundingRect().adjusted(m, m, -m, -m)).boundingRect()
             doc_font = axis.label.font()
             size = float(axis.labelStyle.get("font-size", "0px").rstrip("px") or 0) or _font_px(doc_font)
             colour = QColor(axis.labelStyle.get("color", t.text))
@@ -195,8 +247,3 @@ def text_boxes(stage) -> list[TextBox]:
     boxes += _widget_boxes(stage, stage, {c.plot for c in cards})
     return boxes
 
-
-def luminance(c: QColor) -> float:
-    def lin(v: float) -> float:
-        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())

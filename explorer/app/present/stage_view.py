@@ -10,7 +10,8 @@ child ignores its size hint's width, so the stage never makes the window wider t
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QSizePolicy, QVBoxLayout, QWidget)
 
 from ...core.features.stage_figures import readout_text, step_figures
 from ...core.state.scenario import ScenarioError
@@ -32,6 +33,22 @@ def _label(wrap: bool = False) -> QLabel:
     lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred if wrap else QSizePolicy.Policy.Fixed)
     lab.setMinimumWidth(10)
     return lab
+
+
+CONTROLS = (QAbstractButton, QAbstractSpinBox, QAbstractSlider, QComboBox, QLineEdit)
+
+
+def hide_controls(view: QWidget) -> None:
+    """A view on stage shows, it is not edited: its controls (and the labels naming them) go."""
+    for kind in CONTROLS:
+        for c in view.findChildren(kind):
+            c.hide()
+    for lab in view.findChildren(QLabel):
+        if lab.buddy() is not None and isinstance(lab.buddy(), CONTROLS):
+            lab.hide()
+    for box in view.findChildren(QGroupBox):  # a box of controls only: empty on stage
+        if not any(isinstance(c, QLabel) and not c.isHidden() for c in box.findChildren(QWidget)):
+            box.hide()
 
 
 class Readout(QWidget):
@@ -114,6 +131,10 @@ class StageView(QWidget):
             if hasattr(view, "stage_px") and view.stage_px != px:
                 view.stage_px = px
                 view.stage_fix()
+            elif not hasattr(view, "stage_px"):  # the highway: its labels at the stage's size at least
+                for lab in view.findChildren(QLabel):
+                    if lab.font().pixelSize() != px:
+                        lab.setFont(px_font(lab.font(), px, lab.font().bold()))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -133,6 +154,8 @@ class StageView(QWidget):
                 v.stage_px = self.px(TEXT_PX)
             v.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             self._views[key] = v
+            hide_controls(v)
+            self.restyle()
         return self._views[key]
 
     def hero_views(self) -> list[QWidget]:

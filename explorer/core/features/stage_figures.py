@@ -146,7 +146,7 @@ def readout_text(name: str, figures: dict[str, float]) -> tuple[str, str]:
     base, kind = _base(name)
     v = figures.get(name)
     extra = {"last_token_cost": ("last token's FLOPs ÷ first's", "×"), "mean_token_cost": ("mean token's FLOPs ÷ first's", "×"),
-             "n_star": ("n*: attention = weights", " tokens"), "context": ("context", " tokens"),
+             "n_star": ("n*", " tokens"), "context": ("context", " tokens"),
              "pairs_per_head": ("pairs per head", "")}
     label, unit = (FIGURES[base].label, FIGURES[base].unit) if base in FIGURES else extra.get(base, (base, ""))
     if v is None:
@@ -154,5 +154,7 @@ def readout_text(name: str, figures: dict[str, float]) -> tuple[str, str]:
     if kind in RATIO_LABELS:
         return f"{label}: {RATIO_LABELS[kind]}", f"{number(v, 2)}×"
     prefix = {"a_": "A: ", "play_": "start: ", "end_": "end: "}.get(kind, "")
-    text = f"${number(v)}" if unit == "$" else f"{number(v)}{unit if unit.startswith(('×', ' ')) else ' ' + unit if unit else ''}"
+    if unit.startswith(" "):  # a word (tokens) goes with the label: the number stays big
+        return f"{prefix}{label} ({unit.strip()})", number(v)
+    text = f"${number(v)}" if unit == "$" else f"{number(v)}{unit if unit.startswith('×') else ' ' + unit if unit else ''}"
     return prefix + label, text
