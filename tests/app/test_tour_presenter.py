@@ -139,7 +139,8 @@ def test_presenter_mode_hides_docks_and_restores_them(make_window, qtbot):
     qtbot.keyClick(w, Qt.Key.Key_F5)
     assert p.presenting and w.isFullScreen()
     assert not any(d.isVisible() for d in w.docks.values())
-    assert not w.menuBar().isVisible() and p.caption_bar.isVisible()
+    assert not w.menuBar().isVisible() and not p.caption_bar.isVisible()  # the stage has the caption
+    assert p.stage.isVisible() and not w.tabs.isVisible() and not w.readouts.isVisible()
     assert w.store.view.theme == "presenter"
     qtbot.keyClick(w, Qt.Key.Key_B)
     assert p.blank.isVisible()
@@ -149,6 +150,7 @@ def test_presenter_mode_hides_docks_and_restores_them(make_window, qtbot):
     assert not p.presenting and not w.isFullScreen()
     assert {k: d.isVisible() for k, d in w.docks.items()} == visible
     assert w.menuBar().isVisible() and w.store.view.theme == "light"
+    assert w.tabs.isVisible() and p.caption_bar.isVisible() and not p.stage.isVisible()
 
 
 def test_space_steps_the_tour_even_on_the_highway_tab(make_window, qtbot):

@@ -249,6 +249,7 @@ class Presenter(QObject):
             self.blank.toggle()
         theme_name, scale = s["theme"]
         self.store.set_view(theme=theme_name, font_scale=scale)
+        self.store.flush()  # the desk's own type size before its geometry comes back (it sets the minimum)
         for key, visible in s["docks"].items():
             w.docks[key].setVisible(visible)
         w.menuBar().setVisible(s["menu"])

@@ -71,6 +71,8 @@ class StagePlot:
                 it._layout()
                 it.update()
             elif isinstance(it, pg.TextItem):
+                if not hasattr(it, "base_point_size"):  # the desk's size, for a theme swap (PlotCard._scale_plot_text)
+                    it.base_point_size = it.textItem.font().pointSizeF() if it.textItem.font().pointSizeF() > 0 else 8.0
                 it.setFont(px_font(it.textItem.font(), px))
                 it.setColor(t.text)
         self._render_legend()
