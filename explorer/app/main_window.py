@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDockWidget, QGridLayout, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME
@@ -28,6 +28,7 @@ from .validation_view import ValidationView
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
+from . import wheel_guard
 
 DEFAULT_SIZE = (1280, 720)
 TAB_KEYS = ("overview", "highway", "post", "validation")  # ViewState.tab for each tab, in order
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self.store = AppStore(state, self)
         self.session = Session(self, settings, autosave_path)
         self.store.apply_theme()  # the session's theme, current before any view is built
+        wheel_guard.install(QApplication.instance())  # a passing wheel never changes a control
         self.setWindowTitle(APP_NAME)
         self.resize(*DEFAULT_SIZE)
 
