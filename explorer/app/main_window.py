@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self._highway: HighwayView | None = None  # built when its tab is first opened
         self._highway_page = QWidget()
         QVBoxLayout(self._highway_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._highway_page, "&Highway (bandwidth)")
+        self.tabs.addTab(self._highway_page, "Hi&ghway (bandwidth)")
         self._post: PostPane | None = None  # built when its tab is first opened
         self._post_page = QWidget()
         QVBoxLayout(self._post_page).setContentsMargins(0, 0, 0, 0)
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
 
         self.panels = PanelDocks(self, self.store)  # panels hidden behind a dock tab: built when shown
         self.docks = self.panels.docks
+        self._tab_to_workload()
 
         self.files = FileActions(self)  # File › Open, Import, Save, Save as, Export
         build_menus(self)
@@ -93,6 +94,17 @@ class MainWindow(QMainWindow):
         self.store.history_changed.connect(self._update_title)
         self.store.rejected.connect(self._rejected)
         self._on_changed(None)
+
+    def _tab_to_workload(self) -> None:
+        """Tab from the tab bar goes straight into the Workload panel (prompt, generate, batch:
+        what a first-time user changes first), not through every plot; the docks' scroll areas
+        pass Tab on to the controls inside them."""
+        for dock in self.docks.values():
+            dock.widget().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        first = next((c for c in self.panels["workload"].findChildren(QWidget)
+                      if c.focusPolicy() & Qt.FocusPolicy.TabFocus and c.isEnabled()), None)
+        if first is not None:
+            QWidget.setTabOrder(self.tabs.tabBar(), first)
 
     def _lazy_tab(self, attr: str, page: QWidget, cls):
         """A tab's view, created on first use (keeps start-up fast)."""

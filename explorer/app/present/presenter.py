@@ -151,7 +151,10 @@ class Presenter(QObject):
         self.focus.set_highlight(step.highlight)
 
     def next(self) -> None:
-        if self.player is not None:
+        """Next step; with no tour open, the essay tour's first step (the toolbar's ▶ on day one)."""
+        if self.player is None:
+            self.open_essay_tour()
+        else:
             self.player.next()
 
     def previous(self) -> None:
