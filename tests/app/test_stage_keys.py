@@ -110,3 +110,19 @@ def test_p_plays_the_sweep_and_its_value_moves_large_on_stage(make_window, qtbot
     assert not p.player.running()
     w.settle()
     assert last.value.text() == at_rest
+
+
+def test_speaker_view_follows_the_talk(make_window, qtbot):
+    from explorer.app.present.speaker_view import elapsed_text
+
+    w, p = _present(make_window, qtbot)
+    view = p.open_speaker_view()  # a second screen opens it by itself; one screen has N instead
+    tour = p.player.tour
+    assert view.current.text().startswith(f"1 / {len(tour)}") and tour.steps[1].title in view.next_.text()
+    _key(qtbot, w, Qt.Key.Key_PageDown)
+    assert view.current.text() == f"2 / {len(tour)}  {tour.steps[1].title}"
+    assert view.notes.text() == tour.steps[1].notes and tour.steps[2].title in view.next_.text()
+    assert elapsed_text(0) == "00:00" and elapsed_text(125) == "02:05" and elapsed_text(3725) == "1:02:05"
+    assert len(view.now.text()) == 5 and view.now.text()[2] == ":"  # the clock, HH:MM
+    _key(qtbot, w, Qt.Key.Key_Escape)
+    assert p.speaker is None

@@ -25,6 +25,7 @@ from ...core.io.atomic import WriteError, write_text
 from ...core.features.tour import MAX_TOUR_BYTES, Tour, TourError, load_tour
 from ...core.features.tour_writer import append_step
 from .stage import Blank, CaptionBar, Focus
+from .speaker_view import SpeakerView, second_screen
 from .stage_keys import StageKeys
 from .stage_view import StageView
 from .tour_player import TourPlayer
@@ -47,6 +48,7 @@ class Presenter(QObject):
         self.stage.hide()
         window.centralWidget().layout().addWidget(self.stage, 1)
         self.keys = StageKeys(self)
+        self.speaker: SpeakerView | None = None  # on a second screen while presenting
         self.caption_bar.prev_button.clicked.connect(self.previous)
         self.caption_bar.next_button.clicked.connect(self.next)
         self.caption_bar.play_button.clicked.connect(self.play)
@@ -147,6 +149,8 @@ class Presenter(QObject):
         step = self.player.step
         self.caption_bar.show_step(index, len(self.player), step)
         self.stage.show_step(index, len(self.player), step)
+        if self.speaker is not None:
+            self.speaker.show_step(index, self.player.tour)
         self.focus.show_alone(step.solo)
         self.focus.set_highlight(step.highlight)
 
@@ -240,6 +244,22 @@ class Presenter(QObject):
         w.showFullScreen()
         self.store.set_view(theme="presenter", font_scale=1.0)  # the stage sizes its text by its height
         QApplication.instance().installEventFilter(self)
+        other = second_screen(w)
+        if other is not None:
+            self.open_speaker_view(other)
+
+    def open_speaker_view(self, screen=None) -> SpeakerView:
+        """Current and next step, notes, timer and clock (on ``screen``, full screen, when given)."""
+        if self.speaker is None:
+            self.speaker = SpeakerView(self)
+        if screen is not None:
+            self.speaker.setGeometry(screen.geometry())
+            self.speaker.showFullScreen()
+        else:
+            self.speaker.show()
+        if self.player is not None and self.player.step is not None:
+            self.speaker.show_step(self.player.index, self.player.tour)
+        return self.speaker
 
     def leave(self) -> None:
         if not self.presenting:
@@ -247,6 +267,10 @@ class Presenter(QObject):
         w = self.window
         self.presenting = False
         QApplication.instance().removeEventFilter(self)
+        if self.speaker is not None:
+            self.speaker.close()
+            self.speaker.deleteLater()
+            self.speaker = None
         s = self._saved
         if self.blank.isVisible():
             self.blank.toggle()
