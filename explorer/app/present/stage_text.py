@@ -122,8 +122,11 @@ class StagePlot:
             cross.label.setVisible(True)
         examples = getattr(self, "example_labels", ())
         context = self.store.scenario.prompt + self.store.scenario.generate
+        pairs = not keep or "relationships_head" in keep
         for label, n, _rel in examples:  # the essay's example at this step's length, alone (they collide at 20 px)
-            label.setVisible((not keep or "relationships_head" in keep) and n == context)
+            label.setVisible(pairs and n == context)
+        if examples:
+            self.examples.setVisible(pairs)
         ridge = getattr(self, "ridge", None)
         if ridge is not None and ridge.label.orthoPos != 0.95:  # high on its line, above the roofs
             ridge.label.setPosition(0.95)
