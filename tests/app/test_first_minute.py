@@ -81,3 +81,15 @@ def test_tab_reaches_the_workload_controls_in_a_few_presses(make_window, qtbot):
             reached = presses
             break
     assert reached is not None and reached <= 4, f"Tab reaches {QApplication.focusWidget()} after 8 presses"
+
+
+def test_readme_names_the_essay_by_title_and_points_only_at_what_the_checkout_has():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "README.md").read_text(encoding="utf-8")
+    assert "*Why AI Inference\nRequires Exponential Compute" in text or "*Why AI Inference Requires Exponential Compute" in text
+    assert "shared/" not in text and "seed/" not in text
+    paths = set(re.findall(r"`((?:[\w.-]+/)+[\w.*-]*)`", text)) | set(re.findall(r"\]\(((?:[\w.-]+/)+[\w.-]+)\)", text))
+    missing = [p for p in paths if not (root / p.split("*")[0]).exists()]
+    assert not missing, missing

@@ -101,11 +101,17 @@ class StagePlot:
         thick = px / 8.0  # fewer curves, thicker: 2.5× the desk's width at 20 px
         for key, curve, _units in self.series():
             name, width, _dash, dot, fill = curve.style_key
-            if not dot:
-                curve.restyle(t.colour(name), t.width(width) * thick, fill and getattr(t, fill, fill))
+            w = 11 * thick / 1.6 if dot else t.width(width) * thick  # a point is drawn as a wide pen's dot
             twin = self.pinned_curve(key)
-            if twin is not None and not dot:
-                twin.restyle(t.colour(name), t.width(width) * thick)
+            for c in (curve, twin):
+                if c is None:
+                    continue
+                c.restyle(t.colour(name), w, fill and getattr(t, fill, fill) if c is curve else None)
+                if dot:  # Curve.restyle keeps a point's size: set it here
+                    pen = pg.mkPen(c.opts["pen"])
+                    pen.setWidthF(w)
+                    c.setPen(pen)
+            if twin is not None:
                 pinned_pen(twin)
         self.stage_marks(keep)
 
