@@ -31,6 +31,7 @@ from .core.text.report import plain_report
 from .core.state.scenario import LIMITS, Scenario, ScenarioError
 from .gui_options import SCENARIO_HELP
 from .core.features.validation import COLUMNS as VALIDATION_COLUMNS
+from .core.text.printable import one_line
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1  # the input was fine, the write was not (full disk, read-only folder)
@@ -174,7 +175,7 @@ def _list_line(what: str, v) -> str:
 
 def cmd_estimate(a: argparse.Namespace) -> int:
     from .core.engine.bands import table as band_table
-    from .core.text.explain import explain
+    from .core.text.explain import explain, explain_text
     s = scenario_from_args(a)
     est = estimate(s)
     if a.json:
@@ -187,7 +188,7 @@ def cmd_estimate(a: argparse.Namespace) -> int:
         print(plain_report(s, est))
         if a.explain:
             print()
-            print("\n\n".join(e.text() for e in explain(s).values()))
+            print(explain_text(s))
     return 0
 
 
@@ -199,18 +200,21 @@ def cmd_measure(a: argparse.Namespace) -> int:
             print(f"  {fraction:4.0%}  {what}", file=sys.stderr)
     m = this_machine.measure(progress)
     try:
-        where = this_machine.save(m)
+        where, unsaved = str(this_machine.save(m)), ""
     except WriteError as exc:
-        print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
-        return EXIT_FAILED
+        where, unsaved = None, one_line(str(exc))
     if a.json:
-        print(json.dumps({**m.to_dict(), "saved": str(where)}, indent=2))
+        print(json.dumps({**m.to_dict(), "saved": where, **({"not_saved": unsaved} if unsaved else {})}, indent=2))
     else:
         hw = m.to_hardware()
         print(f"{hw.name}\n  memory bandwidth  {m.copy_gbs:,.1f} GB/s copy, {m.triad_gbs:,.1f} GB/s triad\n"
               f"  matrix multiply   {m.fp32_tflops * 1e3:,.1f} GFLOP/s FP32, {m.fp64_tflops * 1e3:,.1f} GFLOP/s FP64 "
-              f"(numpy BLAS, n = {m.matmul_n})\n  memory            {m.memory_gib:,.1f} GiB\n"
-              f"saved to {where}; use it with --hardware {this_machine.PRESET_ID}")
+              f"(numpy BLAS, n = {m.matmul_n})\n  memory            {m.memory_gib:,.1f} GiB")
+        if where:
+            print(f"saved to {where}; use it with --hardware {this_machine.PRESET_ID}")
+    if unsaved:
+        print(f"inference-explorer: error: the measurement above was not saved: {unsaved}", file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 
@@ -262,11 +266,15 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     field, lo, hi = parse_vary(a.vary)
     if not 2 <= a.points <= 100_000:
         raise UsageError("--points must be between 2 and 100000")
+    from dataclasses import fields
+
+    from .core.engine.sweep import estimate_sweep
     base = scenario_from_args(a)
+    values = sweep_values(lo, hi, a.points)
+    names = [f.name for f in fields(Estimate)]  # flat figures: no deep copy (asdict) per row
     rows = []
-    for v in sweep_values(lo, hi, a.points):
-        est = estimate(base.with_(**{field: v}))
-        row = _json_safe(est.to_dict())
+    for v, est in zip(values, estimate_sweep(base, field, values)):  # one vectorized pass
+        row = _json_safe({n: getattr(est, n) for n in names})
         row["warnings"] = "; ".join(row["warnings"])
         rows.append({field: v, **row})
     buf = io.StringIO(newline="")
@@ -285,14 +293,13 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     return 0
 
 
-def one_line(text: str, limit: int = 1000) -> str:
-    """A message as one printable line: control characters from a stranger's argument or file are
-    shown escaped, never as a line break or a terminal escape; long ones are cut."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run one command: output escaped and encoding-proof, Ctrl+C and a dead stdout one line each."""
+    from .terminal import guarded
+    return guarded(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         a = build_parser().parse_args(argv)
         return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep,
@@ -300,10 +307,6 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
         print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # `inference-explorer list models | head`
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 __all__ = ["main", "Estimate"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from explorer.core.state.view_rules import THEMES
+
 SCENARIO_HELP = "a saved scenario (JSON): the GUI opens it; CLI commands start from it (other flags override it)"
 
 
@@ -42,7 +44,7 @@ def add_gui_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", dest="export_formats", type=_formats, default=None, metavar="LIST",
                    help="what --export-tour writes: a comma-separated list of png (2×), pdf (vector, one page "
                         "per step, plus the speaker notes), svg (default png,pdf)")
-    p.add_argument("--theme", choices=("light", "dark", "presenter", "projector"), default="presenter",
+    p.add_argument("--theme", choices=(*THEMES, "projector"), default="presenter",
                    help="theme for --export-tour (projector = presenter; default presenter)")
 
 

@@ -3,6 +3,7 @@ are built in ``menus.py``; what File › … does is ``file_actions.py``."""
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWind
 
 from .. import APP_NAME
 from ..core.state.appstate import AppState
+from ..core.state.view_rules import TABS
 from ..core.text.ab_compare import side_names
 from ..core.state.scenario import Scenario
 from .file_actions import FileActions
@@ -31,7 +33,7 @@ from .view_base import sync_all
 from . import wheel_guard
 
 DEFAULT_SIZE = (1280, 720)
-TAB_KEYS = ("overview", "highway", "post", "validation")  # ViewState.tab for each tab, in order
+TAB_KEYS = TABS  # ViewState.tab for each tab, in order (core.state.view_rules)
 
 
 class MainWindow(QMainWindow):
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
         self.pin_action.setText("Re-&pin as A" if pinned else "&Pin as A")
         if pinned:
             na, nb = side_names(self.store.pinned, self.store.scenario)
+            na, nb = html_escape(na), html_escape(nb)  # names from files are text, never markup
             self.compare_note.setText(f"<b>A</b>{': ' + na if na != 'A' else ''} <i>dashed</i> · "
                                       f"<b>B</b>{': ' + nb if nb != 'B' else ''} <i>solid</i>")
         else:

@@ -16,10 +16,13 @@ a series' colour (a line's label); ``tests/app/test_theme_contrast.py`` measures
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pyqtgraph as pg
+import shiboken6
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont
 
 OKABE_ITO = {
@@ -139,6 +142,7 @@ ROLES = {
     "muted": (10.5, "muted", ""),
 }
 ROLE_PROPERTY = "themeRole"
+_THEMED: "weakref.WeakSet" = weakref.WeakSet()  # every widget with a role, re-styled by use()
 
 
 LIGHT = Theme()
@@ -149,7 +153,7 @@ DARK = Theme(name="dark", palette={**OKABE_ITO, "black": "#E0E0E0"}, background=
              text="#E6E6E6", muted="#AAAAAA", note="#BBBBBB", error="#FF8A4C",
              overlay_bg="rgba(30,30,30,215)", weights_fill="#1D3A55", kv_fill="#4A3A14", road="#4A4A4A",
              ramp="#3A3A3A", lane_mark="#888888", grid_alpha=0.25)
-THEMES = {"light": LIGHT, "dark": DARK, "presenter": PRESENTER}
+THEMES = {t.name: t for t in (LIGHT, DARK, PRESENTER)}  # one per name in core.state.view_rules.THEMES
 _current = [LIGHT]
 _base_pt = [LIGHT.base_pt]
 
@@ -175,8 +179,8 @@ def use(theme: Theme, app=None) -> Theme:
         font.setPointSizeF(theme.pt(_base_pt[0]))
         app.setFont(font)
         app.setPalette(_qt_palette(theme, app))
-        for w in app.allWidgets():
-            if w.property(ROLE_PROPERTY):
+        for w in list(_THEMED):
+            if shiboken6.isValid(w):
                 _apply_role(w, theme)
     return theme
 
@@ -189,6 +193,7 @@ def themed(widget, role: str, size: float | None = None):
     widget.setProperty(ROLE_PROPERTY, role)
     widget.setProperty("themeSize", float(size or 0.0))
     _apply_role(widget, current())
+    _THEMED.add(widget)
     return widget
 
 
@@ -229,15 +234,31 @@ def colour(name_or_index) -> str:
     return current().colour(name_or_index)
 
 
+# One number format for the whole window: the readouts, plots and captions are formatted by Python
+# ("1,024.5"), so the spin boxes and every other Qt widget use the same separators whatever the
+# system locale is (under de_DE Qt alone would show "1.024,5" in a spin box beside "1,024.5").
+NUMBER_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+
+
+def apply_number_locale() -> None:
+    QLocale.setDefault(NUMBER_LOCALE)
+
+
 def apply_theme(app) -> None:
-    """Start-up: the light theme, with a readable minimum font size."""
-    font = app.font()
-    if font.pointSizeF() < LIGHT.base_pt:
-        font.setPointSizeF(LIGHT.base_pt)
-        app.setFont(font)
-    _base_pt[0] = font.pointSizeF()
-    _current[0] = LIGHT
-    pg.setConfigOptions(background=LIGHT.background, foreground=LIGHT.foreground, antialias=True, useOpenGL=False)
+    """Start-up: the light theme, with a readable minimum font size. Called again (tests), it
+    puts the light theme back whole: font size, palette and every themed widget."""
+    apply_number_locale()
+    if not _started[0]:
+        font = app.font()
+        if font.pointSizeF() < LIGHT.base_pt:
+            font.setPointSizeF(LIGHT.base_pt)
+            app.setFont(font)
+        _base_pt[0] = font.pointSizeF()  # the size before any theme scales it
+        _started[0] = True
+    use(LIGHT, app)
+
+
+_started = [False]
 
 
 def mono_font() -> QFont:

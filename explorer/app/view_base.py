@@ -110,6 +110,11 @@ class StoreView(QWidget):
             self._sv_last = time.perf_counter()
             self.redraw()
 
+    @property
+    def pending(self) -> bool:
+        """A change this view has not drawn yet (hidden, or waiting for the next frame)."""
+        return self._sv_dirty
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.sync()
@@ -123,7 +128,7 @@ def sync_all() -> None:
     benchmarks, export); hidden lazy views stay pending until shown."""
     for view in list(_VIEWS):
         try:
-            if view._sv_dirty and (view.isVisible() or not view.lazy_when_hidden):
+            if view.pending and (view.isVisible() or not view.lazy_when_hidden):
                 view.sync()
         except RuntimeError:  # its C++ side is gone
             pass

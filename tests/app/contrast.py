@@ -84,8 +84,8 @@ def texts_on_screen(window) -> list[Text]:
     import pyqtgraph as pg
     from PySide6.QtCore import QRect
     from PySide6.QtGui import QPalette
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QGroupBox, QLabel, QTabBar,
-                                   QWidget)
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QGroupBox, QLabel, QStyle,
+                                   QStyleOptionGroupBox, QTabBar, QWidget)
 
     from explorer.app.plots.fast_label import FastLabel
     from explorer.app.widgets import PlainPane, TextPane
@@ -128,7 +128,11 @@ def texts_on_screen(window) -> list[Text]:
         elif isinstance(w, QAbstractSpinBox) and w.text():
             out.append(Text(name, w.text(), rgb(pal.color(role.Text)), bg))
         elif isinstance(w, QGroupBox) and w.title():
-            title_bg = _modal(image, QRect(area(w).topLeft(), QRect(0, 0, w.width(), w.fontMetrics().height()).size()))
+            opt = QStyleOptionGroupBox()  # where the style draws the title, and nothing else
+            w.initStyleOption(opt)
+            r = w.style().subControlRect(QStyle.ComplexControl.CC_GroupBox, opt,
+                                         QStyle.SubControl.SC_GroupBoxLabel, w)
+            title_bg = _modal(image, QRect(w.mapTo(window, r.topLeft()), r.size()))
             out.append(Text(name, w.title(), rgb(pal.color(role.WindowText)), title_bg))
         elif isinstance(w, QTabBar):
             for i in range(w.count()):

@@ -33,7 +33,11 @@ def test_every_text_reads_at_aa_contrast_after_a_swap(make_window, qtbot, name):
     from explorer.app.view_base import sync_all
 
     seen, bad = 0, []
-    for tab, dock in (("overview", "model"), ("overview", "precision"), ("overview", "hardware"), ("post", "model")):
+    # The highway tab is left out while it is rebuilt (serving-gui): in the presenter theme at
+    # 1280×720 its road is drawn over the "Road" and "Traffic" group titles (black on #2A2A2A),
+    # which this walk finds; add ("highway", "model") back with the new highway view.
+    for tab, dock in (("overview", "model"), ("overview", "precision"), ("overview", "hardware"), ("post", "model"),
+                      ("validation", "model")):
         w.store.set_view(tab=tab)
         w.store.flush()
         w.panels[dock]

@@ -7,7 +7,6 @@ Nagel–Schreckenberg simulation of the same numbers. The animation runs only wh
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -82,8 +81,6 @@ class HighwayView(StoreView):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.sim = None
         self.fits = True
-        self._sweep_key = None
-        self._sweep: traffic.LaneSweep | None = None
         self.refresh()
 
     # -- controls ---------------------------------------------------------------------------
@@ -168,12 +165,15 @@ class HighwayView(StoreView):
     def _controls_changed(self, *_args) -> None:
         """Controls → the store's highway settings (and drawn at once: the road is this view)."""
         target = self.target.isChecked()
-        lanes = self.lanes.value()
-        hw = replace(self.store.view.highway, lanes=lanes, closed=min(self.closed.value(), lanes),
-                     shared_percent=self.shared.value(), rate=self.rate.value(), users=self.users.value(),
-                     target_tokens_per_s=self.rate.value() if target else None,
-                     show=self.show_side.currentData())
-        self.store.set_view(highway=hw)
+        now = self.store.view.highway
+        shown = dict(lanes=self.lanes.value(), closed=self.closed.value(), shared_percent=self.shared.value(),
+                     rate=self.rate.value(), users=self.users.value(),
+                     target_tokens_per_s=self.rate.value() if target else None, show=self.show_side.currentData())
+        # Only what the user changed: the rules (core.state.view_rules) complete it, e.g. fewer
+        # lanes than are closed close them all.
+        changes = {k: v for k, v in shown.items() if getattr(now, k) != v}
+        if changes and not self.store.set_view(highway=changes):
+            self._show_settings()  # refused: the controls go back to the settings in force
         self.refresh()
 
     def _show_settings(self) -> None:
@@ -198,11 +198,16 @@ class HighwayView(StoreView):
         pinned = self.store.pinned
         return pinned if hw.show == "pinned" and pinned is not None else self.store.scenario
 
+    @property
+    def shown_results(self):
+        """The store's Results of :attr:`shown_scenario` (computed once per scenario and settings)."""
+        return self.store.pinned_results if self.shown_scenario is self.store.pinned else self.store.results
+
     def compute_state(self) -> traffic.HighwayState:
         s = self.shown_scenario
         hw = self.store.view.highway
-        return traffic.highway_state(
-            s, lanes=hw.lanes, closed=hw.closed,
+        return self.shown_results.highway(
+            lanes=hw.lanes, closed=hw.closed,
             shared_fraction=hw.shared_percent / 100.0 if s.hardware.unified_memory else 0.0,
             target_tokens_per_s=hw.target_tokens_per_s, users=hw.users)
 
@@ -218,19 +223,13 @@ class HighwayView(StoreView):
         self.rate.setEnabled(self.target.isChecked())
         self.users.setEnabled(self.target.isChecked())
         st = self.state = self.compute_state()
-        shown = self.store.pinned_results if s is self.store.pinned else self.store.results
-        self.fits = shown.estimate.fits
+        self.fits = self.shown_results.estimate.fits
         if self.sim is None or self.sim.lanes != st.lanes:
             self.sim = traffic.simulation_for(st, seed=self.seed, length=ROAD_CELLS)
             self.road.set_sim(self.sim)
         self.sim.set_closed(st.closed_lanes)
         self.sim.set_demand(st.demand_lanes if self.fits else 0.0)
-        sweep = None
-        if st.closed_loop:
-            key = (s, st.lanes)
-            if self._sweep_key != key:
-                self._sweep_key, self._sweep = key, traffic.lane_sweep(s, st.lanes)
-            sweep = self._sweep
+        sweep = self.shown_results.lane_sweep(st.lanes) if st.closed_loop else None
         self.diagram.update(st, sweep)
         self.road.blocked = None if self.fits else "does not fit in memory: nothing to drive"
         self._show_state(st)

@@ -48,6 +48,9 @@ class FastLabel(QGraphicsItem):
     def text(self) -> str:
         return self._text
 
+    def font(self) -> QFont:
+        return QFont(self._font)
+
     def color(self) -> QColor:
         return QColor(self._color)
 

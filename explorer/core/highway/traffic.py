@@ -46,6 +46,7 @@ state        closed loop: "closed loop" (or "road closed" with no open lane); op
 from __future__ import annotations
 
 import math
+from typing import Any
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -210,7 +211,7 @@ def highway_state(scenario: Scenario, lanes: int = DEFAULT_LANES, closed: int = 
     per_pass = sequences_per_pass(scenario)
     service = 0.0 if math.isinf(step_time) else 1.0 / step_time  # steps/s the open lanes serve
     capacity = bytes_per_step * service
-    common = dict(lanes=lanes, open_lanes=open_lanes, shared_lanes=min(shared, lanes - min(closed, lanes)),
+    common: dict[str, Any] = dict(lanes=lanes, open_lanes=open_lanes, shared_lanes=min(shared, lanes - min(closed, lanes)),
                   lane_capacity=lane_capacity, open_bandwidth=open_lanes * lane_capacity, capacity=capacity,
                   step_time=step_time, slowdown=step_time / all_open_time, bytes_per_step=bytes_per_step,
                   batch=scenario.batch)
