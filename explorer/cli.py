@@ -5,6 +5,7 @@
     inference-explorer estimate ... --runtime vllm --batch max --explain
     inference-explorer sweep --model ... --hardware ... --vary prompt=1:32768 --csv out.csv
     inference-explorer validate measurements.csv [--json]
+    inference-explorer serve --model ... --hardware ... --concurrency 64 [--requests N] (see cli_serve.py)
 
 Bad input exits with status 2 and one line on stderr; never a traceback.
 """
@@ -75,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     ms = sub.add_parser("measure", help="measure this computer (memory bandwidth, BLAS FLOP/s; a few seconds) "
                         "and save it as the 'this-machine' hardware preset")
     ms.add_argument("--json", action="store_true", help="print the measurement as JSON")
+    from .cli_serve import add_parser as add_serve
+    add_serve(sub, _scenario_args)
     v = sub.add_parser("validate", help="compare the model with measurements in a CSV file")
     v.add_argument("file", metavar="FILE.csv", help="columns: " + ", ".join(VALIDATION_COLUMNS))
     v.add_argument("--json", action="store_true", help="print one JSON object with a 'rows' list")
@@ -169,11 +172,13 @@ def _list_line(what: str, v) -> str:
         return f"{v.name:40} {v.memory_gib:g} GiB{mark}, {v.bandwidth_gbs:g} GB/s"
     if what == "runtimes":
         default = f"  default on {', '.join(v.default_for)}" if v.default_for else ""
-        return f"{v.name:30} {v.description[:70]}{default}"
+        rows = f"  serving: {v.serving_rows} calibration rows" if v.batching == "continuous" and not v.ideal else ""
+        return f"{v.name:30} {v.description[:70]}{default}{rows}"
     return f"{v.name:22} {v.bits_per_weight:g} bits/weight  ({', '.join(v.roles)})"
 
 
 def cmd_estimate(a: argparse.Namespace) -> int:
+    from .core.engine.bands import coverage
     from .core.engine.bands import table as band_table
     from .core.text.explain import explain, explain_text
     s = scenario_from_args(a)
@@ -181,6 +186,7 @@ def cmd_estimate(a: argparse.Namespace) -> int:
     if a.json:
         d = _json_safe(est.to_dict())
         d["bands"] = band_table(s, est)
+        d["calibration"] = coverage(s).to_dict()
         if a.explain:
             d["explain"] = {k: e.text() for k, e in explain(s).items()}
         print(json.dumps(d, indent=2, ensure_ascii=False))
@@ -302,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     try:
         a = build_parser().parse_args(argv)
-        return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep,
+        from .cli_serve import cmd_serve
+        return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep, "serve": cmd_serve,
                 "validate": cmd_validate, "measure": cmd_measure}[a.command](a)
     except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
         print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)

@@ -7,10 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ..core.engine import bands
-from ..core.specs import presets
 from ..core.text.ab_compare import RATIOS, ab_sentence, ratio, times
 from ..core.state.scenario import ScenarioError
-from ..core.physics.units import binary_bytes, count, duration, si, si_digits
+from ..core.physics.units import binary_bytes, count, duration, energy, max_batch, money, sig
 from .store import AppStore
 from .theme import themed
 from .view_base import StoreView
@@ -32,8 +31,11 @@ TILES = (  # key, caption, tooltip
 SPEEDS = ("ttft", "tpot", "tps", "bound", "energy", "cost")  # muted "if it fit" when it does not
 
 
-def _span(band, fmt) -> str:
-    """" (38–68)": the band beside a number; nothing for the ideal runtime (it is the limit)."""
+def _span(band, fmt, cov) -> str:
+    """" (38–68)": the band beside a number; " (uncalibrated)" where no calibration row covers the
+    scenario; nothing for the ideal runtime (it is the limit) or without a coverage (A's line)."""
+    if cov is not None and not cov.ideal and not cov.calibrated:
+        return f" ({bands.UNCALIBRATED})"
     if band is None or band.low == band.high:
         return ""
     return f" ({fmt(band.low)}–{fmt(band.high)})"
@@ -43,31 +45,32 @@ def _short_time(seconds: float) -> str:
     return duration(seconds).replace(" ", "")
 
 
-def tile_texts(e, kv_cache: bool = True, banded: bool = True) -> dict[str, str]:
+def tile_texts(e, kv_cache: bool = True, cov=None) -> dict[str, str]:
     """The tiles' numbers for one Estimate (B's, and A's beside it when pinned), each time and
-    throughput with its band (core/bands.py) unless ``banded`` is False (A's compact line)."""
-    rt = presets.runtime(e.runtime) if e.runtime and banded else None
-    band = (lambda f, v: f(v, rt)) if rt else (lambda f, v: None)
+    throughput with its band or the word uncalibrated (core/engine/bands.py) when ``cov`` (the
+    scenario's calibration coverage) is given; without it (A's compact line) no band."""
+    def band(f, v):
+        return f(v, cov) if cov is not None else None
     if e.fits:
-        fit = "fits · no KV cache" if not kv_cache else f"fits · max batch {e.max_batch:,}"
+        fit = "fits · no KV cache" if not kv_cache else f"fits · max batch {max_batch(e.max_batch)}"
     else:  # what is missing, in GiB like every memory figure
         fit = f"needs {binary_bytes(e.memory_needed_per_device)} of {binary_bytes(e.memory_usable_per_device)}"
     return {
-        "ttft": duration(e.ttft_s) + _span(band(bands.time, e.ttft_s), _short_time),
-        "tpot": (duration(e.tpot_s) + _span(band(bands.time, e.tpot_s), _short_time)) if e.tpot_s else "—",
-        "tps": (two_digits(e.decode_tokens_per_s) + _span(band(bands.speed, e.decode_tokens_per_s), lambda v: f"{v:,.3g}")
-                + f" · {two_digits(e.total_tokens_per_s, 0)}") if e.tpot_s else "—",
+        "ttft": duration(e.ttft_s) + _span(band(bands.time, e.ttft_s), _short_time, cov),
+        "tpot": (duration(e.tpot_s) + _span(band(bands.time, e.tpot_s), _short_time, cov)) if e.tpot_s else "—",
+        "tps": (sig(e.decode_tokens_per_s) + _span(band(bands.speed, e.decode_tokens_per_s), sig, cov)
+                + f" · {sig(e.total_tokens_per_s)}") if e.tpot_s else "—",
         "fit": fit,
         "bound": e.bound,
-        "energy": si(e.energy_j_per_token, "J"),
-        "cost": f"${e.usd_per_million_tokens:,.2f}" if e.usd_per_million_tokens is not None else "no price",
+        "energy": energy(e.energy_j_per_token),
+        "cost": money(e.usd_per_million_tokens) if e.usd_per_million_tokens is not None else "no price",
         "rel": count(e.relationships_per_forward),
     }
 
 
 def two_digits(x: float, decimals: int = 1) -> str:
-    """Tokens/s: two significant digits below 10 (0.75, 5.4), else ``decimals`` decimals."""
-    return si_digits(x, 2) if x < 10 else f"{x:,.{decimals}f}"
+    """Tokens/s at two significant figures (kept for the comparison plot's labels)."""
+    return sig(x, 2)
 
 
 BANDED = ("ttft", "tpot", "tps")
@@ -191,7 +194,7 @@ class Readouts(StoreView):
         except ScenarioError as exc:
             self.sentence.setText(str(exc), self.theme.error)
             return
-        texts = tile_texts(e, s.kv_cache)
+        texts = tile_texts(e, s.kv_cache, bands.coverage(s))
         muted = None if e.fits else self.theme.muted  # speeds of something that cannot run
         tips = {k: tile_tip(k, t) for k, _c, t in TILES}
         for key, text in texts.items():
@@ -210,13 +213,13 @@ class Readouts(StoreView):
             except ScenarioError:
                 ea = None
         t = self.theme
-        a_texts = tile_texts(ea, banded=False) if ea is not None else {}
+        a_texts = tile_texts(ea) if ea is not None else {}
         for key, line in self.pinned_lines.items():
             if line.isVisible() != (ea is not None):  # shown and hidden on pin / clear only
                 line.setVisible(ea is not None)
             if ea is not None:
                 r = ratio(ea, e, key) if key in RATIOS else None
-                a_text = a_texts[key] if key != "fit" else (f"fits, max {ea.max_batch:,}" if ea.fits else "does not fit")
+                a_text = a_texts[key] if key != "fit" else (f"fits, max {max_batch(ea.max_batch)}" if ea.fits else "does not fit")
                 line.setText(f"A {a_text}" + (f" · B = {times(r)}" if r is not None else ""), t.muted)
         if ea is not None:
             sentence = ab_sentence(pinned.scenario, ea, s, e) + " " + sentence

@@ -1,6 +1,8 @@
 """A/B compare driven like a user: Pin as A (Ctrl+P), edit B, every plot overlays A dashed,
 the readouts show both and the ratio, the highway shows either; swap and clear."""
 
+import math
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -49,7 +51,10 @@ def test_pin_then_edit_b_overlays_a_everywhere(qtbot, make_window):
     # Readouts: both values and the ratio B ÷ A.
     ea, eb = estimate(a), estimate(b)
     line = w.readouts.pinned_lines["tps"]
-    assert line.isVisible() and line.text().startswith(f"A {ea.decode_tokens_per_s:,.1f} · {ea.total_tokens_per_s:,.0f}")
+    def two_sig(v):  # hand-rounded, two significant figures
+        r = float(f"{v:.2g}")
+        return f"{r:,.{max(0, 1 - math.floor(math.log10(abs(r))))}f}"
+    assert line.isVisible() and line.text().startswith(f"A {two_sig(ea.decode_tokens_per_s)} · {two_sig(ea.total_tokens_per_s)}")
     assert f"B = {eb.total_tokens_per_s / ea.total_tokens_per_s:.2g}×" in line.text()
     sentence = w.readouts.sentence.text()
     assert sentence.startswith("INT4 vs FP16: ")

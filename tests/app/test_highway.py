@@ -1,5 +1,7 @@
 """The highway tab: linked to the scenario, deterministic, and idle when paused or hidden."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -76,6 +78,13 @@ def test_unified_memory_share_takes_lanes(qtbot, make_window):
     assert not hv.shared.isEnabled() and hv.state.open_lanes == 16
 
 
+def two_sig(v: float) -> str:
+    """Two significant figures, written by hand: 161.7 -> '160', 6855.7 -> '6,900', 6 -> '6.0'."""
+    r = float(f"{v:.2g}")
+    decimals = max(0, 1 - math.floor(math.log10(abs(r)))) if r else 0
+    return f"{r:,.{decimals}f}"
+
+
 def _overview_tokens_per_s(w) -> float:
     """The per-sequence tokens/s the Overview's readout tile shows ("54.7 (40.5–72.2) · 55": the
     number, its band, the whole batch)."""
@@ -88,7 +97,8 @@ def test_highway_and_overview_show_the_same_tokens_per_s(qtbot, make_window):
     hv = w.highway
     shown = _overview_tokens_per_s(w)
     assert hv.state.mode == "closed" and hv.state.rho is None
-    assert f"{shown:,.1f} tokens/s" in hv.readout.text()
+    assert shown == float(two_sig(w.store.results.estimate.decode_tokens_per_s).replace(",", ""))
+    assert f"{two_sig(shown)} tokens/s" in hv.readout.text()
     assert "ρ" not in hv.state_label.text()
 
 
@@ -96,10 +106,10 @@ def test_closing_lanes_in_the_closed_loop_slows_every_step(qtbot, make_window):
     w = make_window(default_scenario().with_(runtime="ideal"))  # roofline: no fixed cost per step
     w.tabs.setCurrentIndex(1)
     hv = w.highway
-    all_open = _overview_tokens_per_s(w)
+    all_open = w.store.results.estimate.decode_tokens_per_s
     hv.closed.setValue(4)  # 12 of 16 lanes: a memory-bound step takes 16/12 as long
     assert hv.state.delivered_tokens_per_s == pytest.approx(all_open * 12 / 16, rel=2e-3)
-    assert f"{all_open * 12 / 16:,.1f} tokens/s" in hv.readout.text()
+    assert f"{two_sig(hv.state.delivered_tokens_per_s)} tokens/s" in hv.readout.text()
     assert "closed loop" in hv.state_label.text() and "gridlock" not in hv.readout.text()
     x, y = hv.diagram.flow_point.getData()
     assert (x[0], y[0]) == (12, pytest.approx(all_open * 12 / 16, rel=2e-3))

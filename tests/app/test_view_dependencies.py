@@ -38,6 +38,15 @@ SCENARIO_CHANGES = (
     ("hardware", presets.device("h100-sxm")),
     ("devices", 2),
     ("parallel", "pipeline"),
+    ("load_kind", "rate"),
+    ("load", 3.0),
+    ("burstiness", 2.0),
+    ("think_s", 1.0),
+    ("lengths", "lognormal"),
+    ("length_spread", 0.5),
+    ("slo_ttft_ms", 500.0),
+    ("slo_tpot_ms", 40.0),
+    ("slo_percentile", 99),
 )
 VIEW_CHANGES = (
     ("log_axes", (("compute", False), ("memory", True))),

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFormLay
                                QLabel, QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from ...core.highway import traffic
-from ...core.physics.units import bandwidth, count, duration
+from ...core.physics.units import bandwidth, count, duration, rate
 from ..store import AppStore
 from ..view_base import StoreView
 from ..widgets import set_quietly
@@ -263,7 +263,7 @@ class HighwayView(StoreView):
             return prefix + (
                 f"Closed loop: one decode step in flight per sequence, the next starts when it ends — no queue. "
                 f"{lanes} · each step moves {per_step} → <b>{duration(st.step_time)}</b> per step "
-                f"(× {st.slowdown:.2f} vs all lanes open) = <b>{st.delivered_tokens_per_s:,.1f} tokens/s</b>. "
+                f"(× {st.slowdown:.2f} vs all lanes open) = <b>{rate(st.delivered_tokens_per_s)}</b>. "
                 f"Fewer lanes: slower steps, not a traffic jam.")
         if st.rho >= 1:
             wait = ("latency unbounded: the queue grows by "
@@ -273,7 +273,7 @@ class HighwayView(StoreView):
         return prefix + (
             f"Open loop: demand <b>{bandwidth(st.demand)}</b> ({count(st.steps_per_s)} steps/s × {per_step} per step) · "
             f"{lanes}, serving <b>{bandwidth(st.capacity)}</b> ({duration(st.step_time)} per step) · "
-            f"delivered <b>{bandwidth(st.delivered)}</b> = <b>{st.delivered_tokens_per_s:,.1f} tokens/s</b> · {wait}")
+            f"delivered <b>{bandwidth(st.delivered)}</b> = <b>{rate(st.delivered_tokens_per_s)}</b> · {wait}")
 
     def _side(self) -> str:
         if self.store.pinned is None:

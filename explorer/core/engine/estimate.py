@@ -78,7 +78,7 @@ def decode_step_time(r: Resolved, t, batch=None) -> np.ndarray:
     rate, w_bw, kv_bw = _rates(r, r.decode_format)
     gemm = np.maximum(batch * (seq_flops / rate), w_bytes / w_bw)
     attn = batch * np.maximum(seq_attn / rate, seq_kv / kv_bw)
-    return gemm + attn + comm + r.decode_overhead
+    return gemm + attn + comm + r.decode_overhead + r.seq_overhead * batch
 
 
 def decode_step_parts(r: Resolved, t, batch=None) -> dict[str, np.ndarray]:
@@ -95,7 +95,7 @@ def decode_step_parts(r: Resolved, t, batch=None) -> dict[str, np.ndarray]:
     compute_time, memory_time = tc_mm + tc_attn, tw + tkv
     bound = np.where(compute_time > memory_time, 1, 0)
     bound = np.where(comm > work, 2, bound)
-    overhead = r.decode_overhead + 0 * work
+    overhead = r.decode_overhead + r.seq_overhead * batch + 0 * work
     return {"flops": mm_flops + attn_flops, "bytes": w_bytes + kv_bytes, "weights_bytes": w_bytes,
             "kv_bytes": kv_bytes, "time": work + comm + overhead, "bound": bound, "compute_time": compute_time,
             "memory_time": memory_time, "comm_time": comm, "overhead_time": overhead}
@@ -267,8 +267,8 @@ def scenario_warnings(s: Scenario, rt: Runtime) -> tuple[str, ...]:
     if not rt.ideal and (m.is_mla or m.experts > 1):
         kind = "latent attention" if m.is_mla else "mixture of experts"
         out.append(f"{m.name} uses {kind}; the runtime profiles were calibrated on dense Llama-2 models only, "
-                   "so its speeds and band are extrapolated (routing, small expert matrices and all-to-all "
-                   "traffic are not modelled)")
+                   "so its speeds are uncalibrated (its extra kernels per layer are counted; expert GEMMs at few "
+                   "tokens per expert and expert-parallel all-to-all traffic are not modelled)")
     return tuple(out)
 
 

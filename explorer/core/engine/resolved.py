@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from explorer.core.physics import parallel
+from explorer.core.physics import kernels, parallel
 from explorer.core.physics.units import GiB
 from explorer.core.specs import presets
 from explorer.core.specs.formats import NumberFormat
@@ -38,6 +38,7 @@ class Resolved:
     decode_format: float  # share of the FP16 mat-vec bandwidth the weight format reaches
     prefill_format: float  # share of the FP16 GEMM rate the weight format reaches
     decode_overhead: float  # s per decode pass (launches, host)
+    seq_overhead: float  # s per sequence in a pass (the runtime's host work per running request)
     prefill_overhead: float  # s per prefill pass
     kv_read: float  # share of the bandwidth KV-cache reads reach
     gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
@@ -86,7 +87,7 @@ def peak_label(key: str) -> str:
 
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
-           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead",
+           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
            "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
 
 
@@ -134,8 +135,8 @@ def resolve(s: Scenario) -> Resolved:
         bandwidth=hw.bandwidth_bytes_per_s,
         eta_compute=s.eta_compute if s.eta_compute is not None else rt.compute_efficiency(hw.category),
         eta_memory=_eta_memory(s, rt),
-        usable_bytes=hw.capacity_bytes * float(eff["usable_fraction"]),
-        reserve_bytes=float(eff["reserve_gib"]) * GiB,
+        usable_bytes=hw.addressable_bytes * float(rt.usable_fraction or eff["usable_fraction"]),
+        reserve_bytes=float(rt.reserve_gib if rt.reserve_gib >= 0 else eff["reserve_gib"]) * GiB,
         link_bandwidth=(hw.link_bytes_per_s_for(s.devices, collective=s.parallel == "tensor")
                         * (1.0 if rt.ideal else rt.link_efficiency)),
         link_latency=hw.interconnect_latency_us * 1e-6,
@@ -143,8 +144,11 @@ def resolve(s: Scenario) -> Resolved:
         runtime=rt,
         decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
         prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
-        decode_overhead=s.model.layers * rt.decode_layer_us * 1e-6 + rt.pass_ms * 1e-3,
-        prefill_overhead=s.model.layers * rt.prefill_layer_us * 1e-6 + rt.pass_ms * 1e-3,
+        decode_overhead=kernels.fixed_time(s.model, rt.decode_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
+                                           rt.pass_ms, rt.attention == "flash"),
+        prefill_overhead=kernels.fixed_time(s.model, rt.prefill_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
+                                            rt.pass_ms, rt.attention == "flash"),
+        seq_overhead=0.0 if rt.ideal else rt.step_seq_us * 1e-6,
         kv_read=1.0 if rt.ideal else rt.kv_read,
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
         score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,

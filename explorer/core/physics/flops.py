@@ -82,7 +82,7 @@ def attention_flops_prefill(model: ModelSpec, n: ArrayLike) -> np.ndarray:
 def attention_flops_decode(model: ModelSpec, t: ArrayLike) -> np.ndarray:
     """Attention FLOPs for one new token when t tokens are already cached (one sequence)."""
     t = _f(t)
-    per_key = model.attn_flops_per_key
+    per_key = model.attn_flops_per_key_decode  # latent attention: the absorbed form
     if model.attention == "linear":
         return model.layers * 4.0 * model.heads * model.hd * model.hd * np.ones_like(t)
     keys = model.global_layers * (t + 1)

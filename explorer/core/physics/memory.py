@@ -128,35 +128,6 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     return body * per_param + model.lm_head_matmul_params * weights.output_bytes_per_value + rows * emb
 
 
-def decode_step_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,
-                      t: ArrayLike, batch: ArrayLike = 1) -> dict[str, np.ndarray]:
-    """Bytes moved from memory to generate one token per sequence at context t.
-
-    weights: every weight matrix once (shared by the whole batch);
-    kv_read: each sequence reads its cache (t tokens, W on sliding layers);
-    kv_write: each sequence appends one token. Activations (~B·d per layer) are neglected.
-    """
-    t, batch = _f(t), _f(batch)
-    w = weight_bytes_read(model, weights, batch)
-    if model.attention == "linear":
-        state = state_bytes(model, kv, batch)
-        kv_read, kv_write = state, state  # the whole state is read and rewritten every step
-    else:
-        kv_read = kv_cache_bytes(model, kv, t, batch)
-        kv_write = batch * kv_bytes_per_token(model, kv)
-    w, kv_read, kv_write = np.broadcast_arrays(w, kv_read, kv_write)
-    return {"weights": w, "kv_read": kv_read, "kv_write": kv_write, "total": w + kv_read + kv_write}
-
-
-def prefill_bytes(model: ModelSpec, weights: NumberFormat, kv: NumberFormat,
-                  n: ArrayLike, batch: ArrayLike = 1) -> np.ndarray:
-    """Weights once for the whole prompt batch, plus writing the prompt's KV cache.
-
-    Assumes fused (flash) attention, whose K/V re-reads stay in on-chip memory."""
-    n, batch = _f(n), _f(batch)
-    return weight_bytes_read(model, weights, n * batch) + kv_cache_bytes(model, kv, n, batch)
-
-
 def context_that_fits(model: ModelSpec, kv: NumberFormat, batch: float, room_bytes: float) -> float:
     """Largest context t whose KV cache for ``batch`` sequences fits in ``room_bytes``:
     the inverse of :func:`kv_cache_bytes` (piecewise linear: global layers grow with t,
@@ -195,3 +166,10 @@ def max_batch(usable_b: float, weights_b: float, reserve_b: float, kv_per_seq_b:
     if kv_per_seq_b <= 0:
         return 1_000_000
     return int(min(room // kv_per_seq_b, 1_000_000))
+
+
+def effective_bits_per_weight(m: ModelSpec, fmt: NumberFormat) -> float:
+    """The weight file's bits over its parameter count: above the format's own figure where some
+    tensors are stored wider (Q4_K_M's Q6_K tensors, Q4_0's Q6_K output, 16-bit embeddings of AWQ
+    and FP8 checkpoints) — 4.89 for Llama-3-8B in Q4_K_M, as its 4.92 GB file says."""
+    return weight_bytes(m, fmt) * 8.0 / m.params_total

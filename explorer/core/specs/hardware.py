@@ -22,7 +22,8 @@ CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc", 
 # Sensible ranges (inclusive): far beyond any real device, yet every estimate stays finite.
 FIGURE_RANGES = {"memory_gib": (0.01, 1e6), "bandwidth_gbs": (0.1, 1e6), "tdp_w": (0.1, 1e6),
                  "interconnect_latency_us": (0.0, 1e6), "price_per_hour_usd": (0.0, 10_000.0)}
-OPTIONAL_RANGES = {"interconnect_gbs": (0.01, 1e6), "eta_memory": (0.01, 1.0)}  # 0 = not given
+OPTIONAL_RANGES = {"interconnect_gbs": (0.01, 1e6), "eta_memory": (0.01, 1.0),
+                   "ecc_reserved": (0.001, 0.5), "kernel_sync_us": (0.001, 1000.0)}  # 0 = not given
 TFLOPS_RANGE = (0.001, 1e7)
 TEXT_FIELDS = ("id", "name", "vendor", "memory_type", "interconnect", "release", "based_on")
 
@@ -59,6 +60,8 @@ class HardwareSpec:
     mesh_links: int = 0  # direct links per device in a full mesh (MI300X: 7); 0 = switched (NVSwitch)
     price_per_hour_usd: float = 0.0
     eta_memory: float = 0.0  # device-specific achieved/peak bandwidth; 0 = its category's default
+    kernel_sync_us: float = 0.0  # two-die chips: a barrier across the die link per kernel (fitted)
+    ecc_reserved: float = 0.0  # share of capacity in-band ECC takes when on by default (GDDR data-center cards)
     release: str = ""
     source: str = ""
     sources: Mapping[str, str] = field(default_factory=dict)
@@ -67,7 +70,8 @@ class HardwareSpec:
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
-            who = self.name if isinstance(self.name, str) and self.name and len(self.name) <= 80 else "hardware"
+            who = self.name if isinstance(self.name, str) and self.name.isprintable() and 0 < len(self.name) <= 80 \
+                else "hardware"
             raise HardwareError(f"{who}: " + "; ".join(problems))
         object.__setattr__(self, "tflops", FrozenMap(self.tflops))  # read-only: presets are shared values
         object.__setattr__(self, "sources", FrozenMap(self.sources))
@@ -92,6 +96,12 @@ class HardwareSpec:
     @property
     def capacity_bytes(self) -> float:
         return self.memory_gib * GiB
+
+    @property
+    def addressable_bytes(self) -> float:
+        """What software can allocate: the capacity less what in-band ECC reserves (HBM keeps
+        its ECC bits beside the data, GDDR cards such as the L40S carve them out of capacity)."""
+        return self.capacity_bytes * (1.0 - self.ecc_reserved)
 
     @property
     def bandwidth_bytes_per_s(self) -> float:

@@ -79,7 +79,8 @@ class ModelSpec:
     def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
-            who = self.name if isinstance(self.name, str) and self.name and len(self.name) <= 80 else "model"
+            who = self.name if isinstance(self.name, str) and self.name.isprintable() and 0 < len(self.name) <= 80 \
+                else "model"
             raise SpecError(f"{who}: " + "; ".join(problems))
 
     # -- validation ---------------------------------------------------------
@@ -164,6 +165,17 @@ class ModelSpec:
         if self.is_mla:
             return 2.0 * self.heads * (self.hd + self.qk_rope_dim + self.v_head_dim)
         return 4.0 * self.heads * self.hd
+
+    @property
+    def attn_flops_per_key_decode(self) -> float:
+        """FLOPs per cached key per layer for one decoding query. Latent attention decodes in the
+        absorbed form (DeepSeek-V2 paper §2.1.3; vLLM/SGLang MLA decode kernels): W_UK and W_UV fold
+        into the query and output, so each head scores against the latent itself — QKᵀ over
+        kv_lora_rank + qk_rope_dim and A·V over kv_lora_rank: 2·h·(2·r + d_rope), 3.4× the
+        expanded form's for DeepSeek-V3, in exchange for reading only the latent cache."""
+        if self.is_mla:
+            return 2.0 * self.heads * (2 * self.kv_lora_rank + self.qk_rope_dim)
+        return self.attn_flops_per_key
 
     def _mlp_params(self, width: int) -> int:
         mats = 3 if self.gated else 2

@@ -14,6 +14,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from explorer.core.specs.calibration import RuntimeCalibration
 from explorer.core.specs.formats import NumberFormat
 from explorer.core.specs.frozen import frozen
 from explorer.core.specs.hardware import HardwareSpec
@@ -119,6 +120,12 @@ def device(key: str) -> HardwareSpec:
 
 def number_format(key: str) -> NumberFormat:
     return _get("format", formats(), key)
+
+
+@lru_cache(maxsize=None)
+def calibration() -> dict[str, RuntimeCalibration]:
+    """What each runtime's calibration rows cover, and its held-out band (calibration.toml)."""
+    return {key: RuntimeCalibration.from_dict(t) for key, t in _load("calibration.toml").items()}
 
 
 @lru_cache(maxsize=None)

@@ -12,8 +12,9 @@ source in ``explorer/data/runtimes.toml``:
   the large-GEMM rate (under-filled tiles and waves);
 - ``fp16_accumulate`` — whether its FP16 matmuls accumulate in FP16 (cuBLAS
   ``CUBLAS_COMPUTE_16F``), which runs at twice the FP32-accumulate rate on GeForce cards;
-- ``decode_layer_us`` / ``prefill_layer_us`` — fixed time per layer per forward pass (kernel
-  launches and host work; small with CUDA graphs), ``pass_ms`` — fixed time per pass
+- ``decode_kernel_us`` / ``prefill_kernel_us`` — τ, fixed time per kernel of a forward pass
+  (launch or dispatch, ramp-up and drain; small with CUDA graphs) — the count of kernels is the
+  model's architecture (``physics/kernels.py``), ``pass_ms`` — fixed time per pass
   (sampling, scheduling);
 - ``attention`` — ``flash`` (scores stay on chip) or ``materialised`` (the n×n scores are
   written and read back: extra memory traffic that grows with n²);
@@ -23,9 +24,24 @@ source in ``explorer/data/runtimes.toml``:
 - ``decode_format[fmt]`` / ``prefill_format[fmt]`` — dequantization cost of a weight format,
   as a share of the FP16 kernel's effective bandwidth / throughput (prefill may exceed 1: integer
   tensor-core kernels can beat dequantize-then-FP16);
+- ``usable_fraction`` / ``reserve_gib`` — how much device memory it fills, where the runtime
+  sets that rather than the device class (llama.cpp fills the device up to a margin; vLLM takes
+  ``gpu_memory_utilization``); 0 / negative: efficiency.toml's figure for the device class;
+- ``quantized_matmul`` — which path quantized weights take into the matmul: ``fused``
+  (dequantized inside the kernel), ``integer`` (int8 tensor-core kernels on quantized activations)
+  or ``dequantize-then-matmul`` (an FP16 copy first: extra traffic, the prefill format factor < 1);
 - ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous;
 - ``weight_formats`` / ``kv_formats`` — the formats it can load (empty: any); outside them a
   scenario gets a warning (llama.cpp loads GGUF types, not AWQ or FP8 checkpoints).
+
+Serving under load (explorer.core.serving) adds the scheduler's documented defaults and two fitted
+costs: ``max_batch`` is the running-request limit (vLLM ``max_num_seqs``); ``max_batched_tokens`` the
+per-step token budget; ``chunked_prefill`` whether a prompt is split across steps; ``prefill_mode``
+"mixed" (prefill chunks ride in the decode steps) or "separate" (a prefill step runs alone, decodes
+wait: prefill priority); ``block_size`` the KV block in tokens; ``memory_fraction`` the share of device
+memory for weights + KV (0: the hardware category's); ``step_seq_us`` host time per running sequence
+per step (scheduling, sampling, detokenising); ``request_ms`` per-request cost before its first step
+(tokenising, admission); ``serving_rows`` how many measured serving rows calibrate them.
 """
 
 from __future__ import annotations
@@ -36,7 +52,12 @@ from typing import Any, Mapping
 from explorer.core.specs.frozen import FrozenMap
 
 ATTENTION = ("flash", "materialised")
+# How quantized weights meet the matmul: dequantized inside the matmul kernel (Marlin, TensorRT-LLM
+# weight-only GEMMs, Metal mat-vec), in integer tensor-core kernels (llama.cpp MMQ), or dequantized
+# to FP16 in memory first and then multiplied (cuBLAS on a converted copy).
+QUANTIZED_MATMUL = ("fused", "integer", "dequantize-then-matmul")
 BATCHING = ("static", "continuous")
+PREFILL_MODES = ("mixed", "separate")
 SCORE_PASSES = 4  # materialised attention: write scores, read+write softmax, read for ·V
 
 
@@ -55,8 +76,8 @@ class Runtime:
     eta_compute: Mapping[str, float] = field(default_factory=dict)
     gemm_half_tokens: float = 0.0
     fp16_accumulate: bool = False
-    decode_layer_us: float = 0.0
-    prefill_layer_us: float = 0.0
+    decode_kernel_us: float = 0.0
+    prefill_kernel_us: float = 0.0
     pass_ms: float = 0.0
     attention: str = "flash"
     prompt_chunk: int = 512  # materialised attention: prompt tokens scored per chunk against all keys so far
@@ -64,17 +85,27 @@ class Runtime:
     kv_read: float = 1.0  # share of the weight-stream bandwidth the attention kernels reach on the KV cache
     decode_format: Mapping[str, float] = field(default_factory=dict)
     prefill_format: Mapping[str, float] = field(default_factory=dict)
+    quantized_matmul: str = "fused"  # the path quantized weights take (QUANTIZED_MATMUL)
+    usable_fraction: float = 0.0  # share of addressable device memory it fills (0: the device class's)
+    reserve_gib: float = -1.0  # memory kept free per device (negative: the device class's)
     max_batch: int = 1_000_000
     batching: str = "continuous"
+    max_batched_tokens: int = 8192  # per-step token budget (prefill chunk + one per decoding sequence)
+    chunked_prefill: bool = True
+    prefill_mode: str = "mixed"
+    block_size: int = 16  # KV-cache block (page), tokens
+    memory_fraction: float = 0.0  # share of device memory for weights + KV cache (0: category default)
+    step_seq_us: float = 0.0  # host time per running sequence per step, µs
+    request_ms: float = 0.0  # per-request cost before its first step, ms
+    serving_rows: int = 0  # measured serving rows that calibrate step_seq_us / request_ms / pass_ms
     weight_formats: tuple[str, ...] = ()  # formats it can load (empty: any)
     kv_formats: tuple[str, ...] = ()
     default_for: tuple[str, ...] = ()  # hardware categories that get this runtime by default
     ideal: bool = False  # the physical limit: data-sheet peaks, no overheads, no format costs
-    band: Mapping[str, float] = field(default_factory=dict)  # floor/ceiling ratios (see bands.py)
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "band", "sources"):
+        for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "sources"):
             object.__setattr__(self, name, FrozenMap(getattr(self, name)))  # read-only: shared values
         object.__setattr__(self, "devices", tuple(self.devices))
         object.__setattr__(self, "vendors", tuple(self.vendors))
@@ -84,16 +115,30 @@ class Runtime:
         problems = []
         if self.attention not in ATTENTION:
             problems.append(f"attention must be one of {', '.join(ATTENTION)}")
+        if self.quantized_matmul not in QUANTIZED_MATMUL:
+            problems.append(f"quantized_matmul must be one of {', '.join(QUANTIZED_MATMUL)}")
         if self.batching not in BATCHING:
             problems.append(f"batching must be one of {', '.join(BATCHING)}")
         for table, top in (("eta_memory", 1), ("eta_compute", 1), ("decode_format", 1), ("prefill_format", 2)):
             for k, v in getattr(self, table).items():
                 if not (isinstance(v, (int, float)) and 0 < v <= top):
                     problems.append(f"{table}.{k} must be in (0, {top}] (got {v!r})")
+        if not 0 <= self.usable_fraction <= 1:
+            problems.append(f"usable_fraction must be in [0, 1] (got {self.usable_fraction!r})")
         for name in ("kv_read", "link_efficiency"):
             if not 0 < getattr(self, name) <= 1:
                 problems.append(f"{name} must be in (0, 1] (got {getattr(self, name)!r})")
-        for name in ("gemm_half_tokens", "decode_layer_us", "prefill_layer_us", "pass_ms"):
+        for name in ("gemm_half_tokens", "decode_kernel_us", "prefill_kernel_us", "pass_ms"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} cannot be negative")
+        if self.prefill_mode not in PREFILL_MODES:
+            problems.append(f"prefill_mode must be one of {', '.join(PREFILL_MODES)}")
+        for name in ("max_batched_tokens", "block_size"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be ≥ 1")
+        if not 0 <= self.memory_fraction <= 1:
+            problems.append(f"memory_fraction must be in [0, 1] (got {self.memory_fraction!r})")
+        for name in ("step_seq_us", "request_ms"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} cannot be negative")
         if self.prompt_chunk < 1:
@@ -138,7 +183,7 @@ class Runtime:
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
         d = asdict(self)
-        for k in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "band", "sources"):
+        for k in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "sources"):
             d[k] = dict(getattr(self, k))
         d["devices"], d["vendors"], d["default_for"] = list(self.devices), list(self.vendors), list(self.default_for)
         d["weight_formats"], d["kv_formats"] = list(self.weight_formats), list(self.kv_formats)

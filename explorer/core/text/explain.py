@@ -7,13 +7,12 @@ text `estimate --explain` prints and the GUI inspector shows (the same text, one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 from explorer.core.engine import bands
 from explorer.core.engine.estimate import decode_step_parts, estimate, prefill_parts
 from explorer.core.engine.resolved import resolve
-from explorer.core.physics import parallel
-from explorer.core.physics.units import bandwidth, binary_bytes, duration, si
+from explorer.core.physics import kernels, memory, parallel
+from explorer.core.physics.units import bandwidth, binary_bytes, duration, energy, money, rate, si, sig
 from explorer.core.state.scenario import Scenario
 
 KEYS = ("decode", "prefill", "output", "memory", "energy")
@@ -35,9 +34,12 @@ class Explanation:
     substituted: str
     inputs: list[Input] = field(default_factory=list)
     band: str = ""
+    calibration: str = ""  # how many rows calibrate this number, or why none do
 
     def text(self) -> str:
         lines = [f"{self.title}: {self.result}"]
+        if self.calibration:
+            lines.append(f"  calibration: {self.calibration}")
         if self.band:
             lines.append(f"  band: {self.band}  ({bands.TOOLTIP})")
         lines.append(f"  formula: {self.formula}")
@@ -69,15 +71,6 @@ def _peak_source(s: Scenario, r) -> str:
     return _hw_source(s, "tflops")
 
 
-def _rate(v: float) -> str:
-    return f"{v:,.3g}"
-
-
-def _band_text(band: bands.Band | None, fmt: Callable[[float], str], unit: str = "") -> str:
-    """The band's "low–high, typical x" text (+ unit); "—" where there is no figure to band."""
-    return band.text(fmt) + unit if band is not None else "—"
-
-
 def _rt_source(r, param: str) -> str:
     rt = r.runtime
     if rt.ideal:
@@ -85,10 +78,19 @@ def _rt_source(r, param: str) -> str:
     return _cut(f"runtime profile {rt.name}: {rt.sources.get(param, 'default of runtimes.toml (no cost)')}")
 
 
+def effective_bits(s: Scenario, r) -> str:
+    """'4.89 bits/weight effective (4.5 per block)': the weight file's size over the parameter
+    count, which a mixed-type file (Q4_K_M's Q6_K tensors, 16-bit embeddings) puts above the
+    format's own figure."""
+    eff = memory.effective_bits_per_weight(s.model, r.weights)
+    own = r.weights.bits_per_weight
+    return f"{eff:.3g} bits" if abs(eff - own) < 0.005 else f"{eff:.3g} bits effective ({own:g} nominal)"
+
+
 def _common(s: Scenario, r) -> list[Input]:
     return [
         Input("model", f"{s.model.params_total / 1e9:,.2f} B params", f"model preset: {s.model.source or s.model.name}"[:200]),
-        Input("weight format", f"{r.weights.bits_per_weight:g} bits", f"format: {r.weights.source}"[:200]),
+        Input("weight format", effective_bits(s, r), f"format: {r.weights.source}"[:200]),
         Input("peak bandwidth", bandwidth(r.bandwidth), _hw_source(s, "bandwidth_gbs")),
         Input(f"peak {r.peak_label}",
               si(r.peak_flops, "FLOP/s"), _peak_source(s, r)),
@@ -100,27 +102,29 @@ def _common(s: Scenario, r) -> list[Input]:
     ]
 
 
-def _decode(s: Scenario, r, est) -> Explanation:
+def _decode(s: Scenario, r, est, cov) -> Explanation:
     t = s.prompt + max(s.generate - 1, 0) / 2  # a representative step: the middle of the generation
     p = {k: float(v) for k, v in decode_step_parts(r, t).items()}
     split = parallel.work_divisor(s.parallel, s.devices)
     ins = _common(s, r) + [
         Input("format factor", f"{r.decode_format:.2f}", _rt_source(r, "decode_format")),
-        Input("fixed cost / pass", duration(r.decode_overhead), _rt_source(r, "decode_layer_us")),
+        Input("quantized matmul", r.runtime.quantized_matmul, _rt_source(r, "quantized_matmul")),
+        Input("fixed cost / pass", f"{duration(r.decode_overhead)} ({kernels.per_pass(s.model, r.runtime.attention == 'flash'):,.0f} kernels)",
+              _rt_source(r, "decode_kernel_us")),
         Input("KV cache / token", binary_bytes(est.kv_bytes_per_token), f"model: 2·layers·kv_heads·head_dim × {r.kv.name}"),
     ]
     return Explanation(
-        "decode", "Decode speed", f"{est.decode_tokens_per_s:,.4g} tokens/s per sequence ({duration(est.tpot_s)} per token)",
+        "decode", "Decode speed", f"{rate(est.decode_tokens_per_s)} per sequence ({duration(est.tpot_s)} per token)",
         "time per token = max(matmul FLOPs ÷ (peak·η_c), weight bytes ÷ (bandwidth·η_m·format factor)) "
-        "+ max(attention FLOPs ÷ (peak·η_c), KV bytes ÷ (bandwidth·η_m)) + link time + fixed cost per pass",
+        "+ max(attention FLOPs ÷ (peak·η_c), KV bytes ÷ (bandwidth·η_m)) + link time + kernels × τ per pass",
         f"at context {t:,.0f} on {split} device(s): compute {duration(p['compute_time'])}, memory "
         f"{duration(p['memory_time'])} ({si(p['weights_bytes'], 'B')} weights + {si(p['kv_bytes'], 'B')} KV), link "
         f"{duration(p['comm_time'])}, fixed {duration(p['overhead_time'])} → {duration(p['time'])} per step; averaged over "
-        f"the {s.generate:,} generated tokens: {duration(est.tpot_s)} → {est.decode_tokens_per_s:,.4g} tokens/s",
-        ins, _band_text(bands.speed(est.decode_tokens_per_s, r.runtime), _rate, " tokens/s"))
+        f"the {s.generate:,} generated tokens: {duration(est.tpot_s)} → {rate(est.decode_tokens_per_s)}",
+        ins, *_band(bands.speed(est.decode_tokens_per_s, cov), sig, " tokens/s", cov, "decode"))
 
 
-def _prefill(s: Scenario, r, est) -> Explanation:
+def _prefill(s: Scenario, r, est, cov) -> Explanation:
     n = max(s.prompt, 1)
     p = {k: float(v) for k, v in prefill_parts(r, n).items()}
     tokens = n * s.batch
@@ -129,33 +133,34 @@ def _prefill(s: Scenario, r, est) -> Explanation:
         Input("small-GEMM factor", f"{gemm:.2f}", _rt_source(r, "gemm_half_tokens") if r.gemm_half
               else "none: this runtime's profile has no small-GEMM loss (M½ = 0)"),
         Input("format factor", f"{r.prefill_format:.2f}", _rt_source(r, "prefill_format")),
-        Input("fixed cost / pass", duration(r.prefill_overhead), _rt_source(r, "prefill_layer_us")),
+        Input("quantized matmul", r.runtime.quantized_matmul, _rt_source(r, "quantized_matmul")),
+        Input("fixed cost / pass", duration(r.prefill_overhead), _rt_source(r, "prefill_kernel_us")),
         Input("attention", r.runtime.attention, _rt_source(r, "attention")),
     ]
-    rate = f"{est.prefill_tokens_per_s:,.4g} tokens/s" if est.prefill_tokens_per_s else "no prompt"
+    speed = rate(est.prefill_tokens_per_s) if est.prefill_tokens_per_s else "no prompt"
     return Explanation(
-        "prefill", "Time to first token", f"{duration(est.ttft_s)} ({rate})",
+        "prefill", "Time to first token", f"{duration(est.ttft_s)} ({speed})",
         "TTFT = max(FLOPs ÷ (peak·η_c·M/(M+M½)·format factor), bytes ÷ (bandwidth·η_m)) + link time "
         "+ materialised-score traffic ÷ bandwidth + fixed cost per pass",
         f"{tokens:,} prompt tokens: {si(p['flops'], 'FLOP')} → compute {duration(p['compute_time'])}; "
         f"{si(p['bytes'], 'B')} → memory {duration(p['memory_time'])}; link {duration(p['comm_time'])}; "
         f"extra {duration(p['overhead_time'])} → {duration(est.ttft_s)}",
-        ins, _band_text(bands.time(est.ttft_s, r.runtime), duration))
+        ins, *_band(bands.time(est.ttft_s, cov), duration, "", cov, "prefill"))
 
 
-def _output(s: Scenario, r, est) -> Explanation:
+def _output(s: Scenario, r, est, cov) -> Explanation:
     if est.output_tokens_per_s is None:
         return Explanation("output", "Whole-job throughput", "— (nothing generated)", "batch · generate ÷ wall time",
                            "generate = 0")
     wall = s.batch * s.generate / est.output_tokens_per_s
     return Explanation(
-        "output", "Whole-job throughput", f"{est.output_tokens_per_s:,.4g} output tokens/s",
+        "output", "Whole-job throughput", rate(est.output_tokens_per_s, "output tokens/s"),
         "output tokens/s = batch · generate ÷ (prefill of every prompt + (generate − 1) × time per token)",
         f"{s.batch:,} × {s.generate:,} ÷ ({duration(est.ttft_s)} + {max(s.generate - 1, 0):,} × "
         f"{duration(est.tpot_s)} = {duration(wall)})",
         [Input("batching", r.runtime.batching, _rt_source(r, "batching")),
          Input("max batch", f"{r.runtime.max_batch:,}", _rt_source(r, "max_batch"))],
-        _band_text(bands.speed(est.output_tokens_per_s, r.runtime), _rate, " tokens/s"))
+        *_band(bands.speed(est.output_tokens_per_s, cov), sig, " tokens/s", cov, "output"))
 
 
 def _memory(s: Scenario, r, est) -> Explanation:
@@ -173,7 +178,8 @@ def _memory(s: Scenario, r, est) -> Explanation:
 
 def _energy(s: Scenario, r, est) -> Explanation:
     return Explanation(
-        "energy", "Energy and cost", f"{est.energy_j_per_token:,.3g} J per generated token",
+        "energy", "Energy and cost", f"{energy(est.energy_j_per_token)} per generated token"
+        + (f"; {money(est.usd_per_million_tokens)} per million" if est.usd_per_million_tokens is not None else ""),
         "devices × power × (TTFT + (generate − 1) × time per token) ÷ generated tokens; cost = devices × price × time",
         f"{s.devices} × {s.hardware.tdp_w:g} W × wall time ÷ {s.batch * max(s.generate, 1):,} tokens",
         [Input("power", f"{s.hardware.tdp_w:g} W", _hw_source(s, "tdp_w")),
@@ -181,12 +187,24 @@ def _energy(s: Scenario, r, est) -> Explanation:
                "set in the scenario" if s.price_per_hour is not None else _hw_source(s, "price_per_hour_usd"))])
 
 
+def _band(b, fmt, unit: str, cov, key: str) -> tuple[str, str]:
+    """(band text, calibration text) of one readout: how many held-out rows of this metric
+    calibrate it, or why none do (then no band)."""
+    if cov.ideal:
+        return "", cov.label()
+    n = cov.rows_for(key)
+    if not cov.calibrated:
+        return "", f"{cov.label()} — the calibration set holds {n} {key} rows of {cov.runtime}"
+    text = f"{n} {key} rows of {cov.runtime} ({cov.rows} in all), each predicted with its dataset left out"
+    return (b.text(fmt) + unit if b else ""), text
+
+
 def explain(s: Scenario) -> dict[str, Explanation]:
-    r, est = resolve(s), estimate(s)
-    out = {"prefill": _prefill(s, r, est), "output": _output(s, r, est), "memory": _memory(s, r, est),
+    r, est, cov = resolve(s), estimate(s), bands.coverage(s)
+    out = {"prefill": _prefill(s, r, est, cov), "output": _output(s, r, est, cov), "memory": _memory(s, r, est),
            "energy": _energy(s, r, est)}
     if est.tpot_s is not None:
-        out = {"decode": _decode(s, r, est), **out}
+        out = {"decode": _decode(s, r, est, cov), **out}
     return out
 
 

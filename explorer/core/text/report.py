@@ -8,14 +8,19 @@ from __future__ import annotations
 from explorer.core.engine import bands
 from explorer.core.engine.estimate import Estimate, estimate, sequences_per_pass
 from explorer.core.engine.resolved import resolve
+from explorer.core.physics.memory import effective_bits_per_weight
 from explorer.core.physics.parallel import work_divisor
 from explorer.core.physics.units import (
-    GiB,
     bandwidth,
     binary_bytes,
     count,
     duration,
+    energy,
+    max_batch,
+    money,
+    rate,
     si,
+    sig,
 )
 from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario, ScenarioError
@@ -67,7 +72,7 @@ def max_batch_text(s: Scenario, est: Estimate) -> str:
     """'max batch 23' — or why memory sets no batch limit here."""
     if not s.kv_cache:
         return "max batch not limited by a KV cache (there is none; activations are not modelled)"
-    return f"max batch {est.max_batch:,}"
+    return f"max batch {max_batch(est.max_batch)}"
 
 
 def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
@@ -80,7 +85,7 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
                 f"{does_not_fit(s, est)}. Speeds are shown only as what it would do if it fit.")
     if est.tpot_s is None:  # prompt only
         return (f"{est.prefill_bound.capitalize()}-bound prefill: {count(s.prompt * s.batch)} prompt tokens "
-                f"take {duration(est.ttft_s)} ({si(est.prefill_tokens_per_s, 'tokens/s')}).")
+                f"take {duration(est.ttft_s)} ({rate(est.prefill_tokens_per_s)}).")
     tensor = s.parallel == "tensor"
     devices = work_divisor(s.parallel, s.devices)
     per_pass = sequences_per_pass(s)
@@ -93,23 +98,26 @@ def bottleneck_sentence(s: Scenario, est: Estimate) -> str:
         stream = r.decode_format
         kernels = f"{r.eta_memory:.0%} of peak bandwidth real kernels reach" + (
             f" (×{stream:.0%} for {r.weights.name} dequantization)" if stream < 1 else "")
-        return (f"Memory-bound: {what} {binary_bytes(step_bytes)} of weights and KV cache through {bandwidth(bw)} "
-                f"({bw / GiB:,.0f} GiB/s), "
-                f"so at most ~{bw / step_bytes:,.0f} tokens/s per sequence; ~{est.decode_tokens_per_s:,.0f} at the "
+        # Traffic in GB beside a bandwidth in GB/s: one unit family in the sentence.
+        return (f"Memory-bound: {what} {si(step_bytes, 'B')} of weights and KV cache through {bandwidth(bw)}, "
+                f"so at most ~{rate(bw / step_bytes)} per sequence; ~{sig(est.decode_tokens_per_s)} at the "
                 f"{kernels}{comm}.")
     if est.bound == "compute":
         peak = r.peak_flops * devices
         return (f"Compute-bound: every step needs {si(est.flops_per_token * per_pass, 'FLOP')}; at {r.eta_compute:.0%} of "
-                f"the {si(peak, 'FLOP/s')} {r.peak_label} peak that gives ~{est.decode_tokens_per_s:,.0f} "
-                f"tokens/s per sequence{comm}.")
+                f"the {si(peak, 'FLOP/s')} {r.peak_label} peak that gives ~{rate(est.decode_tokens_per_s)} "
+                f"per sequence{comm}.")
     link = hw.interconnect or "the link"
     how = "two all-reduces per layer" if tensor else f"activations handed between {s.devices} pipeline stages"
     return (f"Interconnect-bound: {how} over {link} take {duration(est.interconnect_s_per_step)} per step, "
-            f"longer than the math and the memory traffic; ~{est.decode_tokens_per_s:,.0f} tokens/s per sequence.")
+            f"longer than the math and the memory traffic; ~{rate(est.decode_tokens_per_s)} per sequence.")
 
 
-def _band(b, fmt) -> str:
-    """" [band 43–78]": the range ~80 % of the runtime's calibration rows fall in (core/bands.py)."""
+def _band(b, fmt, cov) -> str:
+    """" [band 43–78]": the range ~80 % of the runtime's held-out calibration errors fall in
+    (core/engine/bands.py); " [uncalibrated]" where no calibration row covers the scenario."""
+    if not cov.ideal and not cov.calibrated:
+        return f"  [{bands.UNCALIBRATED}]"
     if b is None or b.low == b.high:
         return ""
     return f"  [band {fmt(b.low)}–{fmt(b.high)}]"
@@ -117,11 +125,12 @@ def _band(b, fmt) -> str:
 
 def plain_report(s: Scenario, est: Estimate) -> str:
     r = resolve(s)
+    cov = bands.coverage(s)
     apple = s.hardware.category == "apple-soc"
     lines = [
         f"{s.model.name} on {s.devices} × {s.hardware.name}"
         + (f" ({s.parallel} parallel)" if s.devices > 1 else ""),
-        f"  formats: weights {r.weights.name}, KV cache {r.kv.name}, compute {r.compute.name}"
+        f"  formats: weights {r.weights.name} ({effective_bits_per_weight(s.model, r.weights):.3g} bits/weight), KV cache {r.kv.name}, compute {r.compute.name}"
         + ("" if not r.peak_is_fallback else f" (device has no {r.compute.throughput_key.upper()} rate: using {r.peak_key.upper()})"),
         f"  runtime: {r.runtime.name}" + ("" if s.runtime else " (default for this device)"),
         f"  workload: batch {s.batch}, prompt {s.prompt:,}, generate {s.generate:,}"
@@ -134,25 +143,26 @@ def plain_report(s: Scenario, est: Estimate) -> str:
         f"  memory per device {binary_bytes(est.memory_needed_per_device)} of {binary_bytes(est.memory_usable_per_device)} usable"
         + (f" -> fits; {max_batch_text(s, est)}" if est.fits else f" -> DOES NOT FIT: {does_not_fit(s, est)}"),
         f"  time to 1st token {duration(est.ttft_s)}"
-        + (f" ({si(est.prefill_tokens_per_s, 'tokens/s')} prefill, {est.prefill_bound}-bound)" if est.prefill_tokens_per_s else "")
+        + (f" ({rate(est.prefill_tokens_per_s)} prefill, {est.prefill_bound}-bound)" if est.prefill_tokens_per_s else "")
         + (f"; all {s.batch:,} prompts prefilled together" if s.batch > 1 else "")
-        + _band(bands.time(est.ttft_s, r.runtime), duration),
+        + _band(bands.time(est.ttft_s, cov), duration, cov),
     ]
     if est.tpot_s is not None:
         lines += [
-            f"  time per token    {duration(est.tpot_s)} -> {est.decode_tokens_per_s:,.1f} tokens/s per sequence, "
-            f"{est.total_tokens_per_s:,.1f} in total while decoding"
-            + _band(bands.speed(est.decode_tokens_per_s, r.runtime), lambda v: f"{v:,.3g}"),
-            f"  whole job         {est.output_tokens_per_s:,.1f} output tokens/s (batch × generate ÷ (prefill + every "
-            "decode step))" + _band(bands.speed(est.output_tokens_per_s, r.runtime), lambda v: f"{v:,.3g}"),
+            f"  time per token    {duration(est.tpot_s)} -> {rate(est.decode_tokens_per_s)} per sequence, "
+            f"{sig(est.total_tokens_per_s)} in total while decoding"
+            + _band(bands.speed(est.decode_tokens_per_s, cov), sig, cov),
+            f"  whole job         {rate(est.output_tokens_per_s, 'output tokens/s')} (batch × generate ÷ (prefill + every "
+            "decode step))" + _band(bands.speed(est.output_tokens_per_s, cov), sig, cov),
         ]
 
     power = "whole-machine wall power" if apple else "board power (TDP)"
     lines += [
-        f"  bound             {est.bound} (arithmetic intensity {est.arithmetic_intensity:,.1f} FLOP/B; effective "
-        f"ridge {est.ridge_intensity:,.0f}, data-sheet ridge {est.peak_ridge_intensity:,.0f})",
-        f"  energy            {est.energy_j_per_token:,.3g} J per generated token (devices × {power} × time, an upper bound)",
-        "  cost              " + (f"${est.usd_per_million_tokens:,.3g} per million generated tokens (prefill time included)"
+        f"  bound             {est.bound} (arithmetic intensity {sig(est.arithmetic_intensity)} FLOP/B; effective "
+        f"ridge {sig(est.ridge_intensity)}, data-sheet ridge {sig(est.peak_ridge_intensity)})",
+        f"  calibration       {cov.label()}",
+        f"  energy            {energy(est.energy_j_per_token)} per generated token (devices × {power} × time, an upper bound)",
+        "  cost              " + (f"{money(est.usd_per_million_tokens)} per million generated tokens (prefill time included)"
                                   if est.usd_per_million_tokens is not None else "no price (give --price-per-hour)"),
         f"  relationships     {count(est.relationships_per_forward)} attention scores per forward pass "
         "(L·h·n² score entries, the full n×n matrix; causal attention computes about half; entries, not FLOPs)",

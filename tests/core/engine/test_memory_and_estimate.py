@@ -79,14 +79,16 @@ def test_decode_is_memory_bound_at_batch_one_and_time_is_bytes_over_bandwidth():
 
 
 def test_runtime_adds_its_launch_cost_and_kernel_efficiency_to_decode():
-    # llama.cpp CUDA on an RTX 4090, FP16, batch 1, context 0, written out by hand from
-    # runtimes.toml: bytes / (1008 GB/s · η) + 32 layers × decode_layer_us.
-    rt = presets.runtime("llama-cpp-cuda")
-    s = scen().with_(runtime="llama-cpp-cuda")
+    # llama.cpp CUDA (2023–24 builds: one launch per op) on an RTX 4090, FP16, batch 1, context 0,
+    # written out by hand from runtimes.toml: bytes / (1008 GB/s · η) + 32 layers × 21 kernels
+    # (materialised attention) × decode_kernel_us.
+    rt = presets.runtime("llama-cpp-cuda-2023")
+    s = scen().with_(runtime="llama-cpp-cuda-2023")
     r = resolve(s)
     parts = decode_step_parts(r, np.array([0.0]))
     eta = rt.eta_memory["consumer-gpu"]
-    want = parts["bytes"][0] / (1008e9 * eta) + 32 * rt.decode_layer_us * 1e-6
+    assert rt.decode_kernel_us > 0
+    want = parts["bytes"][0] / (1008e9 * eta) + 32 * 21 * rt.decode_kernel_us * 1e-6
     assert parts["time"][0] == pytest.approx(want, rel=1e-9)
 
 

@@ -24,7 +24,7 @@ def test_a_devices_tables_cannot_be_changed_in_place():
 
 def test_a_runtimes_tables_cannot_be_changed_in_place():
     rt = presets.runtime("vllm")
-    for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "band", "sources"):
+    for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "sources"):
         with pytest.raises(TypeError):
             getattr(rt, name)["x"] = 0.5
 

@@ -27,10 +27,10 @@ def test_formats_the_runtime_loads_are_not_flagged():
     assert estimate(_s("ideal", "int4-g128", "fp8-e4m3")).warnings == ()
 
 
-def test_mixture_of_experts_speeds_are_marked_extrapolated():
+def test_mixture_of_experts_speeds_are_marked_uncalibrated():
     w = estimate(_s("vllm", "fp16", "fp16", model="mixtral-8x7b", hardware="h100-sxm")).warnings
-    assert any("extrapolated" in x for x in w)
-    assert not any("extrapolated" in x for x in estimate(_s("vllm", "fp16", "fp16", hardware="h100-sxm")).warnings)
+    assert any("uncalibrated" in x for x in w)
+    assert not any("uncalibrated" in x for x in estimate(_s("vllm", "fp16", "fp16", hardware="h100-sxm")).warnings)
 
 
 def test_every_runtime_parameter_names_its_source():

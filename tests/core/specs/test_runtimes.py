@@ -51,9 +51,11 @@ def test_same_gpu_different_software_gives_different_speed():
               for rid in ("ideal", "tensorrt-llm", "vllm", "llama-cpp-cuda", "transformers")}
     assert speeds["ideal"] > speeds["tensorrt-llm"] > speeds["llama-cpp-cuda"] > speeds["transformers"]
     assert speeds["ideal"] > speeds["vllm"] > speeds["transformers"]
-    # Eager PyTorch pays ~0.25 ms of Python per layer: on a 7B model that costs more than the
-    # 13.5 GB weight stream itself (≈ 5.8 ms at 70 % of 3.35 TB/s).
-    assert speeds["transformers"] < 0.6 * speeds["vllm"]
+    # Eager PyTorch pays ~0.25 ms of Python per layer: on a 7B model (32 layers, 8 ms) that costs
+    # more than the 13.5 GB weight stream itself (≈ 5.8 ms at 70 % of 3.35 TB/s), ≈ 14 ms a token.
+    # vLLM pays its serving-calibrated host time per step (pass_ms 3 ms, fitted on the vLLM serving
+    # rows at concurrency 1) plus its kernels' τ (< 1 ms): ≈ 10 ms. So eager is under 0.7× vLLM.
+    assert speeds["transformers"] < 0.7 * speeds["vllm"]
 
 
 def test_runtime_that_does_not_run_on_the_device_is_refused_by_name():
@@ -104,18 +106,22 @@ def test_batch_max_fills_memory_or_the_runtime_limit():
 
 
 def test_materialised_attention_costs_grow_with_the_square_of_the_prompt():
-    # llama.cpp writes the n×n FP32 scores of every head and layer (no -fa): between a 512- and
-    # a 16,384-token prompt its prefill rate falls much further than a flash-attention runtime's.
+    # llama.cpp builds of 2023–24 write the n×n FP32 scores of every head and layer (no -fa):
+    # between a 512- and a 16,384-token prompt their prefill rate falls much further than a
+    # flash-attention runtime's. Current builds default to -fa auto (on for CUDA): no such fall.
     def drop(rid):
         short = estimate(scen(hw="rtx-4090", runtime=rid, prompt=512, generate=0)).prefill_tokens_per_s
         long = estimate(scen(hw="rtx-4090", runtime=rid, prompt=16384, generate=0)).prefill_tokens_per_s
         return long / short
-    assert drop("llama-cpp-cuda") < 0.8 * drop("ideal")
+    assert drop("llama-cpp-cuda-2023") < 0.8 * drop("ideal")
+    assert presets.runtime("llama-cpp-cuda").attention == "flash"
+    assert drop("llama-cpp-cuda") > drop("llama-cpp-cuda-2023")
 
 
 def test_quantized_decode_pays_the_runtimes_dequantization_cost():
-    fp16 = estimate(scen(hw="rtx-4090", runtime="llama-cpp-cuda", prompt=0, generate=128))
-    q4 = estimate(scen(hw="rtx-4090", runtime="llama-cpp-cuda", weights="q4_0", prompt=0, generate=128))
+    # The 2023–24 builds: their Q4_0 factor is fitted on 14 rows (the current builds' on 3).
+    fp16 = estimate(scen(hw="rtx-4090", runtime="llama-cpp-cuda-2023", prompt=0, generate=128))
+    q4 = estimate(scen(hw="rtx-4090", runtime="llama-cpp-cuda-2023", weights="q4_0", prompt=0, generate=128))
     ideal16 = estimate(scen(hw="rtx-4090", runtime="ideal", prompt=0, generate=128))
     ideal4 = estimate(scen(hw="rtx-4090", runtime="ideal", weights="q4_0", prompt=0, generate=128))
     # Ideal: speed-up = byte ratio (≈ 3.5×); llama.cpp reaches clearly less (dequant + launches).

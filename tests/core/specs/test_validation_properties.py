@@ -178,3 +178,17 @@ def test_the_reported_cases_are_refused_by_name():
             make()
     with pytest.raises(ScenarioError, match="version"):
         Scenario.from_dict({"version": True, "model": "llama-2-7b", "hardware": "h100-sxm"})
+
+
+def test_a_name_with_a_line_break_never_breaks_the_one_line_message():
+    """Found by the property test above: a model named "\\n" with a bad field gave two lines."""
+    import dataclasses
+
+    from explorer.core.specs.hardware import HardwareError
+    from explorer.core.specs.model import SpecError
+    for make, error in ((lambda: dataclasses.replace(presets.model("llama-2-7b"), name="\n", attention="x"), SpecError),
+                        (lambda: dataclasses.replace(presets.device("rtx-4090"), name="a\x1b[2J", bandwidth_gbs=-1),
+                         HardwareError)):
+        with pytest.raises(error) as info:
+            make()
+        assert "\n" not in str(info.value) and "\x1b" not in str(info.value)
