@@ -20,6 +20,14 @@ def window_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in chosen if f not in ("png", "pdf", "svg")]
+    if bad or not chosen:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of png, pdf, svg, got '{text}'")
+    return chosen
+
+
 def add_gui_options(p: argparse.ArgumentParser) -> None:
     """The options the GUI takes (``inference-explorer [OPTIONS]`` with no command)."""
     p.add_argument("--scenario", "--scenario-file", dest="scenario_file", metavar="FILE", help=SCENARIO_HELP)
@@ -33,6 +41,9 @@ def add_gui_options(p: argparse.ArgumentParser) -> None:
                    help="render every step of a tour (default: the essay tour) to numbered PNGs and a PDF, "
                         "headless, then exit; needs --out")
     p.add_argument("--out", metavar="DIR", help="folder for --export-tour")
+    p.add_argument("--format", dest="export_formats", type=_formats, default=None, metavar="LIST",
+                   help="what --export-tour writes: a comma-separated list of png (2×), pdf (vector, one page "
+                        "per step, plus the speaker notes), svg (default png,pdf)")
     p.add_argument("--theme", choices=(*THEMES, "projector"), default="presenter",
                    help="theme for --export-tour (projector = presenter; default presenter)")
 

@@ -97,7 +97,8 @@ def _run(args: list[str]) -> int:
     if opts.export_tour is not None:
         from .present.tour_export import export_tour
 
-        return export_tour(app, opts.export_tour or None, opts.out, opts.size, opts.theme)
+        return export_tour(app, opts.export_tour or None, opts.out, opts.size, opts.theme,
+                           opts.export_formats or ("png", "pdf"))
     window = start_window(opts)
     if window is None:
         return 2

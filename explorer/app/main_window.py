@@ -7,7 +7,7 @@ from html import escape as html_escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDockWidget, QGridLayout, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME
@@ -30,6 +30,7 @@ from .validation_view import ValidationView
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
+from . import wheel_guard
 
 DEFAULT_SIZE = (1280, 720)
 TAB_KEYS = TABS  # ViewState.tab for each tab, in order (core.state.view_rules)
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.store = AppStore(state, self)
         self.session = Session(self, settings, autosave_path)
         self.store.apply_theme()  # the session's theme, current before any view is built
+        wheel_guard.install(QApplication.instance())  # a passing wheel never changes a control
         self.setWindowTitle(APP_NAME)
         self.resize(*DEFAULT_SIZE)
 
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
         self._highway: HighwayView | None = None  # built when its tab is first opened
         self._highway_page = QWidget()
         QVBoxLayout(self._highway_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._highway_page, "&Highway (bandwidth)")
+        self.tabs.addTab(self._highway_page, "Hi&ghway (bandwidth)")
         self._post: PostPane | None = None  # built when its tab is first opened
         self._post_page = QWidget()
         QVBoxLayout(self._post_page).setContentsMargins(0, 0, 0, 0)
@@ -80,12 +82,13 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._validation_page, "&Measured vs modelled")
         for page in (self._highway_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
-            page.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+            page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # nor its width (a tour builds the highway)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 
         self.panels = PanelDocks(self, self.store)  # panels hidden behind a dock tab: built when shown
         self.docks = self.panels.docks
+        self._tab_to_workload()
 
         self.files = FileActions(self)  # File › Open, Import, Save, Save as, Export
         build_menus(self)
@@ -93,6 +96,17 @@ class MainWindow(QMainWindow):
         self.store.history_changed.connect(self._update_title)
         self.store.rejected.connect(self._rejected)
         self._on_changed(None)
+
+    def _tab_to_workload(self) -> None:
+        """Tab from the tab bar goes straight into the Workload panel (prompt, generate, batch:
+        what a first-time user changes first), not through every plot; the docks' scroll areas
+        pass Tab on to the controls inside them."""
+        for dock in self.docks.values():
+            dock.widget().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        first = next((c for c in self.panels["workload"].findChildren(QWidget)
+                      if c.focusPolicy() & Qt.FocusPolicy.TabFocus and c.isEnabled()), None)
+        if first is not None:
+            QWidget.setTabOrder(self.tabs.tabBar(), first)
 
     def _lazy_tab(self, attr: str, page: QWidget, cls):
         """A tab's view, created on first use (keeps start-up fast)."""

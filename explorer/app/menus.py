@@ -44,10 +44,9 @@ def build_menus(window) -> None:
     window.slides = Slides(window, file)
     window.recent_menu = file.addMenu("Open &recent")
     window.recent_menu.aboutToShow.connect(lambda: window.session.fill_recent_menu(window.recent_menu))
-    examples = file.addMenu("E&xamples")
+    examples = file.addMenu("Exa&mples")
     for path in resources.scenario_files():
-        label = path.stem.split("-", 1)[-1].replace("-", " ")
-        action(examples, label, lambda _=False, p=str(path): window.files.open_scenario(p, example=True),
+        action(examples, example_name(path), lambda _=False, p=str(path): window.files.open_scenario(p, example=True),
                tip=f"Open {path.name}")
     file.addSeparator()
     action(file, "&Quit", window.close, QKeySequence.StandardKey.Quit)
@@ -80,5 +79,36 @@ def build_menus(window) -> None:
     # Beside a greedy toolbar in the same row this one would be squeezed into its overflow menu.
     tools.setMinimumWidth(sum(tools.widgetForAction(a).sizeHint().width() for a in tools.actions()) + 60)  # + "Re-"
     window.presenter = Presenter(window, file, view)  # tours, presenter mode, themes, font zoom
-    help_ = window.menuBar().addMenu("&Help")
+    help_ = window.menuBar().addMenu("&Help")  # Alt+H (no other mnemonic in the window uses H)
+    window.help_menu = help_
+    action(help_, "&Start the essay tour", window.presenter.open_essay_tour,
+           tip="The essay, step by step (F5 presents it full screen)")
+    action(help_, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")
+    help_.addSeparator()
     action(help_, "&About", window.about)
+
+
+def example_name(path) -> str:
+    """An example's menu name, read from the scenario itself ("Llama 2 7B, FP16 on RTX 4090")."""
+    from ..core.io import untrusted
+    from ..core.state.appstate import AppState
+    from ..core.text.figure_caption import short_title
+
+    try:
+        state = AppState.from_json(untrusted.read_text(path, 1_000_000))
+    except (ValueError, OSError):
+        return path.stem.split("-", 1)[-1].replace("-", " ")
+    return short_title(state.scenario, state.pinned).replace("&", "&&")
+
+
+def show_shortcuts(window) -> None:
+    """Help › Keyboard shortcuts: the desk's shortcuts and presenter mode's keys."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from .present.stage_keys import key_help_html
+
+    desk = [(a.text().replace("&", ""), a.shortcut().toString()) for a in window.findChildren(QAction)
+            if not a.shortcut().isEmpty() and a.text()]
+    rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{t}</td></tr>" for t, k in sorted(set(desk), key=lambda r: r[1]))
+    QMessageBox.information(window, "Keyboard shortcuts",
+                            f"<b>Desk</b><table>{rows}</table><br><b>Presenter mode (F5)</b>{key_help_html()}")

@@ -21,7 +21,7 @@ def test_export_tour_writes_one_png_per_step_and_a_pdf(qtbot, tmp_path, capsys):
         assert re.match(rf"{i + 1:02d}-[a-z0-9-]+\.png$", path.name)
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         img = QImage(str(path))
-        assert (img.width(), img.height()) == (1024, 768)
+        assert (img.width(), img.height()) == (2048, 1536)  # the stage at 2×
     pdf = (tmp_path / "essay.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and f"/Count {len(tour)}".encode() in pdf
     assert "16 pages" in capsys.readouterr().out

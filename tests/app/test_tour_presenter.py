@@ -50,8 +50,8 @@ def test_keys_step_the_tour_forward_and_back_and_each_state_is_exact(make_window
         st = w.store.state
         assert st.scenario == want.scenario and st.pinned == want.pinned, i
         assert (st.view.tab, st.view.highway, st.view.tour_step) == (want.view.tab, want.view.highway, i)
-        assert p.caption_bar.counter.text() == f"{i + 1} / {len(tour)}"
-        assert p.caption_bar.title.text() == tour.steps[i].title
+        assert p.stage.counter.text() == f"{i + 1} / {len(tour)}"  # presenter mode shows the stage
+        assert p.stage.title.text() == tour.steps[i].title
     assert seen == [1, 2, 3, 4, 3, 2, 1, 2]
     # The tab follows the step (step 12 is on the highway) and the highlight names its target.
     p.player.go(11)
@@ -61,7 +61,8 @@ def test_keys_step_the_tour_forward_and_back_and_each_state_is_exact(make_window
     p.player.go(0)
     _settle(qtbot, w)
     assert p.focus.highlighted == "rel" and p.focus.highlight.target is w.readouts.values["rel"]
-    assert p.focus.solo == "compute" and not w.plots["memory"].isVisible() and w.plots["compute"].isVisible()
+    assert p.focus.solo == "compute" and w.plots["memory"].isHidden() and not w.plots["compute"].isHidden()
+    assert p.stage.hero_views() == [p.stage.view("compute")] and p.stage.view("compute").isVisible()
 
 
 def test_stepping_back_gives_exactly_what_stepping_forward_gave(make_window, qtbot):
@@ -139,7 +140,8 @@ def test_presenter_mode_hides_docks_and_restores_them(make_window, qtbot):
     qtbot.keyClick(w, Qt.Key.Key_F5)
     assert p.presenting and w.isFullScreen()
     assert not any(d.isVisible() for d in w.docks.values())
-    assert not w.menuBar().isVisible() and p.caption_bar.isVisible()
+    assert not w.menuBar().isVisible() and not p.caption_bar.isVisible()  # the stage has the caption
+    assert p.stage.isVisible() and not w.tabs.isVisible() and not w.readouts.isVisible()
     assert w.store.view.theme == "presenter"
     qtbot.keyClick(w, Qt.Key.Key_B)
     assert p.blank.isVisible()
@@ -149,6 +151,7 @@ def test_presenter_mode_hides_docks_and_restores_them(make_window, qtbot):
     assert not p.presenting and not w.isFullScreen()
     assert {k: d.isVisible() for k, d in w.docks.items()} == visible
     assert w.menuBar().isVisible() and w.store.view.theme == "light"
+    assert w.tabs.isVisible() and p.caption_bar.isVisible() and not p.stage.isVisible()
 
 
 def test_space_steps_the_tour_even_on_the_highway_tab(make_window, qtbot):

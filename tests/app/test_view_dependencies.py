@@ -72,6 +72,8 @@ def _views():
     while todo:
         cls = todo.pop()
         todo += cls.__subclasses__()
+        if getattr(cls, "stage_px", None) is not None:  # a plot's stage copy (present/stage_text.py): same
+            continue                                    # redraws as its plot; tests/app/test_stage*.py hold it
         if cls not in (Panel, PlotCard) and cls.__module__.startswith("explorer.app"):
             found.append(cls)
     makers = {InspectorBody: lambda store: InspectorBody(store, "decode")}

@@ -3,10 +3,10 @@
 * File › Open tour…, Tour › The essay: a tour opens with its caption bar under the plots;
   Tour › Add this state as a step… appends the current state to a tour file of your own.
 * Presenter mode (F5, toolbar): full screen, editing docks, menus and status bar hidden, the
-  presenter (projector) theme — a theme swap on the store's view — with type large enough to
-  read from the back of a room (≥ 20 px on a 1080p screen), and the keys a clicker sends:
-  → PageDown Space next, ← PageUp Backspace previous, Home/End, B blanks, Esc leaves.
-  F11 stays plain full screen.
+  presenter (projector) theme, and the stage (``stage_view.py``) instead of the desk: one hero
+  view, big readouts and the caption, sized for the back of a room; the window never grows
+  past the screen and Esc restores its geometry. Keys: ``stage_keys.py``. F11 stays plain
+  full screen.
 * View › Theme (light, dark, presenter) and font zoom (Ctrl+= / Ctrl+− / Ctrl+0) are view
   settings in the store, like everything a user sets.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMenu, QToolBar
 
@@ -26,26 +26,12 @@ from ...core.features.tour import MAX_TOUR_BYTES, Tour, TourError, load_tour
 from ...core.features.tour_writer import append_step
 from ...core.state import view_rules
 from .stage import Blank, CaptionBar, Focus
+from .speaker_view import SpeakerView, second_screen
+from .stage_keys import StageKeys
+from .stage_view import StageView
 from .tour_player import TourPlayer
 
-NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Down)
-PREV_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace, Qt.Key.Key_Up)
-OUR_KEYS = (*NEXT_KEYS, *PREV_KEYS, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_B, Qt.Key.Key_Period,
-            Qt.Key.Key_Escape)
-READABLE_PX = 20  # smallest text size in presenter mode on a 1080p screen
-SMALL_SCREEN_SCALE = 0.8  # × the presenter theme's 1.35 ≈ the light theme's size
-
-
-def presenter_scale(screen_height: int, dpi: float = 96.0) -> float:
-    """Font zoom on top of the presenter theme: text ≥ READABLE_PX on screens ≥ 1000 px high
-    (1080p projectors); on smaller ones (1024×768) the light theme's size, which is about the
-    same share of the screen's height, so every view still fits."""
-    from .. import theme
-
-    if screen_height < 1000:
-        return SMALL_SCREEN_SCALE
-    base = theme.PRESENTER.pt(theme.current_base_pt())
-    return max(1.0, round(READABLE_PX / (base * dpi / 72.0) + 0.049, 1))
+FONT_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
 
 class Presenter(QObject):
@@ -59,6 +45,11 @@ class Presenter(QObject):
         self.caption_bar = CaptionBar()
         self.caption_bar.hide()
         window.centralWidget().layout().addWidget(self.caption_bar)
+        self.stage = StageView(window)  # presenter mode and --export-tour show this instead of the desk
+        self.stage.hide()
+        window.centralWidget().layout().addWidget(self.stage, 1)
+        self.keys = StageKeys(self)
+        self.speaker: SpeakerView | None = None  # on a second screen while presenting
         self.caption_bar.prev_button.clicked.connect(self.previous)
         self.caption_bar.next_button.clicked.connect(self.next)
         self.caption_bar.play_button.clicked.connect(self.play)
@@ -138,7 +129,7 @@ class Presenter(QObject):
             _ = self.window.highway  # built now, not in the middle of a step's animation
         self.player = TourPlayer(self.store, tour, self)
         self.player.stepChanged.connect(self._show_step)
-        self.caption_bar.show()
+        self.caption_bar.setVisible(not self.stage.isVisible())  # on stage the stage has the caption
         if resume:
             self.player.resume(index)
         else:
@@ -184,11 +175,17 @@ class Presenter(QObject):
     def _show_step(self, index: int) -> None:
         step = self.player.step
         self.caption_bar.show_step(index, len(self.player), step)
+        self.stage.show_step(index, len(self.player), step)
+        if self.speaker is not None:
+            self.speaker.show_step(index, self.player.tour)
         self.focus.show_alone(step.solo)
         self.focus.set_highlight(step.highlight)
 
     def next(self) -> None:
-        if self.player is not None:
+        """Next step; with no tour open, the essay tour's first step (the toolbar's ▶ on day one)."""
+        if self.player is None:
+            self.open_essay_tour()
+        else:
             self.player.next()
 
     def previous(self) -> None:
@@ -197,6 +194,15 @@ class Presenter(QObject):
 
     def play(self) -> None:
         if self.player is not None:
+            self.player.play()
+
+    def play_pause(self) -> None:
+        """P: play the step's sweep, or stop one under way (at its end state)."""
+        if self.player is None:
+            return
+        if self.player.running():
+            self.player.finish()
+        else:
             self.player.play()
 
     def add_step(self, _checked: bool = False, path: str | None = None, title: str | None = None) -> bool:
@@ -237,6 +243,17 @@ class Presenter(QObject):
         w.statusBar().hide()
         for bar in bars:
             bar.hide()
+        self.show_stage(True)
+
+    def show_stage(self, on: bool) -> None:
+        """The stage instead of the desk (readouts, tabs, caption bar), or the desk again."""
+        w = self.window
+        w.readouts.setVisible(not on)
+        w.tabs.setVisible(not on)
+        self.caption_bar.setVisible(not on and self.player is not None)
+        self.stage.setVisible(on)
+        if on and self.player is not None and self.player.step is not None:
+            self.stage.show_step(self.player.index, len(self.player), self.player.step)
 
     def enter(self) -> None:
         if self.presenting:
@@ -247,13 +264,29 @@ class Presenter(QObject):
         if self.player is None:
             self.open_essay_tour()
         screen = w.screen()
+        self._saved["maximum"] = w.maximumSize()
         if screen is not None:  # without a window manager (Xvfb, kiosks) full screen does not resize
+            w.setMaximumSize(screen.geometry().size())  # nothing on stage may grow it past the screen
             w.setGeometry(screen.geometry())
         w.showFullScreen()
-        height = screen.geometry().height() if screen is not None else 0
-        dpi = screen.logicalDotsPerInchY() if screen is not None else 96.0
-        self.store.set_view(theme="presenter", font_scale=presenter_scale(height, dpi))
+        self.store.set_view(theme="presenter", font_scale=1.0)  # the stage sizes its text by its height
         QApplication.instance().installEventFilter(self)
+        other = second_screen(w)
+        if other is not None:
+            self.open_speaker_view(other)
+
+    def open_speaker_view(self, screen=None) -> SpeakerView:
+        """Current and next step, notes, timer and clock (on ``screen``, full screen, when given)."""
+        if self.speaker is None:
+            self.speaker = SpeakerView(self)
+        if screen is not None:
+            self.speaker.setGeometry(screen.geometry())
+            self.speaker.showFullScreen()
+        else:
+            self.speaker.show()
+        if self.player is not None and self.player.step is not None:
+            self.speaker.show_step(self.player.index, self.player.tour)
+        return self.speaker
 
     def leave(self) -> None:
         if not self.presenting:
@@ -261,17 +294,25 @@ class Presenter(QObject):
         w = self.window
         self.presenting = False
         QApplication.instance().removeEventFilter(self)
+        if self.speaker is not None:
+            self.speaker.close()
+            self.speaker.deleteLater()
+            self.speaker = None
         s = self._saved
         if self.blank.isVisible():
             self.blank.toggle()
         theme_name, scale = s["theme"]
         self.store.set_view(theme=theme_name, font_scale=scale)
+        self.store.flush()  # the desk's own type size before its geometry comes back (it sets the minimum)
         for key, visible in s["docks"].items():
             w.docks[key].setVisible(visible)
         w.menuBar().setVisible(s["menu"])
         w.statusBar().setVisible(s["status"])
         for bar, visible in s["toolbars"].items():
             bar.setVisible(visible)
+        self.show_stage(False)
+        if "maximum" in s:
+            w.setMaximumSize(s["maximum"])
         if not s["full"]:
             w.showMaximized() if s["max"] else w.showNormal()
             if not s["max"]:
@@ -284,29 +325,7 @@ class Presenter(QObject):
             return False
         if not self.presenting or kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
-        key = event.key()
-        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            return False
-        if kind == QEvent.Type.ShortcutOverride:  # our keys win over any widget's shortcut (Space)
-            if key in OUR_KEYS:
-                event.accept()
-                return True
-            return False
-        if key in NEXT_KEYS:
-            self.next()
-        elif key in PREV_KEYS:
-            self.previous()
-        elif key == Qt.Key.Key_Home and self.player:
-            self.player.go(0)
-        elif key == Qt.Key.Key_End and self.player:
-            self.player.go(len(self.player) - 1)
-        elif key in (Qt.Key.Key_B, Qt.Key.Key_Period):
-            self.blank.toggle()
-        elif key == Qt.Key.Key_Escape:
-            self.leave()
-        else:
-            return False
-        return True
+        return self.keys.handle(event)
 
     # -- theme and font zoom ------------------------------------------------------------------------
     def _on_changed(self, change) -> None:

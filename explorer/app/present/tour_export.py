@@ -1,7 +1,9 @@
-"""``inference-explorer --export-tour [TOUR] --out DIR [--size WxH] [--theme presenter]``:
-every step of a tour rendered headless, as the presenter shows it (no docks or menus, the
-caption bar under the plots), to numbered PNGs and one multi-page PDF — slides for a deck or
-a handout. The essay tour is the default; with no display the offscreen platform is used."""
+"""``inference-explorer --export-tour [TOUR] --out DIR [--size WxH] [--theme presenter]
+[--format png,pdf,svg]``: every step of a tour rendered headless as presenter mode's stage
+shows it (the stage, not the window): numbered PNGs at 2×, numbered SVGs, and one vector PDF
+(one page per step, real text) with the speaker's notes as a second PDF beside it — slides for
+a deck or a handout. The essay tour is the default; with no display the offscreen platform is
+used."""
 
 from __future__ import annotations
 
@@ -9,29 +11,37 @@ import re
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
-
-from ...core.io.atomic import WriteError, write_bytes
 from ...core.features.tour import TourError, load_tour
-from ..images import png_bytes
+from ...core.io.atomic import WriteError, write_bytes
+from . import stage_export
 
 THEME_ALIASES = {"projector": "presenter"}
 DEFAULT_SIZE = (1920, 1080)
+FORMATS = ("png", "pdf", "svg")
+DEFAULT_FORMATS = ("png", "pdf")
 WARM_FRAMES = 600  # highway animation frames run before a highway step is captured
 
 
-def _name(index: int, title: str) -> str:
+def _name(index: int, title: str, ext: str = "png") -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:48] or "step"
-    return f"{index + 1:02d}-{slug}.png"
+    return f"{index + 1:02d}-{slug}.{ext}"
 
 
-def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | None, theme_name: str) -> int:
+def _write(target: Path, data: bytes) -> bool:
+    try:
+        write_bytes(target, data)
+    except (WriteError, ValueError) as exc:
+        print(f"inference-explorer: error: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | None, theme_name: str,
+                kinds: tuple[str, ...] = DEFAULT_FORMATS) -> int:
     from ... import resources
     from ...core.state.appstate import AppState
     from ...core.state.scenario import default_scenario
     from ..main_window import MainWindow
-    from .presenter import presenter_scale
 
     path = tour_path or str(resources.essay_tour())
     try:
@@ -52,62 +62,50 @@ def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | No
     p.stage_layout()
     window.resize(width, height)
     window.show()
-    scale = presenter_scale(height) if theme_name == "presenter" else 1.0
-    window.store.set_view(theme=theme_name, font_scale=scale)
+    window.store.set_view(theme=theme_name, font_scale=1.0)  # the stage sizes its text by its height
     p.start(tour)
+    p.show_stage(True)
+    app.processEvents()
+    stage = p.stage
+    window.resize(width + window.width() - stage.width(), height + window.height() - stage.height())
+    app.processEvents()  # the stage itself is exported: exactly width × height
     p.player.animate = False
-    pages = []
-    for i, step in enumerate(tour.steps):
-        p.player.go(i)
-        window.settle()
-        app.processEvents()
-        if step.tab == "highway":  # let the traffic flow a while: a still frame shows the jam
-            for _ in range(WARM_FRAMES):
-                window.highway.tick()
-        window.settle()
-        image = window.grab().toImage()
-        pages.append(image)
-        target = folder / _name(i, step.title)
-        try:
-            write_bytes(target, png_bytes(image))
-        except (WriteError, ValueError) as exc:
-            print(f"inference-explorer: error: {exc}", file=sys.stderr)
-            return 1
-        print(f"{target}  {step.title}")
-    pdf = folder / (Path(path).stem + ".pdf")
+    pdf = stage_export.Pdf(width, height, tour.title) if "pdf" in kinds else None
     try:
-        write_bytes(pdf, pdf_bytes(pages, tour.title))
-        print(f"{pdf}  {len(pages)} pages")
-    except (WriteError, ValueError) as exc:
-        print(f"inference-explorer: error: {exc}", file=sys.stderr)
-        return 1
-    window.store.mark_clean()  # nothing to save: closing must not ask
-    window.close()
+        for i, step in enumerate(tour.steps):
+            p.player.go(i)
+            window.settle()
+            app.processEvents()
+            if step.tab == "highway":  # let the traffic flow a while: a still frame shows the jam
+                for _ in range(WARM_FRAMES):
+                    window.highway.tick()
+            window.settle()
+            stage.grab()  # one paint: plots update their transforms when they draw
+            if "png" in kinds:
+                target = folder / _name(i, step.title, "png")
+                if not _write(target, stage_export.png(stage, title=step.title)):
+                    return 1
+                print(f"{target}  {step.title}")
+            if "svg" in kinds:
+                target = folder / _name(i, step.title, "svg")
+                if not _write(target, stage_export.svg(stage, step.title)):
+                    return 1
+                print(f"{target}  {step.title}")
+            if pdf is not None:
+                pdf.page(stage)
+        if pdf is not None:
+            target = folder / (Path(path).stem + ".pdf")
+            notes = folder / (Path(path).stem + "-notes.pdf")
+            try:
+                data = pdf.finish()
+            except ValueError as exc:
+                print(f"inference-explorer: error: {exc}", file=sys.stderr)
+                return 1
+            if not (_write(target, data) and _write(notes, stage_export.notes_pdf(tour))):
+                return 1
+            print(f"{target}  {pdf.pages} pages")
+            print(f"{notes}  speaker notes")
+    finally:
+        window.store.mark_clean()  # nothing to save: closing must not ask
+        window.close()
     return 0
-
-
-def pdf_bytes(images, title: str) -> bytes:
-    """One page per image, each page the image's aspect ratio (Qt's own PDF writer)."""
-    if not images:
-        raise ValueError("no pages to write")
-    data = QByteArray()
-    buf = QBuffer(data)
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buf)
-    writer.setTitle(title)
-    writer.setCreator("Inference Scaling Explorer")
-    first = images[0]
-    page = QPageSize(QSizeF(first.width() * 0.75, first.height() * 0.75), QPageSize.Unit.Point, "slide")
-    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
-    writer.setResolution(96)
-    painter = QPainter(writer)
-    for n, image in enumerate(images):
-        if n:
-            writer.newPage()
-        target = painter.viewport()
-        painter.drawImage(target, image)
-    painter.end()
-    buf.close()
-    if data.isEmpty():
-        raise ValueError("Qt's PDF writer produced nothing")
-    return bytes(data)

@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from explorer.core.features import stage_figures
 from explorer.core.io import untrusted
 from explorer.core.specs.checks import show
 from explorer.core.state.appstate import AppState, HighwaySettings, StateError, ViewState, apply_partial
@@ -68,6 +69,22 @@ class TourStep:
     play: Play | None = None
     notes: str = ""
     line: int = 0  # where the step starts in its file (1-based; 0 when built in code)
+    views: tuple[str, ...] = ()  # on stage: the hero view(s); () = chosen from solo/highlight/tab
+    readouts: tuple[str, ...] = ()  # on stage: up to three figures (core/features/stage_figures.py)
+    curves: tuple[str, ...] = ()  # on stage: the curves kept (() = all)
+    figures: dict[str, float] = field(default_factory=dict)  # what the caption and readouts quote
+
+    def stage_views(self) -> tuple[str, ...]:
+        """The hero view(s) on stage: the step's own, else the highway, the solo or
+        highlighted plot, else the compute plot."""
+        if self.views:
+            return self.views
+        if self.tab == "highway":
+            return ("highway",)
+        for key in (self.solo, self.highlight):
+            if key in PLOT_KEYS:
+                return (key,)
+        return ("compute",)
 
 
 @dataclass(frozen=True)
@@ -167,9 +184,24 @@ def _step(raw: dict[str, Any], scenario: Scenario, pin: Scenario | None, where: 
         if p["field"] == "prompt" and min(p["from"], p["to"]) + scenario.generate < 1:
             raise TourError(f"{where}: play would leave no tokens (prompt + generate must be at least 1)")
         play = Play(p["field"], float(p["from"]), float(p["to"]), float(p.get("seconds", 4.0)))
-    return TourStep(title=raw["title"], caption=raw["caption"], scenario=scenario, pin=pin,
+    stage = raw.get("stage", {})
+    readouts = tuple(stage.get("readouts", ()))
+    caption = raw["caption"]
+    figures: dict[str, float] = {}
+    try:
+        if readouts or stage_figures.placeholders(caption):
+            figures = stage_figures.step_figures(scenario, pin, (play.field, play.start, play.stop) if play else None)
+        unknown = [r for r in readouts if not stage_figures.known(r)]
+        if unknown:
+            raise stage_figures.CaptionError(f"stage.readouts names unknown figure(s): {', '.join(unknown)}")
+        caption = stage_figures.fill_caption(caption, figures)
+    except stage_figures.CaptionError as exc:
+        raise TourError(f"{where}: {exc}") from None
+    return TourStep(title=raw["title"], caption=caption, scenario=scenario, pin=pin,
                     tab=view.get("tab", "overview"), highlight=view.get("highlight"), solo=view.get("solo"),
-                    log=dict(view.get("log", {})), highway=hw, play=play, notes=raw.get("notes", ""), line=line)
+                    log=dict(view.get("log", {})), highway=hw, play=play, notes=raw.get("notes", ""), line=line,
+                    views=tuple(stage.get("views", ())), readouts=readouts, curves=tuple(stage.get("curves", ())),
+                    figures=figures)
 
 
 def _check_schema(data: dict[str, Any], text: str, name: str) -> None:

@@ -47,3 +47,14 @@ def file_stem(s: Scenario, what: str) -> str:
     formats = "-".join(slug(f) for f in (s.weights, s.kv, s.compute))
     work = f"b{s.batch}-p{s.prompt}-g{s.generate}" + ("" if s.kv_cache else "-nocache")
     return "_".join((model, f"{s.devices}x-{hw}", formats, work, slug(what)))
+
+
+def short_title(s: Scenario, pinned: Scenario | None = None) -> str:
+    """A menu's name for a scenario: ``Llama 2 7B, FP16 on RTX 4090`` (``2× H100 SXM``, ``batch 64``,
+    ``no KV cache``, and ``vs FP16`` for what a pinned A differs in)."""
+    devices = f"{s.devices}× " if s.devices > 1 else ""
+    extra = (f", batch {s.batch:,}" if s.batch > 1 else "") + ("" if s.kv_cache else ", no KV cache")
+    line = f"{s.model.name}, {_fmt(s.weights)} on {devices}{s.hardware.name}{extra}"
+    if pinned is not None and pinned != s:
+        line += f" vs {difference(s, pinned)}"
+    return line

@@ -59,7 +59,7 @@ def test_crossover_in_the_caption_is_the_one_the_plot_marks(steps):
     # Llama 3.1 8B: 8.03 B parameters less the 128,256 × 4,096 input and output embeddings
     per_token = 8.03e9 - 2 * 128_256 * 4_096
     assert flops.attention_crossover(m) == pytest.approx(per_token / (32 * 32 * 128), rel=0.01)
-    assert "53k" in steps["Where n² takes over"].caption
+    assert f"n* ≈ {flops.attention_crossover(m):,.0f}" in steps["Where n² takes over"].caption
 
 
 def test_no_step_runs_a_format_its_runtime_cannot_load(steps):

@@ -1,0 +1,135 @@
+"""Presenter mode's stage, checked on what is actually on it: every step of the essay tour at
+1024×768, 1280×720 and 1920×1080 in the light, dark and presenter themes — text sizes (20 px
+text, 28 px captions, 40 px readout values at 768 px, scaled with the height), no two texts
+overlapping, nothing cut off at a plot's edge, no in-plot label crossed by a shown curve, every
+text at WCAG AA contrast (tests/app/contrast.py measures it from a grab), and no docks, tabs,
+check boxes or spin boxes on stage."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDockWidget, QTabWidget
+
+from contrast import AA, failures, texts_on_screen
+from explorer import resources
+from explorer.app.present.stage_text import text_boxes
+from explorer.core.features.tour import load_tour
+
+SIZES = ((1024, 768), (1280, 720), (1920, 1080))
+THEMES = ("light", "dark", "presenter")
+
+
+def open_stage(make_window, size, theme):
+    w = make_window(size=size)
+    p = w.presenter
+    p.stage_layout()
+    p.start(load_tour(resources.essay_tour()))
+    p.player.animate = False
+    w.store.set_view(theme=theme, font_scale=1.0)
+    w.settle()
+    return w, p
+
+
+def show(w, p, i):
+    p.player.go(i)
+    w.settle()
+    from PySide6.QtWidgets import QApplication
+    QApplication.processEvents()
+    w.settle()
+    p.stage.grab()  # a paint: pyqtgraph updates a view's transform when it draws
+
+
+def _overlaps(boxes):
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            inter = a.rect.adjusted(1, 1, -1, -1).intersected(b.rect.adjusted(1, 1, -1, -1))
+            if inter.width() > 0 and inter.height() > 0:
+                out.append(f"{a.owner} {a.text[:30]!r} × {b.owner} {b.text[:30]!r}")
+    return out
+
+
+def _curve_points(card):
+    """Every shown curve's points in the plot widget's pixels (densely interpolated)."""
+    view = card.plot
+    for key, curve, _u in card.series():
+        if not curve.isVisible():
+            continue
+        x, y = curve.getData()
+        if x is None or len(x) < 2:
+            continue
+        ok = np.isfinite(x) & np.isfinite(y)
+        x, y = x[ok], y[ok]
+        pts = []
+        for xi, yi in zip(x, y):
+            pts.append(view.mapFromScene(curve.mapToScene(QPointF(float(xi), float(yi)))))
+        px = np.array([(q.x(), q.y()) for q in pts], float)
+        if len(px) < 2:
+            continue
+        dense = [np.linspace(px[j], px[j + 1], 12) for j in range(len(px) - 1)]
+        yield key, np.concatenate(dense)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_step_fits_reads_and_nothing_overlaps(make_window, size):
+    w, p = open_stage(make_window, size, "presenter")
+    scale = max(1.0, size[1] / 768)
+    problems = []
+    for i, step in enumerate(p.player.tour.steps):
+        show(w, p, i)
+        st = p.stage
+        assert (w.width(), w.height()) == size, f"step {i + 1} resized the window to {w.width()}×{w.height()}"
+        assert st.isVisible() and not w.tabs.isVisible() and not w.readouts.isVisible()
+        for kind in (QDockWidget, QTabWidget, QCheckBox, QAbstractSpinBox, QComboBox):
+            shown = [x for x in w.findChildren(kind) if x.isVisible()]
+            assert not shown, f"step {i + 1}: {kind.__name__} on stage"
+        boxes = text_boxes(st)
+        assert boxes, i
+        for b in boxes:
+            if b.px < 20 * scale - 0.5:
+                problems.append(f"step {i + 1}: {b.owner} {b.text[:30]!r} is {b.px:.0f} px")
+        assert st.caption.font().pixelSize() >= 28 * scale - 0.5
+        for r in st.readouts:
+            if r.isVisible():
+                assert r.value.font().pixelSize() >= 40 * scale - 0.5
+                for lab in (r.label, r.value):
+                    if lab.fontMetrics().horizontalAdvance(lab.text()) > lab.width():
+                        problems.append(f"step {i + 1}: readout {lab.text()!r} cut off")
+        cap = st.caption
+        if cap.heightForWidth(cap.width()) > cap.height() + 1:
+            problems.append(f"step {i + 1}: caption cut off")
+        if st.title.fontMetrics().horizontalAdvance(st.title.text()) > st.title.width():
+            problems.append(f"step {i + 1}: title cut off")
+        problems += [f"step {i + 1}: {o}" for o in _overlaps(boxes)]
+        for card in (v for v in st.hero_views() if hasattr(v, "plot")):
+            vb = card.plot.getPlotItem().vb
+            area = card.plot.mapFromScene(vb.sceneBoundingRect()).boundingRect()
+            labels = [b for b in boxes if b.owner == f"{card.key} label"]
+            origin = card.plot.mapTo(st, card.plot.rect().topLeft())
+            for b in labels:
+                r = b.rect.translated(-origin.x(), -origin.y())
+                if not QRectF(area).adjusted(-1, -1, 1, 1).contains(r):
+                    problems.append(f"step {i + 1}: {b.text!r} cut off at the edge of {card.key} ({r.getRect()} not in {area.getRect()})")
+            for key, pts in _curve_points(card):
+                for b in labels:
+                    r = b.rect.translated(-origin.x(), -origin.y()).adjusted(2, 2, -2, -2)
+                    inside = ((pts[:, 0] > r.left()) & (pts[:, 0] < r.right())
+                              & (pts[:, 1] > r.top()) & (pts[:, 1] < r.bottom()))
+                    if inside.any():
+                        problems.append(f"step {i + 1}: curve {key} crosses {b.text!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_text_on_stage_reads_at_aa_contrast(make_window, qtbot, theme):
+    w, p = open_stage(make_window, (1024, 768), theme)
+    bad, seen = [], 0
+    for i in range(len(p.player)):
+        show(w, p, i)
+        texts = texts_on_screen(p.stage)
+        seen += len(texts)
+        bad += [f"step {i + 1}: {f}" for f in failures(texts)]
+    assert seen > 16 * 8
+    assert not bad, f"{len(bad)} texts under {AA}:1 in {theme}:\n" + "\n".join(bad)
