@@ -33,11 +33,11 @@ def test_highway_step_is_near_capacity_and_one_more_lane_tips_it_over(steps):
     assert after.state == "overloaded"
 
 
-def test_batching_step_gains_about_23x_not_64x(steps):
+def test_batching_step_gains_about_18x_not_64x(steps):
     s = steps["Deployment cost: batching"].scenario
     one, many = estimate(s.with_(batch=1)), estimate(s.with_(batch=64))
-    assert 21 <= many.total_tokens_per_s / one.total_tokens_per_s <= 25  # "~23×, not 64×"
-    assert 17 <= one.usd_per_million_tokens / many.usd_per_million_tokens <= 21  # "falls ~19×"
+    assert 16 <= many.total_tokens_per_s / one.total_tokens_per_s <= 21  # "~18×, not 64×"
+    assert 12 <= one.usd_per_million_tokens / many.usd_per_million_tokens <= 17  # "falls ~15×"
     # the cause named: per-sequence KV traffic outweighs the shared weights at batch 64
     kv_per_token = 2 * 32 * 32 * 128 * 2  # bytes: 2 · layers · kv_heads · head_dim · FP16
     assert kv_per_token == 512 * 1024  # "0.5 MiB per token"

@@ -53,9 +53,9 @@ def test_same_gpu_different_software_gives_different_speed():
     assert speeds["ideal"] > speeds["vllm"] > speeds["transformers"]
     # Eager PyTorch pays ~0.25 ms of Python per layer: on a 7B model (32 layers, 8 ms) that costs
     # more than the 13.5 GB weight stream itself (≈ 5.8 ms at 70 % of 3.35 TB/s), ≈ 14 ms a token.
-    # vLLM pays its serving-calibrated host time per step (pass_ms 3 ms, fitted on the vLLM serving
-    # rows at concurrency 1) plus its kernels' τ (< 1 ms): ≈ 10 ms. So eager is under 0.7× vLLM.
-    assert speeds["transformers"] < 0.7 * speeds["vllm"]
+    # vLLM pays its kernels' τ (19 kernels × 32 layers × 1.42 µs ≈ 0.9 ms) and a serving-fitted
+    # 10 µs per running sequence: ≈ 6.7 ms. So eager is under 0.6× vLLM.
+    assert speeds["transformers"] < 0.6 * speeds["vllm"]
 
 
 def test_runtime_that_does_not_run_on_the_device_is_refused_by_name():
