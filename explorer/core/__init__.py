@@ -8,9 +8,10 @@ Layers, top first; a module imports only from its own layer or one above it
 - ``specs``    ModelSpec, HardwareSpec, NumberFormat, Runtime; presets; model import; field checks
 - ``state``    Scenario, AppState/ViewState, edit rules, undo texts, settings data
 - ``engine``   Scenario -> numbers: resolve, step costs, estimate, series, Results, bands
+- ``serving``  requests under load: scheduler, mixed-batch steps, steady state, simulation, planner
 - ``highway``  the highway picture: lanes, traffic and its simulation
 - ``text``     numbers -> words: report, inspector, A/B sentence, figure captions
 - ``features`` tours, validation against measurements, tokens of a text
 """
 
-LAYERS = ("io", "physics", "specs", "state", "engine", "highway", "text", "features")
+LAYERS = ("io", "physics", "specs", "state", "engine", "serving", "highway", "text", "features")

@@ -143,6 +143,8 @@ def _different(field, s: Scenario):
         "weights": "q4_0", "kv": "fp8-e4m3", "compute": "bf16", "devices": 2, "parallel": "pipeline",
         "batch": 16, "prompt": 300, "generate": 40, "kv_cache": False, "eta_compute": 0.55,
         "eta_memory": 0.6, "price_per_hour": 2.5, "runtime": "ideal",
+        "load_kind": "rate", "load": 16.0, "burstiness": 2.5, "think_s": 1.5, "lengths": "lognormal",
+        "length_spread": 0.5, "slo_ttft_ms": 500.0, "slo_tpot_ms": 40.0, "slo_percentile": 99,
     }[field]
 
 

@@ -1,17 +1,31 @@
-"""Workload: prompt length, generation length, batch, KV cache on/off."""
+"""Workload: prompt length, generation length, batch, KV cache on/off; and the serving load
+(concurrency or rate), the spread of request lengths and the latency target (explorer.core.serving)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from ...core.engine.estimate import saturated
 from ...core.state.scenario import LIMITS, ScenarioError
 from ..widgets import LogSliderSpin, set_quietly
 from .base import Panel
 
+SERVING_FIELDS = ("load_kind", "load", "burstiness", "think_s", "lengths", "length_spread", "slo_ttft_ms",
+                  "slo_tpot_ms", "slo_percentile")
+# field: (label, tooltip, decimals, suffix) of a number box; the range is LIMITS[field]
+SERVING_BOXES = {
+    "load": ("Load", "Concurrent clients (closed loop) or requests per second (open loop)", 3, ""),
+    "burstiness": ("Burstiness", "Open loop: coefficient of variation of the gaps between arrivals (1 = Poisson)", 2, ""),
+    "think_s": ("Think time", "Closed loop: seconds a client waits after a reply before its next request", 2, " s"),
+    "length_spread": ("Length spread", "Uniform: half-width ÷ mean; lognormal: std ÷ mean (prompt and generate "
+                      "are the means)", 2, ""),
+    "slo_ttft_ms": ("Target TTFT", "Latency target: time to first token", 1, " ms"),
+    "slo_tpot_ms": ("Target TPOT", "Latency target: time per output token after the first", 2, " ms"),
+}
+
 
 class WorkloadPanel(Panel):
-    fields = ("prompt", "generate", "batch", "kv_cache")
+    fields = ("prompt", "generate", "batch", "kv_cache") + SERVING_FIELDS
     title = "Workload"
 
     def __init__(self, store, parent=None):
@@ -41,6 +55,7 @@ class WorkloadPanel(Panel):
         form.addRow("", self.kv_cache)
         self.controls = {"prompt": self.prompt, "generate": self.generate, "batch": self.batch,
                          "kv_cache": self.kv_cache}
+        self._serving_controls(form)
         for name in ("prompt", "generate", "batch"):
             self.controls[name].valueChanged.connect(lambda v, n=name: self.store.update(**{n: int(v)}))
             # A drag previews live and leaves one undo entry ("Batch 1 → 8") when released.
@@ -48,6 +63,31 @@ class WorkloadPanel(Panel):
             self.controls[name].slider.sliderReleased.connect(self.store.end_gesture)
         self.kv_cache.toggled.connect(lambda on: self.store.update(kv_cache=bool(on)))
         self.refresh()
+
+    def _serving_controls(self, form: QFormLayout) -> None:
+        """Load, length spread and latency target: part of the saved state (the Serving view reads them)."""
+        combos = {"load_kind": ("Load kind", (("Concurrency (closed loop)", "concurrency"), ("Rate (open loop)", "rate"))),
+                  "lengths": ("Lengths", (("Fixed", "fixed"), ("Uniform", "uniform"), ("Lognormal", "lognormal"),
+                                          ("Chat-like (ShareGPT shape)", "chat"))),
+                  "slo_percentile": ("Target at", (("p50", 50), ("p90", 90), ("p99", 99)))}
+        for name in SERVING_FIELDS:
+            if name in combos:
+                label, items = combos[name]
+                box = QComboBox()
+                for text, data in items:
+                    box.addItem(text, data)
+                box.currentIndexChanged.connect(lambda _i, n=name, b=box: self.store.update(**{n: b.currentData()}))
+            else:
+                label, tip, decimals, suffix = SERVING_BOXES[name]
+                box = QDoubleSpinBox()
+                box.setRange(*LIMITS[name])
+                box.setDecimals(decimals)
+                box.setSuffix(suffix)
+                box.setToolTip(tip)
+                box.setKeyboardTracking(False)
+                box.valueChanged.connect(lambda v, n=name: self.store.update(**{n: float(v)}))
+            form.addRow(label, box)
+            self.controls[name] = box
 
     def _batch_max(self) -> None:
         try:
@@ -60,3 +100,5 @@ class WorkloadPanel(Panel):
         for name in ("prompt", "generate", "batch"):
             self.controls[name].setValue(getattr(s, name))
         set_quietly(self.kv_cache, s.kv_cache)
+        for name in SERVING_FIELDS:
+            set_quietly(self.controls[name], getattr(s, name))

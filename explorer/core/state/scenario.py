@@ -19,8 +19,11 @@ from explorer.core.specs.fields import check_fields
 from explorer.core.specs.hardware import HardwareError, HardwareSpec
 from explorer.core.specs.model import ModelSpec, SpecError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the serving fields (load, lengths, latency target); 1 still loads
 PARALLEL_MODES = ("tensor", "pipeline")
+LOAD_KINDS = ("concurrency", "rate")  # closed loop of N clients | open loop at λ requests/s
+LENGTH_KINDS = ("fixed", "uniform", "lognormal", "chat")  # how request lengths spread (explorer.core.serving.workload)
+SLO_PERCENTILES = (50, 90, 99)
 
 # field: (minimum, maximum) — inclusive. Whole-number fields are checked as integers.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -31,6 +34,12 @@ LIMITS: dict[str, tuple[float, float]] = {
     "eta_compute": (0.01, 1.0),
     "eta_memory": (0.01, 1.0),
     "price_per_hour": (0.0, 10_000.0),
+    "load": (0.001, 1_000_000.0),  # clients (whole number) or requests/s
+    "burstiness": (0.05, 20.0),  # coefficient of variation of the gaps between arrivals
+    "think_s": (0.0, 86_400.0),
+    "length_spread": (0.0, 3.0),
+    "slo_ttft_ms": (0.1, 3_600_000.0),
+    "slo_tpot_ms": (0.01, 100_000.0),
 }
 INTEGER_FIELDS = ("devices", "batch", "prompt", "generate")
 
@@ -56,6 +65,16 @@ class Scenario:
     eta_memory: float | None = None
     price_per_hour: float | None = None  # None: the preset's price, if any
     runtime: str | None = None  # runtime profile ID; None: the hardware category's default
+    # -- serving under load (explorer.core.serving); prompt/generate are the MEAN lengths ----------
+    load_kind: str = "concurrency"  # "concurrency": closed loop of `load` clients; "rate": open loop
+    load: float = 1.0  # clients (a whole number) or requests/s
+    burstiness: float = 1.0  # open loop: CV of the gaps between arrivals (gamma); 1 = Poisson, 0.05 ≈ steady
+    think_s: float = 0.0  # closed loop: seconds a client waits after a reply before its next request
+    lengths: str = "fixed"  # "fixed" | "uniform" | "lognormal" | "chat" (cited shape, see workload.CHAT)
+    length_spread: float = 0.0  # uniform: half-width ÷ mean (≤ 1); lognormal: std ÷ mean
+    slo_ttft_ms: float = 2000.0  # latency target: time to first token, ms
+    slo_tpot_ms: float = 100.0  # latency target: time per output token after the first, ms
+    slo_percentile: int = 90  # the target holds at this percentile (50, 90 or 99)
 
     def __post_init__(self) -> None:
         problems = validate(self)
@@ -81,10 +100,10 @@ class Scenario:
         if not isinstance(data, dict):
             raise ScenarioError("a scenario file must hold a JSON object")
         version = data.get("version")
-        if type(version) is not int or version != FORMAT_VERSION:
+        if type(version) is not int or version not in (1, FORMAT_VERSION):
             raise ScenarioError(f"version: unsupported scenario version {show(version)} "
-                                f"(this app reads version {FORMAT_VERSION})")
-        body = {k: v for k, v in data.items() if k != "version"}
+                                f"(this app reads versions 1 to {FORMAT_VERSION})")
+        body = migrate({k: v for k, v in data.items() if k != "version"}, version)
         check_fields(cls, body, ("model", "hardware"), "scenario", ScenarioError)
         for key, spec, lookup in (("model", ModelSpec, presets.model), ("hardware", HardwareSpec, presets.device)):
             try:
@@ -101,6 +120,15 @@ class Scenario:
     @classmethod
     def from_json(cls, text: str) -> "Scenario":
         return cls.from_dict(loads(text))
+
+
+def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
+    """A scenario table of an older version as the current one. Version 1 (before serving) had no
+    load, lengths or latency target: the defaults (one client, fixed lengths, 2 s / 100 ms at p90)
+    are what it meant, so nothing is added; the step exists so a future change has one place."""
+    if version == 1:
+        return dict(body)
+    return body
 
 
 def loads(text: str, error: type[Exception] | None = None) -> Any:
@@ -150,13 +178,20 @@ def validate(s: Scenario) -> list[str]:
         if role not in fmt.roles:
             allowed = [k for k, f in presets.formats().items() if role in f.roles]
             problems.append(f"{fmt.name} cannot be used for {role} (choose one of {', '.join(allowed)})")
-    problems += collect(choice("parallel", s.parallel, PARALLEL_MODES), flag("kv_cache", s.kv_cache))
+    problems += collect(choice("parallel", s.parallel, PARALLEL_MODES), flag("kv_cache", s.kv_cache),
+                        choice("load_kind", s.load_kind, LOAD_KINDS), choice("lengths", s.lengths, LENGTH_KINDS))
+    if s.slo_percentile not in SLO_PERCENTILES or isinstance(s.slo_percentile, bool):
+        problems.append(f"slo_percentile must be one of 50, 90, 99 (got {show(s.slo_percentile)})")
     if s.runtime is not None:
         problems += _runtime_problems(s)
     for name, (lo, hi) in LIMITS.items():
         v = getattr(s, name)
         if not (v is None and name in OPTIONAL_FIELDS):
             problems += collect(number(name, v, lo, hi, integer=name in INTEGER_FIELDS))
+    if not problems and s.load_kind == "concurrency" and float(s.load) != int(s.load):
+        problems.append(f"load must be a whole number of clients for a concurrency load (got {show(s.load)})")
+    if not problems and s.lengths == "uniform" and s.length_spread > 1:
+        problems.append(f"length_spread must be at most 1 for uniform lengths (half-width ÷ mean; got {show(s.length_spread)})")
     if not problems and s.prompt + s.generate < 1:
         problems.append("prompt + generate must be at least 1 token")
     if not problems:

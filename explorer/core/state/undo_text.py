@@ -13,7 +13,9 @@ LABELS = {
     "model": "Model", "hardware": "Hardware", "weights": "Weights", "kv": "KV cache", "compute": "Compute",
     "devices": "Devices", "parallel": "Parallel", "batch": "Batch", "prompt": "Prompt", "generate": "Generate",
     "kv_cache": "KV cache reuse", "eta_compute": "η compute", "eta_memory": "η memory",
-    "price_per_hour": "Price", "runtime": "Runtime",
+    "price_per_hour": "Price", "runtime": "Runtime", "load_kind": "Load kind", "load": "Load",
+    "burstiness": "Burstiness", "think_s": "Think time", "lengths": "Lengths", "length_spread": "Length spread",
+    "slo_ttft_ms": "Target TTFT", "slo_tpot_ms": "Target TPOT", "slo_percentile": "Target percentile",
 }
 FORMAT_FIELDS = ("weights", "kv", "compute")
 

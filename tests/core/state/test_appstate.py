@@ -30,11 +30,15 @@ def test_frozen_and_round_trip_with_pin_and_view():
 
 
 def test_version_1_scenario_files_open_as_the_live_scenario():
-    v1 = default_scenario().with_(batch=7).to_json()  # what the first app version saved
-    assert json.loads(v1)["version"] == 1
+    # What the first app version saved: version 1, no serving fields (load, lengths, latency target).
+    d = default_scenario().with_(batch=7).to_dict()
+    serving = ("load_kind", "load", "burstiness", "think_s", "lengths", "length_spread", "slo_ttft_ms",
+               "slo_tpot_ms", "slo_percentile")
+    v1 = json.dumps({**{k: v for k, v in d.items() if k not in serving}, "version": 1})
     st = AppState.from_json(v1)
     assert st.scenario.batch == 7 and st.pinned is None and st.view == ViewState()
     assert read_scenario(v1) == st.scenario
+    assert (st.scenario.load_kind, st.scenario.load, st.scenario.slo_percentile) == ("concurrency", 1.0, 90)
 
 
 def test_a_newer_file_is_refused_clearly():
