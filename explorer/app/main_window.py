@@ -15,6 +15,8 @@ from ..core.text.ab_compare import side_names
 from ..core.state.scenario import Scenario
 from .file_actions import FileActions
 from .highway.view import HighwayView
+from .serving.planner import PlannerView
+from .serving.view import ServingView
 from .menus import build_menus
 from .panel_docks import PanelDocks
 from .plots.compare_plot import ComparePlot
@@ -31,7 +33,7 @@ from .store import AppStore
 from .view_base import sync_all
 
 DEFAULT_SIZE = (1280, 720)
-TAB_KEYS = ("overview", "highway", "post", "validation")  # ViewState.tab for each tab, in order
+TAB_KEYS = ("overview", "highway", "serving", "plan", "post", "validation")  # ViewState.tab for each tab, in order
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +75,14 @@ class MainWindow(QMainWindow):
         self._highway_page = QWidget()
         QVBoxLayout(self._highway_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._highway_page, "&Highway (bandwidth)")
+        self._serving: ServingView | None = None  # built when its tab is first opened
+        self._serving_page = QWidget()
+        QVBoxLayout(self._serving_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._serving_page, "&Serving under load")
+        self._planner: PlannerView | None = None  # built when its tab is first opened
+        self._planner_page = QWidget()
+        QVBoxLayout(self._planner_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._planner_page, "Plan a &deployment")
         self._post: PostPane | None = None  # built when its tab is first opened
         self._post_page = QWidget()
         QVBoxLayout(self._post_page).setContentsMargins(0, 0, 0, 0)
@@ -81,7 +91,7 @@ class MainWindow(QMainWindow):
         self._validation_page = QWidget()
         QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._validation_page, "&Measured vs modelled")
-        for page in (self._highway_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
+        for page in (self._highway_page, self._serving_page, self._planner_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
             page.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
@@ -110,6 +120,16 @@ class MainWindow(QMainWindow):
         return self._lazy_tab("_highway", self._highway_page, HighwayView)
 
     @property
+    def serving(self) -> ServingView:
+        """Serving under load: latency, throughput, batch and KV against load; the simulation."""
+        return self._lazy_tab("_serving", self._serving_page, ServingView)
+
+    @property
+    def planner(self) -> PlannerView:
+        """Plan a deployment: the cheapest setup meeting the latency target."""
+        return self._lazy_tab("_planner", self._planner_page, PlannerView)
+
+    @property
     def post(self) -> PostPane:
         """The 'this post as input' pane."""
         return self._lazy_tab("_post", self._post_page, PostPane)
@@ -124,6 +144,10 @@ class MainWindow(QMainWindow):
             self.validation.show()
         if self.tabs.widget(index) is self._highway_page:
             self.highway.show()
+        elif self.tabs.widget(index) is self._serving_page:
+            self.serving.show()
+        elif self.tabs.widget(index) is self._planner_page:
+            self.planner.show()
         elif self.tabs.widget(index) is self._post_page:
             self.post.show()
         if 0 <= index < len(TAB_KEYS):

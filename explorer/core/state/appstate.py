@@ -28,7 +28,7 @@ from explorer.core.state.scenario import Scenario, ScenarioError, _resolve, load
 
 FORMAT = "inference-explorer-state"
 STATE_VERSION = 2  # 1: a bare Scenario (scenario files); 2: AppState
-TABS = ("overview", "highway", "post", "validation")  # post: "this post as input"; validation: measured vs modelled
+TABS = ("overview", "highway", "serving", "plan", "post", "validation")  # serving: under load; plan: a deployment; post: "this post as input"; validation: measured vs modelled
 LOG_PLOTS = ("compute", "memory")  # plots with a log-log toggle
 THEMES = ("light", "dark", "presenter")  # presenter: the projector theme
 HIGHWAY_SHOW = ("live", "pinned", "both")  # which scenario's traffic the highway shows

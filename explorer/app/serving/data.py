@@ -1,0 +1,50 @@
+"""One steady-state curve per scenario, shared by the Serving cards, the highway and the readouts.
+
+The curve spans the core's default load points, which do not depend on the scenario's own load:
+dragging the load slider reuses the cached curve and only the operating point moves. Nothing
+here computes a figure; it remembers what ``explorer.core.serving`` returned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from ...core import serving
+from ...core.state.scenario import Scenario
+
+CURVE_POINTS = 64
+
+
+@dataclass(frozen=True)
+class ServingData:
+    scenario: Scenario  # as asked (its own load is the operating point)
+    loads: np.ndarray
+    curve: serving.ServingCurve
+    knee: serving.Knee  # refined by the core (finer than the curve's grid)
+    point: serving.ServingPoint  # the steady state at the scenario's load
+
+    @property
+    def unit(self) -> str:
+        return "clients" if self.scenario.load_kind == "concurrency" else "requests/s"
+
+
+def load_free(s: Scenario) -> Scenario:
+    """The scenario with its load set aside: the key of everything the load does not change."""
+    return replace(s, load=1.0)  # dataclasses.replace: no re-validation (1 is valid for both kinds)
+
+
+@lru_cache(maxsize=16)
+def _curve(key: Scenario) -> tuple[np.ndarray, serving.ServingCurve, serving.Knee]:
+    loads = serving.default_loads(key, CURVE_POINTS)
+    return loads, serving.curve(key, loads), serving.knee(key)
+
+
+def serving_data(s: Scenario) -> ServingData:
+    loads, c, k = _curve(load_free(s))
+    return ServingData(s, loads, c, k, serving.steady(s))
+
+
+def clear() -> None:
+    _curve.cache_clear()

@@ -1,0 +1,36 @@
+"""The discrete-event simulation off the GUI thread: a QThread that runs
+``explorer.core.serving.simulate`` and reports its partial results as signals (queued to the GUI
+thread); Cancel sets a flag the core polls between batches of completions."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QThread, Signal
+
+from ...core import serving
+from ...core.state.scenario import Scenario
+
+
+class SimWorker(QThread):
+    progressed = Signal(float, object)  # fraction done, partial SimResult
+    done = Signal(object)  # the final SimResult (``cancelled`` True when stopped early)
+    failed = Signal(str)  # one line: why the run stopped
+
+    def __init__(self, scenario: Scenario, requests: int, seed: int = 0, parent=None):
+        super().__init__(parent)
+        self.scenario, self.requests, self.seed = scenario, int(requests), int(seed)
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        try:
+            result = serving.simulate(self.scenario, self.requests, self.seed,
+                                      progress=lambda f, part: self.progressed.emit(float(f), part),
+                                      cancelled=self._stop.is_set)
+        except Exception as exc:  # noqa: BLE001 - the GUI shows it and keeps running
+            self.failed.emit(f"simulation: {exc}")
+            return
+        self.done.emit(result)
