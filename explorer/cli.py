@@ -5,6 +5,7 @@
     inference-explorer estimate ... --runtime vllm --batch max --explain
     inference-explorer sweep --model ... --hardware ... --vary prompt=1:32768 --csv out.csv
     inference-explorer validate measurements.csv [--json]
+    inference-explorer serve --model ... --hardware ... --concurrency 64 [--requests N] (see cli_serve.py)
 
 Bad input exits with status 2 and one line on stderr; never a traceback.
 """
@@ -74,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     ms = sub.add_parser("measure", help="measure this computer (memory bandwidth, BLAS FLOP/s; a few seconds) "
                         "and save it as the 'this-machine' hardware preset")
     ms.add_argument("--json", action="store_true", help="print the measurement as JSON")
+    from .cli_serve import add_parser as add_serve
+    add_serve(sub, _scenario_args)
     v = sub.add_parser("validate", help="compare the model with measurements in a CSV file")
     v.add_argument("file", metavar="FILE.csv", help="columns: " + ", ".join(VALIDATION_COLUMNS))
     v.add_argument("--json", action="store_true", help="print one JSON object with a 'rows' list")
@@ -295,7 +298,8 @@ def one_line(text: str, limit: int = 1000) -> str:
 def main(argv: list[str] | None = None) -> int:
     try:
         a = build_parser().parse_args(argv)
-        return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep,
+        from .cli_serve import cmd_serve
+        return {"list": cmd_list, "estimate": cmd_estimate, "sweep": cmd_sweep, "serve": cmd_serve,
                 "validate": cmd_validate, "measure": cmd_measure}[a.command](a)
     except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
         print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)

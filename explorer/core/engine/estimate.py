@@ -78,7 +78,7 @@ def decode_step_time(r: Resolved, t, batch=None) -> np.ndarray:
     rate, w_bw, kv_bw = _rates(r, r.decode_format)
     gemm = np.maximum(batch * (seq_flops / rate), w_bytes / w_bw)
     attn = batch * np.maximum(seq_attn / rate, seq_kv / kv_bw)
-    return gemm + attn + comm + r.decode_overhead
+    return gemm + attn + comm + r.decode_overhead + r.seq_overhead * batch
 
 
 def decode_step_parts(r: Resolved, t, batch=None) -> dict[str, np.ndarray]:
@@ -95,7 +95,7 @@ def decode_step_parts(r: Resolved, t, batch=None) -> dict[str, np.ndarray]:
     compute_time, memory_time = tc_mm + tc_attn, tw + tkv
     bound = np.where(compute_time > memory_time, 1, 0)
     bound = np.where(comm > work, 2, bound)
-    overhead = r.decode_overhead + 0 * work
+    overhead = r.decode_overhead + r.seq_overhead * batch + 0 * work
     return {"flops": mm_flops + attn_flops, "bytes": w_bytes + kv_bytes, "weights_bytes": w_bytes,
             "kv_bytes": kv_bytes, "time": work + comm + overhead, "bound": bound, "compute_time": compute_time,
             "memory_time": memory_time, "comm_time": comm, "overhead_time": overhead}

@@ -37,6 +37,7 @@ class Resolved:
     decode_format: float  # share of the FP16 mat-vec bandwidth the weight format reaches
     prefill_format: float  # share of the FP16 GEMM rate the weight format reaches
     decode_overhead: float  # s per decode pass (launches, host)
+    seq_overhead: float  # s per sequence in a pass (the runtime's host work per running request)
     prefill_overhead: float  # s per prefill pass
     kv_read: float  # share of the bandwidth KV-cache reads reach
     gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
@@ -85,7 +86,7 @@ def peak_label(key: str) -> str:
 
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
-           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead",
+           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
            "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
 
 
@@ -143,6 +144,7 @@ def resolve(s: Scenario) -> Resolved:
         decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
         prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
         decode_overhead=s.model.layers * rt.decode_layer_us * 1e-6 + rt.pass_ms * 1e-3,
+        seq_overhead=0.0 if rt.ideal else rt.step_seq_us * 1e-6,
         prefill_overhead=s.model.layers * rt.prefill_layer_us * 1e-6 + rt.pass_ms * 1e-3,
         kv_read=1.0 if rt.ideal else rt.kv_read,
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,

@@ -31,21 +31,21 @@ __all__ = ["steady", "curve", "simulate", "knee", "plan", "default_loads", "BIND
 
 def steady(scenario: Scenario) -> ServingPoint:
     """The mean-field steady state at the scenario's own load (``load_kind``, ``load``)."""
-    from explorer.core.serving import steady as _steady
+    from explorer.core.serving import meanfield as _steady
     return _steady.curve(scenario, np.array([float(scenario.load)])).point(0)
 
 
 def curve(scenario: Scenario, loads: np.ndarray) -> ServingCurve:
     """The mean-field model at every load in ``loads`` (clients for a concurrency load, requests/s
     for a rate load); 64 points take a few milliseconds."""
-    from explorer.core.serving import steady as _steady
+    from explorer.core.serving import meanfield as _steady
     return _steady.curve(scenario, np.asarray(loads, dtype=np.float64))
 
 
 def default_loads(scenario: Scenario, points: int = 64) -> np.ndarray:
     """Load points a plot spans: 1 … 4× the admission capacity (clients, geometric), or 1 %–150 %
     of the saturation rate (requests/s)."""
-    from explorer.core.serving import steady as _steady
+    from explorer.core.serving import meanfield as _steady
     return _steady.default_loads(scenario, points)
 
 
@@ -56,14 +56,14 @@ def simulate(scenario: Scenario, requests: int = 2000, seed: int = 0,
     ``progress(fraction, partial_result)`` is called every few hundred completions; ``cancelled()``
     returning True stops the run (the result so far comes back with ``cancelled=True``). The same
     seed gives the same numbers."""
-    from explorer.core.serving import simulate as _sim
+    from explorer.core.serving import simulation as _sim
     return _sim.run(scenario, requests, seed, progress, cancelled, trace)
 
 
 def knee(scenario: Scenario) -> Knee:
     """The highest load (the scenario's load kind) meeting its latency target, and which limit binds:
     ``kv_capacity``, ``running_limit``, ``compute`` or ``bandwidth``."""
-    from explorer.core.serving import steady as _steady
+    from explorer.core.serving import meanfield as _steady
     return _steady.knee(scenario)
 
 

@@ -26,6 +26,15 @@ source in ``explorer/data/runtimes.toml``:
 - ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous;
 - ``weight_formats`` / ``kv_formats`` — the formats it can load (empty: any); outside them a
   scenario gets a warning (llama.cpp loads GGUF types, not AWQ or FP8 checkpoints).
+
+Serving under load (explorer.core.serving) adds the scheduler's documented defaults and two fitted
+costs: ``max_batch`` is the running-request limit (vLLM ``max_num_seqs``); ``max_batched_tokens`` the
+per-step token budget; ``chunked_prefill`` whether a prompt is split across steps; ``prefill_mode``
+"mixed" (prefill chunks ride in the decode steps) or "separate" (a prefill step runs alone, decodes
+wait: prefill priority); ``block_size`` the KV block in tokens; ``memory_fraction`` the share of device
+memory for weights + KV (0: the hardware category's); ``step_seq_us`` host time per running sequence
+per step (scheduling, sampling, detokenising); ``request_ms`` per-request cost before its first step
+(tokenising, admission); ``serving_rows`` how many measured serving rows calibrate them.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from typing import Any, Mapping
 
 ATTENTION = ("flash", "materialised")
 BATCHING = ("static", "continuous")
+PREFILL_MODES = ("mixed", "separate")
 SCORE_PASSES = 4  # materialised attention: write scores, read+write softmax, read for ·V
 
 
@@ -64,6 +74,14 @@ class Runtime:
     prefill_format: Mapping[str, float] = field(default_factory=dict)
     max_batch: int = 1_000_000
     batching: str = "continuous"
+    max_batched_tokens: int = 8192  # per-step token budget (prefill chunk + one per decoding sequence)
+    chunked_prefill: bool = True
+    prefill_mode: str = "mixed"
+    block_size: int = 16  # KV-cache block (page), tokens
+    memory_fraction: float = 0.0  # share of device memory for weights + KV cache (0: category default)
+    step_seq_us: float = 0.0  # host time per running sequence per step, µs
+    request_ms: float = 0.0  # per-request cost before its first step, ms
+    serving_rows: int = 0  # measured serving rows that calibrate step_seq_us / request_ms / pass_ms
     weight_formats: tuple[str, ...] = ()  # formats it can load (empty: any)
     kv_formats: tuple[str, ...] = ()
     default_for: tuple[str, ...] = ()  # hardware categories that get this runtime by default
@@ -92,6 +110,16 @@ class Runtime:
             if not 0 < getattr(self, name) <= 1:
                 problems.append(f"{name} must be in (0, 1] (got {getattr(self, name)!r})")
         for name in ("gemm_half_tokens", "decode_layer_us", "prefill_layer_us", "pass_ms"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} cannot be negative")
+        if self.prefill_mode not in PREFILL_MODES:
+            problems.append(f"prefill_mode must be one of {', '.join(PREFILL_MODES)}")
+        for name in ("max_batched_tokens", "block_size"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name} must be ≥ 1")
+        if not 0 <= self.memory_fraction <= 1:
+            problems.append(f"memory_fraction must be in [0, 1] (got {self.memory_fraction!r})")
+        for name in ("step_seq_us", "request_ms"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} cannot be negative")
         if self.prompt_chunk < 1:

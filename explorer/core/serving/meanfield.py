@@ -1,0 +1,295 @@
+"""The mean-field (steady-state) serving model: instant curves over many loads at once.
+
+Every quantity is a time average in steady state, solved as a fixed point over the throughput X
+(requests/s), vectorized over the load points:
+
+- decoding sequences n_d = X·(O − 1)·TPOT (Little's law on the decode phase); a request sees the others
+  plus itself, n = 1 + n_d (open loop, PASTA) or 1 + n_d·(N − 1)/N (closed loop);
+- prompt tokens arrive at X·I per second; a step carries a chunk of up to c = budget − n of them
+  (mixed) or budget (separate prefill steps); the share of steps carrying one is q = X·I·τ̄ ÷ chunk;
+- mean step τ̄ = (1 − q)·D(n) + q·M(chunk, n), with D and M from the one step function
+  (explorer.core.engine.step); TPOT = τ̄ when chunks ride in decode steps, D + q/(1 − q)·M when they stall them;
+- TTFT = per-request cost + residual of the step in flight + ⌈I ÷ c⌉ prefill steps + the wait for the
+  prefill queue (Kingman's G/G/1, ρ = X·I ÷ (c ÷ M)) + the wait for admission;
+- admission: at most C = min(running limit, KV slots) requests run. Closed loop: X = min(N ÷ (R + Z), C ÷ R)
+  and the clients that do not fit wait (W = N ÷ X − Z − R, Little's law); open loop: an M/G/C queue
+  (Sakasegawa's M/M/c approximation × Allen–Cunneen's (ca² + cs²)/2), unstable when λ·R ≥ C.
+
+Percentiles: ITL is two-valued per token (D or M); TPOT is a mean over O − 1 gaps (normal, σ ÷ √(O − 1));
+TTFT = its service part at the input length's percentile + a wait with an atom at 0 and an exponential
+tail (exact for M/M/c). Fixed lengths make the service parts exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explorer.core.engine.step import mixed_step_time
+from explorer.core.serving.results import BINDING_LIMITS, Knee, ServingCurve
+from explorer.core.serving.scheduler import Scheduler, scheduler
+from explorer.core.serving.workload import CHAT_SPREAD, from_scenario
+from explorer.core.state.scenario import Scenario
+
+Z = {50: 0.0, 90: 1.2815516, 99: 2.3263479}
+ITERATIONS = 32
+GRID = 33  # step-time table points per axis (the step cost is piecewise linear in both)
+
+
+class _Steps:
+    """The step function tabulated once per curve on an (prompt tokens × decodes) grid at the curve's
+    mean context, then read by bilinear interpolation inside the fixed-point loop (the loop runs
+    ITERATIONS times over every load point; the table costs one vectorized call)."""
+
+    def __init__(self, r, ctx: float, inp: float, n_max: float, p_max: float):
+        # n = 0, 1 and up (a lone decode must be exact: concurrency 1 equals the single-stream estimate)
+        self.n = np.unique(np.concatenate([[0.0, 1.0, 2.0], np.geomspace(1.0, max(n_max, 2.0), GRID)]))
+        self.p = np.unique(np.concatenate([[0.0, 1.0, inp], np.linspace(0.0, max(p_max, 1.0), GRID)]))
+        self.dec = mixed_step_time(r, 0.0, np.maximum(self.n, 1.0), ctx)
+        pp = self.p[:, None]
+        self.mix = mixed_step_time(r, np.maximum(pp, 1.0), self.n[None, :], ctx, np.maximum(inp - pp, 0.0) / 2)
+
+    def decode(self, n):
+        return np.interp(n, self.n, self.dec)
+
+    @staticmethod
+    def _cell(grid, x):
+        i = np.clip(np.searchsorted(grid, x, side="right") - 1, 0, len(grid) - 2)
+        a = np.clip((x - grid[i]) / (grid[i + 1] - grid[i]), 0.0, 1.0)
+        return i, a
+
+    def mixed(self, p, n):
+        (i, a), (j, b) = self._cell(self.p, p), self._cell(self.n, n)
+        t = self.mix
+        return ((1 - a) * (1 - b) * t[i, j] + a * (1 - b) * t[i + 1, j] + (1 - a) * b * t[i, j + 1]
+                + a * b * t[i + 1, j + 1])
+
+
+def length_quantile(kind: str, mean: float, spread: float, p: float) -> float:
+    """The p-quantile (0–1) of a length distribution with the given mean."""
+    if kind == "chat":
+        kind, spread = "lognormal", CHAT_SPREAD
+    if kind == "fixed" or spread <= 0 or mean <= 0:
+        return mean
+    if kind == "uniform":
+        return mean * (1 + spread * (2 * p - 1))
+    s2 = np.log1p(spread * spread)
+    from statistics import NormalDist
+    return float(np.exp(np.log(mean) - s2 / 2 + np.sqrt(s2) * NormalDist().inv_cdf(p)))
+
+
+def _bound(r, p, n, ctx) -> np.ndarray:
+    """1 where a step's FLOP time exceeds its memory time (compute-bound), else 0."""
+    from explorer.core.engine.estimate import _rates
+    from explorer.core.physics import flops, memory
+    m = r.scenario.model
+    rate, w_bw, kv_bw = _rates(r, 1.0)
+    f = flops.prefill_flops(m, p) + n * flops.decode_step_flops(m, ctx)
+    mem = memory.weight_bytes_read(m, r.weights, p + n) / w_bw + n * memory.kv_cache_bytes(m, r.kv, ctx) / kv_bw
+    return (f / rate > mem).astype(int)
+
+
+def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None) -> dict[str, np.ndarray]:
+    """The fixed point at every load; a dict of arrays (see ServingCurve for the names)."""
+    wl, ld, slo = from_scenario(s)
+    sch = sch or scheduler(s)
+    r = sch.resolved
+    loads = np.atleast_1d(np.asarray(loads, dtype=np.float64))
+    closed = s.load_kind == "concurrency"
+    inp, out = float(wl.input_mean), float(max(wl.output_mean, 1.0))
+    cap, cap_limit = sch.capacity(inp + out)
+    cap_f = float(max(cap, 1))
+    ctx = inp + (out - 1.0) / 2.0  # mean context of the decode steps (as estimate.mean_decode)
+    one = np.ones_like(loads)
+    clients = np.maximum(loads, 1.0) if closed else one * np.inf
+    think = ld.think_s if closed else 0.0
+    ca2 = 1.0 if closed else ld.burstiness ** 2
+    cs2 = wl.output_cv ** 2
+    d1 = float(mixed_step_time(r, 0.0, 1.0, ctx))
+    steps = _Steps(r, ctx, inp, cap_f, max(sch.budget, inp))
+    x = np.where(closed, clients / (inp * 1e-4 + out * d1 + think + 1e-9), loads) if closed else loads.copy()
+    x = np.minimum(x, cap_f / (out * d1))
+    tau = d1 * one
+    tpot = d1 * one
+    for _ in range(ITERATIONS):
+        n_d = np.minimum(x * (out - 1.0) * tpot, cap_f)
+        others = n_d * (1.0 - 1.0 / clients) if closed else n_d
+        n_seen = np.minimum(1.0 + others, cap_f) if out > 1 else 0 * others
+        c_max = np.maximum(sch.budget - n_seen, 1.0) if sch.mixed else sch.budget * one
+        if not sch.chunked:
+            c_max = np.maximum(c_max, inp)
+        c_own = np.minimum(inp, c_max)
+        lam_p = x * inp
+        p_m = np.clip(lam_p * tau, c_own, c_max) if inp > 0 else one
+        dec = steps.decode(np.maximum(n_seen, 1.0))
+        mix = steps.mixed(p_m, n_seen if sch.mixed else 0 * n_seen)  # a chunk step as decoders see it
+        mix_own = steps.mixed(p_m, others if sch.mixed else 0 * others)  # the step of one's own chunk
+        q = np.minimum(lam_p * tau / np.maximum(p_m, 1.0), 0.999) if inp > 0 else 0 * one
+        # A decoding request meets the OTHER requests' prompt chunks (closed loop: N − 1 others).
+        q_seen = q * (1.0 - 1.0 / clients) if closed else q
+        tau_new = (1 - q) * dec + q * mix
+        tpot_new = (1 - q_seen) * dec + q_seen * mix if sch.mixed else dec + q_seen / (1 - q_seen) * mix
+        tau = 0.5 * tau + 0.5 * tau_new
+        tpot = 0.5 * tpot + 0.5 * tpot_new
+        k = np.ceil(inp / c_max) if inp > 0 else one
+        first = k * (mix_own if inp > 0 else dec)
+        busy = 1.0 - np.exp(-others)
+        rho_p = np.minimum(lam_p * mix / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
+        kingman = rho_p / (1 - rho_p) * (ca2 + 0.0) / 2 * first * (1.0 - 1.0 / clients if closed else 1.0)
+        ttft_svc = sch.request_s + busy * tau / 2 + first + kingman
+        r_svc = ttft_svc + (out - 1.0) * tpot
+        if closed:
+            x_new = np.minimum(clients / (r_svc + think), cap_f / r_svc)
+        else:
+            x_new = np.minimum(loads, cap_f / r_svc * 0.9999)
+        x = 0.5 * x + 0.5 * x_new
+    running = np.minimum(x * r_svc, cap_f)
+    if closed:
+        w_adm = np.maximum(clients / x - think - r_svc, 0.0)
+        queue = np.maximum(clients - running - x * think, 0.0)
+        p_wait = (w_adm > 1e-9 * r_svc).astype(float)
+        stable = np.ones(loads.shape, bool)
+    else:
+        rho = loads * r_svc / cap_f
+        stable = (rho < 1.0) & (rho_p < 0.999)
+        rho_c = np.minimum(rho, 0.999999)
+        p_wait = np.minimum(rho_c ** (np.sqrt(2.0 * (cap_f + 1.0)) - 1.0), 1.0)
+        w_adm = (ca2 + cs2) / 2 * p_wait * r_svc / (cap_f * (1 - rho_c))
+        w_adm = np.where(stable, w_adm, np.inf)
+        queue = np.where(stable, loads * w_adm, np.inf)
+        x = np.where(stable, loads, np.minimum(x, cap_f / r_svc))
+    return dict(x=x, tau=tau, tpot=tpot, dec=dec, mix=mix, q=q, ttft_svc=ttft_svc, w_adm=w_adm, p_wait=p_wait,
+                running=running, queue=queue, n_d=n_d, n_seen=n_seen, first=first, kingman=kingman, p_m=p_m,
+                stable=stable, q_seen=q_seen, cap=cap_f, cap_limit=cap_limit, inp=inp, out=out, ctx=ctx, r=r, sch=sch, slo=slo,
+                wl=wl, rho_p=rho_p, c_max=c_max)
+
+
+def _wait_quantile(w_mean, p_wait, p) -> np.ndarray:
+    """Quantile of a wait with P(wait > 0) = p_wait and an exponential tail of mean w_mean ÷ p_wait."""
+    pw = np.maximum(p_wait, 1e-12)
+    tail = (w_mean / pw) * np.log(np.maximum(pw / (1 - p), 1.0))
+    return np.where(np.isfinite(w_mean), np.where(1 - p >= pw, 0.0, tail), np.inf)
+
+
+def curve(s: Scenario, loads: np.ndarray) -> ServingCurve:
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return _curve(s, loads)
+
+
+def _curve(s: Scenario, loads: np.ndarray) -> ServingCurve:
+    m = solve(s, loads)
+    wl, slo = m["wl"], m["slo"]
+    inp, out, x = m["inp"], m["out"], m["x"]
+    closed = s.load_kind == "concurrency"
+    q, dec, mix, tpot = m["q_seen"], m["dec"], m["mix"], m["tpot"]
+    sch = m["sch"]
+    # ITL: a decode token's gap is D, or M when its step carries a prompt chunk (prob q).
+    if sch.mixed:
+        itl_var = q * (1 - q) * (mix - dec) ** 2
+    else:
+        itl_var = q / (1 - q) ** 2 * mix ** 2
+    sigma_tpot = np.sqrt(itl_var / max(out - 1.0, 1.0))
+    res = {"loads": np.asarray(loads, dtype=np.float64)}
+    res["tpot_s"] = tpot
+    res["itl_s"] = tpot
+    wait = m["w_adm"]
+    res["ttft_s"] = m["ttft_svc"] + wait
+    res["e2e_s"] = res["ttft_s"] + (out - 1.0) * tpot
+    spread = wl.spread
+    for pct in (50, 90, 99):
+        p = pct / 100
+        if sch.mixed:
+            itl = np.where(q > 1 - p, mix, dec)
+        else:
+            g = np.floor(np.log(1 - p) / np.log(np.maximum(q, 1e-12)))
+            itl = dec + np.maximum(g, 0) * mix
+        res[f"itl_p{pct}"] = itl
+        res[f"tpot_p{pct}"] = tpot + Z[pct] * sigma_tpot
+        i_p = length_quantile(wl.kind, inp, spread, p)
+        o_p = length_quantile(wl.kind, out, spread, p)
+        svc = m["ttft_svc"] + (m["first"] * (np.ceil(i_p / m["c_max"]) / np.maximum(np.ceil(inp / m["c_max"]), 1)) -
+                               m["first"] if inp > 0 else 0.0)
+        w_q = wait if closed else _wait_quantile(wait, m["p_wait"], p)
+        # the prefill queue: P(wait > 0) = ρ_p, exponential tail (its mean, Kingman's, is in ttft_svc)
+        w_p = _wait_quantile(m["kingman"], m["rho_p"], p) - m["kingman"]
+        res[f"ttft_p{pct}"] = svc + w_q + w_p
+        res[f"e2e_p{pct}"] = res[f"ttft_p{pct}"] + (max(o_p, 1.0) - 1.0) * tpot
+    p = slo.percentile
+    meets = (res[f"ttft_p{p}"] <= slo.ttft_s) & (res[f"tpot_p{p}"] <= slo.tpot_s) & m["stable"]
+    good = x * _share_meeting(res, m, slo, closed)
+    r = m["r"]
+    bound = np.where(m["q"] > 0.5, _bound(r, m["p_m"], m["n_seen"], m["ctx"]),
+                     _bound(r, 0 * x, np.maximum(m["n_seen"], 1.0), m["ctx"]))
+    admission = (m["running"] >= m["cap"] * 0.999) | ~m["stable"] & (m["rho_p"] < 0.999)
+    cap_idx = BINDING_LIMITS.index(m["cap_limit"])
+    limit = np.where(admission, cap_idx, np.where(bound == 1, 2, 3))
+    sch_blocks = max(sch.kv_blocks, 1)
+    kv_occ = np.minimum(m["running"] * sch.blocks_for(m["ctx"]) / sch_blocks, 1.0)
+    knee_ = _knee_from(s, res["loads"], meets, limit, m)
+    return ServingCurve(
+        load_kind=s.load_kind, **{k: np.asarray(v, dtype=np.float64) for k, v in res.items()},
+        output_tokens_per_s=x * out, requests_per_s=x, goodput_requests_per_s=good, mean_running=m["running"],
+        kv_occupancy=kv_occ, queue_length=m["queue"], step_s=m["tau"], meets_slo=meets, limit=limit.astype(int),
+        knee=knee_, capacity_requests=m["cap"], binding_limit=knee_.binding_limit)
+
+
+def _share_meeting(res, m, slo, closed) -> np.ndarray:
+    """Share of requests meeting both targets (TTFT: atom + exponential tail; TPOT: normal)."""
+    from statistics import NormalDist
+    svc, wait, pw = res["ttft_s"] - m["w_adm"], m["w_adm"], m["p_wait"]
+    slack = slo.ttft_s - svc
+    if closed:
+        p_ttft = (svc + wait <= slo.ttft_s).astype(float)
+    else:
+        mean_c = np.where(pw > 0, wait / np.maximum(pw, 1e-12), 0.0)
+        tail = pw * np.exp(-np.maximum(slack, 0) / np.maximum(mean_c, 1e-300))
+        p_ttft = np.where(slack < 0, 0.0, np.where(np.isfinite(wait), 1 - tail, 0.0))
+    sig = np.maximum(res["tpot_p90"] - res["tpot_s"], 0) / 1.2815516
+    z = (slo.tpot_s - res["tpot_s"]) / np.maximum(sig, 1e-12)
+    p_tpot = np.vectorize(lambda v: NormalDist().cdf(max(min(v, 40.0), -40.0)))(z) if z.size else z
+    return p_ttft * p_tpot
+
+
+def _knee_from(s: Scenario, loads, meets, limit, m) -> Knee:
+    """The knee on the curve's own grid, refined by :func:`knee` when asked directly."""
+    ok = np.nonzero(meets)[0]
+    if ok.size == 0:
+        return Knee(0.0, BINDING_LIMITS[int(limit[0])])
+    i = int(ok.max())
+    nxt = min(i + 1, len(loads) - 1)
+    return Knee(float(loads[i]), BINDING_LIMITS[int(limit[nxt])])
+
+
+def saturation(s: Scenario) -> tuple[float, float]:
+    """(admission capacity in requests, the request rate at which it saturates, requests/s)."""
+    sch = scheduler(s)
+    wl, _, _ = from_scenario(s)
+    cap, _ = sch.capacity(wl.input_mean + wl.output_mean)
+    closed = s.with_(load_kind="concurrency", load=float(max(cap, 1)), think_s=0.0)
+    m = solve(closed, np.array([float(max(cap, 1))]), sch)
+    return float(cap), float(m["x"][0])
+
+
+def default_loads(s: Scenario, points: int = 64) -> np.ndarray:
+    cap, rate = saturation(s)
+    if s.load_kind == "concurrency":
+        hi = max(4.0 * max(cap, 1.0), 8.0)
+        return np.unique(np.rint(np.geomspace(1.0, hi, points)))
+    return np.linspace(0.01, 1.5, points) * max(rate, 1e-6)
+
+
+def knee(s: Scenario) -> Knee:
+    """Highest load meeting the target: a coarse grid, then a fine one inside the bracket."""
+    grid = default_loads(s, 64)
+    c = curve(s, grid)
+    ok = np.nonzero(c.meets_slo)[0]
+    if ok.size == 0:
+        return c.knee
+    i = int(ok.max())
+    if i == len(grid) - 1:
+        return c.knee
+    lo, hi = grid[i], grid[i + 1]
+    fine = np.unique(np.rint(np.linspace(lo, hi, 64))) if s.load_kind == "concurrency" else np.linspace(lo, hi, 64)
+    c2 = curve(s, fine)
+    ok2 = np.nonzero(c2.meets_slo)[0]
+    j = int(ok2.max()) if ok2.size else 0
+    return Knee(float(fine[j]), BINDING_LIMITS[int(c2.limit[min(j + 1, len(fine) - 1)])])
