@@ -7,8 +7,6 @@ here computes a figure; it remembers what ``explorer.core.serving`` returned."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
-
 import numpy as np
 
 from ...core import serving
@@ -35,10 +33,21 @@ def load_free(s: Scenario) -> Scenario:
     return replace(s, load=1.0)  # dataclasses.replace: no re-validation (1 is valid for both kinds)
 
 
-@lru_cache(maxsize=16)
+_CACHE: list[tuple[Scenario, tuple]] = []  # (load-free scenario, (loads, curve, knee)), newest first
+CACHE_SIZE = 16  # a Scenario holds dicts (not hashable): compared by value, newest first
+
+
 def _curve(key: Scenario) -> tuple[np.ndarray, serving.ServingCurve, serving.Knee]:
+    for i, (k, v) in enumerate(_CACHE):
+        if k == key:
+            if i:
+                _CACHE.insert(0, _CACHE.pop(i))
+            return v
     loads = serving.default_loads(key, CURVE_POINTS)
-    return loads, serving.curve(key, loads), serving.knee(key)
+    value = (loads, serving.curve(key, loads), serving.knee(key))
+    _CACHE.insert(0, (key, value))
+    del _CACHE[CACHE_SIZE:]
+    return value
 
 
 def serving_data(s: Scenario) -> ServingData:
@@ -47,4 +56,4 @@ def serving_data(s: Scenario) -> ServingData:
 
 
 def clear() -> None:
-    _curve.cache_clear()
+    _CACHE.clear()
