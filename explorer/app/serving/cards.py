@@ -33,7 +33,7 @@ class ServingCard(PlotCard):
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
-        self._kind = "concurrency"
+        self._kind = ""
         self.sim_points: list = []  # ServingPoint summaries of simulation runs (this scenario)
         self.now = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), width=1))
         self.knee_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), width=1.5, style=Qt.PenStyle.DashLine),
@@ -88,6 +88,7 @@ class ServingCard(PlotCard):
         if kind != self._kind:
             self._kind = kind
             self.plot.setLabel("bottom", *load_label(kind))
+            self._apply_log(kind == "concurrency", self.log_y)  # clients: geometric points; a rate: linear
             self._range = None
         ys = []
         for key, y in self.series_of(d).items():
@@ -176,7 +177,7 @@ class LatencyCard(ServingCard):
 class ThroughputCard(ServingCard):
     key = "serving_throughput"
     title = "Throughput vs load"
-    y_label, y_units = "completed", "requests/s"
+    y_label, y_units = "throughput", "requests/s"
     si_prefix = (True, False)
     sim_keys = ("sim_requests",)
 
@@ -198,7 +199,7 @@ class ThroughputCard(ServingCard):
     def describe(self, d: ServingData) -> None:
         p = d.point
         self.set_heading(f"{count(p.output_tokens_per_s)} tokens/s · {p.requests_per_s:.3g} requests/s "
-                         f"({p.goodput_requests_per_s:.3g} meet the target)")
+                         f"({p.goodput_requests_per_s:.3g} good)")
         self.heading.setToolTip("The road's fundamental diagram: completed requests per second against the load. "
                                 "It rises while the batch grows and levels off at the admission capacity; goodput "
                                 "counts only the requests meeting the latency target.")
