@@ -135,7 +135,7 @@ class HighwayView(StoreView):
             self.cars.configure(0, math.inf, 0.0)
             return
         out = max(st.scenario.generate, 1)
-        crossing = max(out - 1, 1) * p.tpot_s
+        crossing = st.time_on_road
         key = (self.shown_scenario.model, self.shown_scenario.hardware.id, out)
         if key != self._scale_key:  # one time scale per scenario: closing lanes visibly slows the cars
             self._scale_key = key

@@ -118,6 +118,13 @@ class Road:
         return self.point.step_s / self.step_all_open if self.point else math.inf
 
     @property
+    def time_on_road(self) -> float:
+        """Seconds a request spends admitted (prefill and decode): running ÷ throughput, Little's
+        law on the running batch — so the cars' capacity is the model's (batch capacity ÷ this)."""
+        p = self.point
+        return p.mean_running / p.requests_per_s if p and p.requests_per_s > 0 else math.inf
+
+    @property
     def queue_growth(self) -> float:
         """Open loop past capacity: requests added to the on-ramp queue per second."""
         return max(self.demand - self.capacity, 0.0) if not self.closed_loop else 0.0
