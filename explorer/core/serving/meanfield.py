@@ -88,7 +88,7 @@ def _bound(r, p, n, ctx) -> np.ndarray:
     return (f / rate > mem).astype(int)
 
 
-def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None) -> dict[str, np.ndarray]:
+def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=None) -> dict[str, np.ndarray]:
     """The fixed point at every load; a dict of arrays (see ServingCurve for the names)."""
     wl, ld, slo = from_scenario(s)
     sch = sch or scheduler(s)
@@ -131,23 +131,44 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None) -> dict[
         tau = 0.5 * tau + 0.5 * tau_new
         tpot = 0.5 * tpot + 0.5 * tpot_new
         k = np.ceil(inp / c_max) if inp > 0 else one
-        first = k * (mix_own if inp > 0 else dec)
         busy = 1.0 - np.exp(-others)
+        residual = ((1 - q) * dec ** 2 + q * mix ** 2) / (2 * np.maximum(tau, 1e-300))  # length-biased
+        # Prompts that arrive while one waits for the step boundary share its step (Poisson packing).
+        packed = np.minimum(c_max, c_own + lam_p * busy * residual) if inp > 0 else one
+        mix_own = steps.mixed(packed, others if sch.mixed else 0 * others)
+        first = k * (mix_own if inp > 0 else dec)
         rho_p = np.minimum(lam_p * mix / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
         kingman = rho_p / (1 - rho_p) * (ca2 + 0.0) / 2 * first * (1.0 - 1.0 / clients if closed else 1.0)
-        ttft_svc = sch.request_s + busy * tau / 2 + first + kingman
+        ttft_svc = sch.request_s + busy * residual + first + kingman
         r_svc = ttft_svc + (out - 1.0) * tpot
         if closed:
             x_new = np.minimum(clients / (r_svc + think), cap_f / r_svc)
         else:
             x_new = np.minimum(loads, cap_f / r_svc * 0.9999)
         x = 0.5 * x + 0.5 * x_new
+    x = x_new  # the last evaluation, undamped: Little's law then holds exactly for it
     running = np.minimum(x * r_svc, cap_f)
     if closed:
         w_adm = np.maximum(clients / x - think - r_svc, 0.0)
         queue = np.maximum(clients - running - x * think, 0.0)
         p_wait = (w_adm > 1e-9 * r_svc).astype(float)
         stable = np.ones(loads.shape, bool)
+    elif _sat is None:
+        sat = solve(s.with_(load_kind="concurrency", load=cap_f, think_s=0.0), np.array([cap_f]), sch)
+        over = loads >= sat["x"][0] * 0.9999
+        if over.any():
+            res = solve(s, np.where(over, 1e-9, loads), sch, _sat=sat) if not over.all() else None
+            out_ = {}
+            for key in ("x", "tau", "tpot", "dec", "mix", "q", "q_seen", "ttft_svc", "running", "n_d", "n_seen",
+                        "first", "kingman", "p_m", "rho_p", "c_max"):
+                under_v = res[key] if res is not None else sat[key][0] * one
+                out_[key] = np.where(over, sat[key][0], under_v)
+            out_["w_adm"] = np.where(over, np.inf, res["w_adm"] if res is not None else np.inf)
+            out_["queue"] = np.where(over, np.inf, res["queue"] if res is not None else np.inf)
+            out_["p_wait"] = np.where(over, 1.0, res["p_wait"] if res is not None else 1.0)
+            out_["stable"] = ~over
+            return {**sat, **out_, "stable": ~over}
+        return solve(s, loads, sch, _sat=sat)
     else:
         rho = loads * r_svc / cap_f
         stable = (rho < 1.0) & (rho_p < 0.999)
@@ -157,6 +178,8 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None) -> dict[
         w_adm = np.where(stable, w_adm, np.inf)
         queue = np.where(stable, loads * w_adm, np.inf)
         x = np.where(stable, loads, np.minimum(x, cap_f / r_svc))
+    if not closed:
+        x = loads.copy()
     return dict(x=x, tau=tau, tpot=tpot, dec=dec, mix=mix, q=q, ttft_svc=ttft_svc, w_adm=w_adm, p_wait=p_wait,
                 running=running, queue=queue, n_d=n_d, n_seen=n_seen, first=first, kingman=kingman, p_m=p_m,
                 stable=stable, q_seen=q_seen, cap=cap_f, cap_limit=cap_limit, inp=inp, out=out, ctx=ctx, r=r, sch=sch, slo=slo,

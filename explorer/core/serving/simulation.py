@@ -139,7 +139,8 @@ class _Sim:
             while waiting and len(order) < max_run:
                 i = waiting[0]
                 need = prompt_now[i] + sch.block_size
-                if used + need > self.kv_tokens and order:
+                reserved = sum(item[1] for item in prefilling)
+                if used + reserved + need + len(decoding) > self.kv_tokens and order:
                     break
                 if need > self.kv_tokens:  # can never fit: drop it as served-never (counts as a miss)
                     waiting.popleft()
@@ -160,6 +161,27 @@ class _Sim:
                 record()
                 continue
             n = len(decoding)
+            # KV for this step (the prompts admitted, one token per decode): preempt the newest if short
+            if used + sum(item[1] for item in prefilling) + n > self.kv_tokens and len(order) > 1:
+                preemptions += 1
+                i = order[-1]
+                if i in decoding:
+                    st, _v = decoding.pop(i)
+                    made = g - st
+                    ctx = prompt_now[i] + made
+                    dec_ctx -= ctx
+                    done_before[i] += made
+                else:
+                    item = next(it for it in prefilling if it[0] == i)
+                    prefilling.remove(item)
+                    ctx = prompt_now[i] - item[1]
+                used -= ctx
+                version[i] += 1
+                order.pop()
+                prompt_now[i] = max(prompt_now[i], ctx)  # recompute: generated tokens join the prompt
+                waiting.appendleft(i)
+                record()
+                continue
             if prefilling:
                 room = max(budget - n, 1) if sch.mixed else budget
                 if not sch.chunked:
@@ -213,21 +235,6 @@ class _Sim:
                 k = self._next_finish(heap, decoding, version) - g
                 room_tokens = self.kv_tokens - used
                 k_kv = int(room_tokens // n)
-                if k_kv < 1:
-                    preemptions += 1
-                    i = next(j for j in reversed(order) if j in decoding)
-                    st, _v = decoding.pop(i)
-                    made = g - st
-                    ctx = prompt_now[i] + made
-                    used -= ctx
-                    dec_ctx -= ctx
-                    version[i] += 1
-                    order.remove(i)
-                    done_before[i] += made
-                    prompt_now[i] = ctx  # recompute: the generated tokens join the prompt
-                    waiting.appendleft(i)
-                    record()
-                    continue
                 k = max(1, min(k, k_kv))
                 if pending and waiting == deque() and len(order) < max_run:
                     gap = pending[0][0] - t

@@ -55,14 +55,18 @@ class Workload:
         """std ÷ mean of the output length (0 for fixed)."""
         if self.kind == "fixed":
             return 0.0
+        if self.kind == "exponential":
+            return 1.0
         return self._spread / np.sqrt(3.0) if self.kind == "uniform" else self._spread
 
 
 def _draw(kind: str, mean: float, spread: float, n: int, rng: np.random.Generator) -> np.ndarray:
-    if kind == "fixed" or spread <= 0 or mean <= 0:
+    if kind == "fixed" or (spread <= 0 and kind != "exponential") or mean <= 0:
         return np.full(n, int(round(mean)), dtype=np.int64)
     if kind == "uniform":
         x = rng.uniform(mean * (1 - spread), mean * (1 + spread), n)
+    elif kind == "exponential":  # traces and queueing tests (M/M/1): spread is ignored
+        x = 1.0 + rng.exponential(mean - 1.0, n)
     else:  # lognormal with the given mean and std = spread · mean
         sigma2 = np.log1p(spread * spread)
         x = rng.lognormal(np.log(mean) - sigma2 / 2, np.sqrt(sigma2), n)
