@@ -22,7 +22,6 @@ def cpu_share(app, seconds: float) -> float:
 
 
 def main() -> None:
-    from explorer.core.highway import traffic
 
     app, w = open_window()
     baseline = cpu_share(app, 1.0)  # the polling loop itself, highway never shown

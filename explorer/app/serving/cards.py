@@ -122,10 +122,10 @@ class ServingCard(PlotCard):
 def knee_sentence(d: ServingData) -> str:
     k = d.knee
     s = d.scenario
-    target = f"TTFT ≤ {duration(s.slo_ttft_ms / 1e3)} and TPOT ≤ {duration(s.slo_tpot_ms / 1e3)} at p{s.slo_percentile}"
+    target = f"TTFT ≤ {duration(s.slo_ttft_ms / 1e3)}, TPOT ≤ {duration(s.slo_tpot_ms / 1e3)} at p{s.slo_percentile}"
     if k.load <= 0:
         return f"Even the lightest load misses the target ({target})."
-    return (f"The knee: up to {count(k.load)} {d.unit} meet the target ({target}); beyond it the "
+    return (f"Knee: up to {count(k.load)} {d.unit} meet the target ({target}); beyond, the "
             f"{LIMIT_WORDS.get(k.binding_limit, k.binding_limit)} binds.")
 
 

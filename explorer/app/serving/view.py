@@ -28,7 +28,8 @@ class ServingView(StoreView):
         self.requests.setSingleStep(1000)
         self.requests.setValue(SIM_REQUESTS)
         self.requests.setGroupSeparatorShown(True)
-        self.requests.setSuffix(" requests")
+        self.requests.setSuffix(" req")
+        self.requests.setMaximumWidth(110)
         self.requests.setToolTip("How many requests the simulation runs (the first and last tenth are left out "
                                  "of its percentiles: start-up and drain)")
         self.simulate = QPushButton("&Simulate")
@@ -38,9 +39,10 @@ class ServingView(StoreView):
         self.cancel.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(140)
+        self.progress.setMaximumWidth(110)
         self.progress.setTextVisible(True)
         self.summary = TextPane(lines=2)
+        self.load.slider.setMinimumWidth(160)
         self.cards = {"latency": LatencyCard(store), "throughput": ThroughputCard(store), "batch": BatchCard(store),
                       "kv": KVCard(store)}
         top = QHBoxLayout()

@@ -34,3 +34,22 @@ class SimWorker(QThread):
             self.failed.emit(f"simulation: {exc}")
             return
         self.done.emit(result)
+
+
+class CallWorker(QThread):
+    """Runs one core call off the GUI thread (the deployment search) and hands back its result."""
+
+    done = Signal(object, object)  # (key it was asked for, result)
+    failed = Signal(str)
+
+    def __init__(self, fn, key, parent=None):
+        super().__init__(parent)
+        self.fn, self.key = fn, key
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - the GUI shows it and keeps running
+            self.failed.emit(str(exc))
+            return
+        self.done.emit(self.key, result)

@@ -29,6 +29,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from explorer.core import serving
 from explorer.core.physics import parallel
 from explorer.core.serving.results import ServingPoint
@@ -78,9 +80,9 @@ def saturation_rate(s: Scenario) -> float:
     """Requests/s the scenario's road serves with its batch kept full (the admission capacity
     reached by a closed loop of many clients): the most an open loop can be served."""
     closed = s.with_(load_kind="concurrency", load=1.0, think_s=0.0)
-    cap = serving.curve(closed, [1.0]).capacity_requests
+    cap = serving.curve(closed, np.array([1.0])).capacity_requests
     full = float(max(1, math.ceil(SATURATING_CLIENTS * max(cap, 1.0))))
-    return float(serving.curve(closed, [full]).requests_per_s[0])
+    return float(serving.curve(closed, np.array([full])).requests_per_s[0])
 
 
 @dataclass(frozen=True)
@@ -137,16 +139,16 @@ def highway(s: Scenario, lanes: int = DEFAULT_LANES, closed: int = 0, shared_fra
     shared = shared_lanes(s, lanes, shared_fraction)
     open_lanes = max(lanes - closed - shared, 0)
     lane_bw = s.hardware.bandwidth_bytes_per_s * parallel.work_divisor(s.parallel, s.devices) / lanes
-    common = dict(lanes=lanes, open_lanes=open_lanes, shared_lanes=min(shared, lanes - min(closed, lanes)),
-                  lane_bandwidth=lane_bw)
+    taken = min(shared, lanes - min(closed, lanes))
     if open_lanes == 0:
         return Road(scenario=s, point=None, step_all_open=serving.steady(s).step_s, capacity=0.0,
                     demand=float(s.load) if s.load_kind == "rate" else 0.0, rho=math.inf if s.load_kind == "rate" else None,
-                    batch_capacity=0.0, state=ROAD_CLOSED, knee=0.0, binding_limit="bandwidth", **common)
+                    batch_capacity=0.0, state=ROAD_CLOSED, knee=0.0, binding_limit="bandwidth", lanes=lanes,
+                    open_lanes=0, shared_lanes=taken, lane_bandwidth=lane_bw)
     road = road_scenario(s, lanes, open_lanes)
     p = serving.steady(road)
     step_open = p.step_s if road is s else serving.steady(s).step_s
-    cap_curve = serving.curve(road.with_(load_kind="concurrency", load=1.0, think_s=0.0), [1.0])
+    cap_curve = serving.curve(road.with_(load_kind="concurrency", load=1.0, think_s=0.0), np.array([1.0]))
     capacity = saturation_rate(road)
     k = serving.knee(road)
     if s.load_kind == "rate":
@@ -157,7 +159,8 @@ def highway(s: Scenario, lanes: int = DEFAULT_LANES, closed: int = 0, shared_fra
         state = RAMP_QUEUE if p.queue_length >= 0.5 else "free flow"
     return Road(scenario=road, point=p, step_all_open=step_open, capacity=capacity, demand=demand, rho=rho,
                 batch_capacity=float(cap_curve.capacity_requests), state=state, knee=k.load,
-                binding_limit=k.binding_limit, **common)
+                binding_limit=k.binding_limit, lanes=lanes, open_lanes=open_lanes, shared_lanes=taken,
+                lane_bandwidth=lane_bw)
 
 
 def lane_factor(open_lanes: int) -> float:
