@@ -1,6 +1,6 @@
 """The two plots beside the road, for the road's scenario (open lanes only) and with its
 operating point: completed requests/s against load (the fundamental diagram, with the capacity
-the open lanes carry), and TTFT p99 and TPOT against load (log y) with the knee. The curves are
+the open lanes carry), and TTFT p99 and mean TPOT against load (log y) with the knee. The curves are
 the Serving view's for the same scenario (explorer.app.serving.data)."""
 
 from __future__ import annotations
@@ -38,14 +38,15 @@ class FundamentalDiagram:
         self.flow.setLabel("left", "completed", "requests/s")
         self.flow_curve = self.flow.plot([], [], pen=pg.mkPen(colour("blue"), width=2))
         self.capacity = pg.InfiniteLine(angle=0, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
-                                        label="capacity", labelOpts={"position": 0.1, "color": colour("vermillion"),
-                                                                     "anchors": [(0, 1), (0, 1)]})
+                                        label="capacity", labelOpts={"position": 0.05, "color": colour("vermillion"),
+                                                                     "anchors": [(0, 0), (0, 0)]})
         self.flow.addItem(self.capacity)
         self.flow_point = _point(self.flow)
-        self.latency = _plot("latency vs load")
+        self.latency = _plot(f"<span style='color:{colour('sky')}'>TTFT p99</span> and "
+                             f"<span style='color:{colour('orange')}'>TPOT</span> vs load")
         self.latency.setLabel("left", "latency", "s")
         self.ttft = self.latency.plot([], [], pen=pg.mkPen(colour("sky"), width=2), name="TTFT p99")
-        self.tpot = self.latency.plot([], [], pen=pg.mkPen(colour("orange"), width=2), name="TPOT p50")
+        self.tpot = self.latency.plot([], [], pen=pg.mkPen(colour("orange"), width=2), name="TPOT")
         self.ttft_point = _point(self.latency, "sky")
         self.tpot_point = _point(self.latency, "orange")
         self.knee = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
@@ -75,14 +76,14 @@ class FundamentalDiagram:
         self.flow_point.setData([load], [p.requests_per_s])
         fin = np.isfinite(c.ttft_p99)
         self.ttft.setData(d.loads[fin], c.ttft_p99[fin])
-        self.tpot.setData(d.loads, c.tpot_p50)
+        self.tpot.setData(d.loads, c.tpot_s)
         self.latency.setXRange(lx(d.loads[0]), lx(d.loads[-1]), padding=0)
-        ys = np.concatenate([c.ttft_p99[fin], c.tpot_p50])
+        ys = np.concatenate([c.ttft_p99[fin], c.tpot_s])
         ys = ys[np.isfinite(ys) & (ys > 0)]
         if ys.size:
             self.latency.setYRange(math.log10(ys.min()) - 0.2, math.log10(ys.max()) + 0.3, padding=0)
         self.ttft_point.setData([load] if math.isfinite(p.ttft_p99) else [], [p.ttft_p99] if math.isfinite(p.ttft_p99) else [])
-        self.tpot_point.setData([load], [p.tpot_p50])
+        self.tpot_point.setData([load], [p.tpot_s])
         self.knee.setVisible(road.knee > 0)
         if road.knee > 0:
             self.knee.setPos(lx(road.knee))
