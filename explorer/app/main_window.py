@@ -265,5 +265,8 @@ class MainWindow(QMainWindow):
         if self.panels.built("hardware"):  # a panel never shown was never built
             self.panels["hardware"].measure.shutdown()
         self.session.closing()
+        from .serving.worker import stop_all
+
+        stop_all()  # a simulation is cancelled, a deployment search finishes: no thread outlives the window
         event.accept()
         super().closeEvent(event)

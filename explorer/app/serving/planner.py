@@ -20,7 +20,7 @@ from ...core.specs import presets
 from ..view_base import StoreView
 from ..widgets import TextPane
 from .cards import LIMIT_WORDS
-from .worker import CallWorker
+from .worker import CallWorker, track
 
 # What the search depends on (the setup itself — device, count, formats, runtime — is what it varies).
 DEPENDS = frozenset({"model", "prompt", "generate", "lengths", "length_spread", "slo_ttft_ms", "slo_tpot_ms",
@@ -114,10 +114,11 @@ class PlannerView(StoreView):
         if key == self._key or self.worker is not None:
             return
         self.status.setText("searching…")
-        self.worker = CallWorker(lambda: serving.plan(s), key, self)
+        self.worker = CallWorker(lambda: serving.plan(s), key)
         self.worker.done.connect(self._done)
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)
+        track(self.worker)
         self.worker.start()
 
     def _done(self, key, rows) -> None:
@@ -131,9 +132,7 @@ class PlannerView(StoreView):
         self._key = self._wanted
 
     def _finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.deleteLater()
+        self.worker = None  # it deletes itself (worker.track)
         if self._wanted is not None and self._wanted != self._key:
             self.redraw()  # the scenario moved while the search ran
         else:
@@ -232,7 +231,3 @@ class PlannerView(StoreView):
         self.map.setXRange(0, len(m.formats), padding=0.02)
         self.map.setYRange(0, len(m.devices), padding=0.02)
 
-    def closeEvent(self, event) -> None:
-        if self.worker is not None:
-            self.worker.wait(10_000)
-        super().closeEvent(event)

@@ -13,7 +13,7 @@ from ..widgets import TextPane
 from .cards import BatchCard, KVCard, LatencyCard, ThroughputCard, knee_sentence
 from .data import load_free, serving_data
 from .load_bar import LoadSlider
-from .worker import SimWorker
+from .worker import SimWorker, track
 
 SIM_REQUESTS = 2000
 
@@ -92,7 +92,7 @@ class ServingView(StoreView):
         if self.sim_key != load_free(s):
             self.sim_points = []
         self.sim_key = load_free(s)
-        self.worker = SimWorker(s, self.requests.value(), parent=self)
+        self.worker = SimWorker(s, self.requests.value())
         self.worker.progressed.connect(self._progressed)
         self.worker.done.connect(self._done)
         self.worker.failed.connect(self._failed)
@@ -101,6 +101,7 @@ class ServingView(StoreView):
         self.cancel.setEnabled(True)
         self.progress.setValue(0)
         self.progress.setFormat("%p %")
+        track(self.worker)
         self.worker.start()
 
     def cancel_simulation(self) -> None:
@@ -131,9 +132,7 @@ class ServingView(StoreView):
         self.store.rejected.emit(why)
 
     def _finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.deleteLater()
+        self.worker = None  # it deletes itself (worker.track)
         self.simulate.setEnabled(True)
         self.cancel.setEnabled(False)
 
@@ -147,5 +146,4 @@ class ServingView(StoreView):
     def closeEvent(self, event) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.worker.wait(5000)
         super().closeEvent(event)

@@ -1,15 +1,40 @@
-"""The discrete-event simulation off the GUI thread: a QThread that runs
-``explorer.core.serving.simulate`` and reports its partial results as signals (queued to the GUI
-thread); Cancel sets a flag the core polls between batches of completions."""
+"""Core calls off the GUI thread: the discrete-event simulation (``explorer.core.serving.simulate``,
+partial results as signals queued to the GUI thread; Cancel sets a flag the core polls between
+batches of completions) and the deployment search.
+
+A worker has no parent widget: closing the view that started it never destroys a running thread.
+Every running worker is kept in :data:`RUNNING` until it finishes; when the application quits,
+:func:`stop_all` cancels the simulations and waits for them all."""
 
 from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QCoreApplication, QThread, Signal
 
 from ...core import serving
 from ...core.state.scenario import Scenario
+
+RUNNING: set[QThread] = set()
+
+
+def track(worker: QThread) -> None:
+    """Keep ``worker`` alive while it runs; it deletes itself when done."""
+    app = QCoreApplication.instance()
+    if app is not None and not getattr(app, "_serving_stop_hooked", False):
+        app.aboutToQuit.connect(stop_all)
+        app._serving_stop_hooked = True
+    RUNNING.add(worker)
+    worker.finished.connect(lambda: RUNNING.discard(worker))
+    worker.finished.connect(worker.deleteLater)
+
+
+def stop_all(timeout_ms: int = 30_000) -> None:
+    for worker in list(RUNNING):
+        if hasattr(worker, "cancel"):
+            worker.cancel()
+    for worker in list(RUNNING):
+        worker.wait(timeout_ms)
 
 
 class SimWorker(QThread):
