@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from explorer.core.state.view_rules import THEMES
+
 SCENARIO_HELP = "a saved scenario (JSON): the GUI opens it; CLI commands start from it (other flags override it)"
 
 
@@ -31,7 +33,7 @@ def add_gui_options(p: argparse.ArgumentParser) -> None:
                    help="render every step of a tour (default: the essay tour) to numbered PNGs and a PDF, "
                         "headless, then exit; needs --out")
     p.add_argument("--out", metavar="DIR", help="folder for --export-tour")
-    p.add_argument("--theme", choices=("light", "dark", "presenter", "projector"), default="presenter",
+    p.add_argument("--theme", choices=(*THEMES, "projector"), default="presenter",
                    help="theme for --export-tour (projector = presenter; default presenter)")
 
 

@@ -50,6 +50,7 @@ class FileActions:
             self.error(f"Not opened: {exc}. The current scenario is unchanged.")
             return False
         self.store.set_state(state)
+        self.window.presenter.resume()  # a session saved mid-tour reopens at its step
         if not example:
             self.path = path
             self.store.mark_clean()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWind
 
 from .. import APP_NAME
 from ..core.state.appstate import AppState
+from ..core.state.view_rules import TABS
 from ..core.text.ab_compare import side_names
 from ..core.state.scenario import Scenario
 from .file_actions import FileActions
@@ -33,7 +34,7 @@ from .store import AppStore
 from .view_base import sync_all
 
 DEFAULT_SIZE = (1280, 720)
-TAB_KEYS = ("overview", "highway", "serving", "plan", "post", "validation")  # ViewState.tab for each tab, in order
+TAB_KEYS = TABS  # ViewState.tab for each tab, in order (core.state.view_rules)
 
 
 class MainWindow(QMainWindow):
@@ -75,14 +76,6 @@ class MainWindow(QMainWindow):
         self._highway_page = QWidget()
         QVBoxLayout(self._highway_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._highway_page, "&Highway (bandwidth)")
-        self._serving: ServingView | None = None  # built when its tab is first opened
-        self._serving_page = QWidget()
-        QVBoxLayout(self._serving_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._serving_page, "&Serving under load")
-        self._planner: PlannerView | None = None  # built when its tab is first opened
-        self._planner_page = QWidget()
-        QVBoxLayout(self._planner_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._planner_page, "Plan a &deployment")
         self._post: PostPane | None = None  # built when its tab is first opened
         self._post_page = QWidget()
         QVBoxLayout(self._post_page).setContentsMargins(0, 0, 0, 0)
@@ -91,6 +84,14 @@ class MainWindow(QMainWindow):
         self._validation_page = QWidget()
         QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._validation_page, "&Measured vs modelled")
+        self._serving: ServingView | None = None  # built when its tab is first opened
+        self._serving_page = QWidget()
+        QVBoxLayout(self._serving_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._serving_page, "&Serving under load")
+        self._planner: PlannerView | None = None  # built when its tab is first opened
+        self._planner_page = QWidget()
+        QVBoxLayout(self._planner_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._planner_page, "Plan a &deployment")
         for page in (self._highway_page, self._serving_page, self._planner_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
             page.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.tabs.currentChanged.connect(self._tab_changed)

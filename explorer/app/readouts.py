@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from ..core.engine import bands
 from ..core.specs import presets
 from ..core.text.ab_compare import RATIOS, ab_sentence, ratio, times
-from ..core.text.report import bottleneck_sentence
 from ..core.state.scenario import ScenarioError
 from ..core.physics.units import binary_bytes, count, duration, si, si_digits
 from .store import AppStore
@@ -201,7 +200,7 @@ class Readouts(StoreView):
             self.values[key].setText(text, colour)
             if key in SPEEDS:
                 self.values[key].setToolTip(tips[key] + ("" if e.fits else " — shown as if it fit: it does not"))
-        sentence = bottleneck_sentence(s, e)
+        sentence = self.store.results.bottleneck_sentence  # once per scenario (the fit advice is a search)
         if e.warnings:
             sentence = "⚠ " + " ".join(e.warnings) + "\n" + sentence
         pinned = self.store.pinned_results

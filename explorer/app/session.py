@@ -48,6 +48,7 @@ class Session:
             "Restore its autosaved state — scenarios, pin and view?", yes | no, yes)
         if answer == yes:
             self.window.store.set_state(state)
+            self.window.presenter.resume()
             self.window.statusBar().showMessage("Restored the autosaved session", 8000)
             return True
         self.autosaver.clear()

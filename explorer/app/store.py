@@ -20,9 +20,9 @@ from dataclasses import dataclass, fields
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core.state import undo_text
-from ..core.state.appstate import AppState, ViewState, apply_partial
-from ..core.engine.results import Results
+from ..core.state import undo_text, view_rules
+from ..core.state.appstate import AppState, ViewState
+from ..core.features.view_results import ViewResults as Results
 from ..core.state.scenario import Scenario, ScenarioError
 
 FIELDS = tuple(f.name for f in fields(Scenario))
@@ -152,25 +152,20 @@ class AppStore(QObject):
         """Replace the whole state (file open, restore): one undo entry for its scenarios."""
         self._edit(state, key=None)
 
-    def apply_partial(self, patch: dict) -> bool:
-        """Apply a nested partial state (see ``core.state.appstate.apply_partial``); tour steps use it."""
+    def set_view(self, **changes) -> bool:
+        """Change view settings (tab, log axes, highway, theme…): shown at once, not undoable.
+        ``highway`` may be a dict of the fields that change. False (and ``rejected``, like
+        :meth:`update`) when a change breaks a view rule (``core.state.view_rules``)."""
         try:
-            new = apply_partial(self._state, patch)
-        except ScenarioError as exc:
+            view = view_rules.view_with(self._state.view, changes)
+        except ScenarioError as exc:  # StateError: one line naming the field
             self.rejected.emit(str(exc))
             return False
-        self._edit(new, key=None)
-        return True
-
-    def set_view(self, **changes) -> None:
-        """Change view settings (tab, log axes, highway, theme…): shown at once, not undoable."""
-        view = self._state.view
-        if all(getattr(view, k) == v for k, v in changes.items()):
-            return
-        from dataclasses import replace
-
-        self._set(self._state.with_(view=replace(view, **changes)))
+        if view == self._state.view:
+            return True
+        self._set(self._state.with_(view=view))
         self.committed.emit()
+        return True
 
     # -- A/B compare -------------------------------------------------------------------------
     def pin(self) -> None:

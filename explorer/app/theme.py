@@ -79,7 +79,7 @@ DARK = Theme(name="dark", palette={**OKABE_ITO, "black": "#E0E0E0"}, background=
              text="#E6E6E6", muted="#AAAAAA", note="#BBBBBB", error="#FF8A4C",
              overlay_bg="rgba(30,30,30,215)", weights_fill="#1D3A55", kv_fill="#4A3A14", road="#4A4A4A",
              ramp="#3A3A3A", lane_mark="#888888", grid_alpha=0.25)
-THEMES = {"light": LIGHT, "dark": DARK, "presenter": PRESENTER}
+THEMES = {t.name: t for t in (LIGHT, DARK, PRESENTER)}  # one per name in core.state.view_rules.THEMES
 _current = [LIGHT]
 _base_pt = [LIGHT.base_pt]
 

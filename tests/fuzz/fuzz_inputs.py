@@ -233,3 +233,40 @@ def check_text_file(kind: str, path: Path, data: bytes, load, refused: type[Exce
         return "refused"
     COUNTS[f"{kind} loaded"] += 1
     return "loaded"
+
+
+# -- partial view states (AppStore.set_view) ----------------------------------------------------
+_ANY = st.one_of(st.none(), st.booleans(), st.integers(-5, 100), st.floats(allow_nan=True, allow_infinity=True),
+                 st.text(max_size=12), st.lists(st.integers(0, 3), max_size=3))
+_DEVICE_IDS = sorted(presets.hardware()) + ["no-such-device", ""]
+
+
+@st.composite
+def view_changes(draw) -> dict:
+    """A random partial view state, most of it near the rules' edges (13 devices, closed > lanes,
+    font scale 3.01), some of it junk of the wrong type or unknown fields."""
+    out: dict = {}
+    pick = draw(st.sets(st.sampled_from(["tab", "log_axes", "highway", "compared_devices", "theme", "font_scale",
+                                         "tour", "tour_step", "junk"]), min_size=1, max_size=4))
+    if "tab" in pick:
+        out["tab"] = draw(st.sampled_from(["overview", "highway", "post", "validation", "slides", 3]))
+    if "log_axes" in pick:
+        out["log_axes"] = draw(st.one_of(st.just((("compute", True),)), st.just((("roofline", True),)), _ANY))
+    if "highway" in pick:
+        out["highway"] = draw(st.dictionaries(
+            st.sampled_from(["lanes", "closed", "shared_percent", "rate", "users", "target_tokens_per_s", "show", "x"]),
+            st.one_of(st.integers(-2, 70), st.floats(-1, 2e5), st.just(float("nan")), st.sampled_from(["live", "pinned", "a"]),
+                      st.none()), max_size=4))
+    if "compared_devices" in pick:
+        out["compared_devices"] = tuple(draw(st.lists(st.sampled_from(_DEVICE_IDS), max_size=14)))
+    if "theme" in pick:
+        out["theme"] = draw(st.sampled_from(["light", "dark", "presenter", "neon", None]))
+    if "font_scale" in pick:
+        out["font_scale"] = draw(st.one_of(st.floats(0.4, 3.1), st.sampled_from([0.5, 3.0, 3.01, float("nan"), "1"])))
+    if "tour" in pick:
+        out["tour"] = draw(st.one_of(st.none(), st.text(max_size=8), st.integers()))
+    if "tour_step" in pick:
+        out["tour_step"] = draw(st.integers(-1, 10_001))
+    if "junk" in pick:
+        out[draw(st.sampled_from(["colour", "zoom", ""]))] = draw(_ANY)
+    return out

@@ -1,7 +1,7 @@
 """The highway's controls: lanes, closed lanes, the CPU/display share (unified memory) and whose
 traffic is shown. They edit ``ViewState.highway`` through the store like any panel edits the
-scenario; the rule that closed lanes follow the road down lives in the core
-(``explorer.core.highway.traffic.settings_with``). The traffic itself is the scenario's load
+scenario; the rules (closed lanes follow the road down, the ranges) live in the core
+(``explorer.core.state.view_rules``) and a refused edit puts the controls back. The traffic itself is the scenario's load
 (the Workload panel, or the Serving tab's slider)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 from PySide6.QtCore import Qt
 
-from ...core.highway import traffic
+from ...core.state import view_rules
 from ..view_base import StoreView
 from ..widgets import set_quietly
 
@@ -27,7 +27,7 @@ class HighwayPanel(StoreView):
         road = QGroupBox("Road")
         f = QFormLayout(road)
         self.lanes = QSpinBox()
-        self.lanes.setRange(1, 64)
+        self.lanes.setRange(*view_rules.LANES)
         self.lanes.setToolTip("Split the device's memory bandwidth into this many lanes")
         self.closed = QSpinBox()
         self.closed.setRange(0, 64)
@@ -35,7 +35,7 @@ class HighwayPanel(StoreView):
             box.setMaximumWidth(90)
         self.closed.setToolTip("Lanes closed for construction: each takes one lane's bandwidth away")
         self.shared = QSlider(Qt.Orientation.Horizontal)
-        self.shared.setRange(0, 50)
+        self.shared.setRange(*view_rules.SHARED_PERCENT)
         self.shared.setToolTip("Unified memory: share of bandwidth taken by the CPU and display")
         self.shared_label = QLabel("0 %")
         shared_row = QHBoxLayout()
@@ -63,7 +63,8 @@ class HighwayPanel(StoreView):
         self.redraw()
 
     def edit(self, **changes) -> None:
-        self.store.set_view(highway=traffic.settings_with(self.store.view.highway, **changes))
+        if not self.store.set_view(highway=changes):
+            self.redraw()  # refused: the controls go back to the settings in force
 
     def redraw(self) -> None:
         hw = self.store.view.highway

@@ -101,19 +101,22 @@ class HighwayView(StoreView):
         pinned = self.store.pinned
         return pinned if self.store.view.highway.show == "pinned" and pinned is not None else self.store.scenario
 
+    @property
+    def shown_results(self):
+        """The store's Results of :attr:`shown_scenario` (computed once per scenario and settings)."""
+        return self.store.pinned_results if self.shown_scenario is self.store.pinned else self.store.results
+
     def compute_state(self) -> traffic.Road:
         s = self.shown_scenario
         hw = self.store.view.highway
-        return traffic.highway(s, lanes=hw.lanes, closed=hw.closed,
-                               shared_fraction=hw.shared_percent / 100.0 if s.hardware.unified_memory else 0.0)
+        return self.shown_results.highway(lanes=hw.lanes, closed=hw.closed,
+                                          shared_fraction=hw.shared_percent / 100.0 if s.hardware.unified_memory else 0.0)
 
     def redraw(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
-        s = self.shown_scenario
-        shown = self.store.pinned_results if s is self.store.pinned else self.store.results
-        self.fits = shown.estimate.fits
+        self.fits = self.shown_results.estimate.fits
         st = self.state = self.compute_state()
         if self.cars is None or self.cars.lanes != st.lanes:
             self.cars = RequestRoad(st.lanes, seed=self.seed)
@@ -185,7 +188,7 @@ class HighwayView(StoreView):
         hw = self.store.view.highway
         c = traffic.cliff(self.store.scenario, hw.lanes)
         self.store.update(load_kind="rate", load=float(f"{c.rate:.3g}"))
-        self.store.set_view(highway=traffic.settings_with(hw, closed=c.closed, shared_percent=0))
+        self.store.set_view(highway={"closed": c.closed, "shared_percent": 0})
         self.store.flush()
         self.refresh()
         self.demo_timer.start()
@@ -193,6 +196,6 @@ class HighwayView(StoreView):
     def _demo_close_one_more(self) -> None:
         hw = self.store.view.highway
         if hw.closed < hw.lanes:
-            self.store.set_view(highway=traffic.settings_with(hw, closed=hw.closed + 1))
+            self.store.set_view(highway={"closed": hw.closed + 1})
             self.store.flush()
             self.refresh()

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont, QPixmapCache
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ...core.state.view_rules import LOG_PLOTS
 from ..store import AppStore
 from ..view_base import StoreView
 from ..widgets import TextPane, set_quietly
@@ -41,10 +42,14 @@ class PlotCard(StoreView):
     y_label, y_units = "", ""
     default_log = (True, True)
     si_prefix = (True, True)  # SI prefixes on linear axes (off for GiB: no "kGiB")
-    log_toggle = True
     scale_plot_text = True  # labels inside the plot follow the type size (off where marks sit close together)
 
     view_fields = frozenset({"theme", "font_scale", "log_axes"})
+
+    @property
+    def log_toggle(self) -> bool:
+        """Whether this plot has a log toggle: one list of them, core.state.view_rules.LOG_PLOTS."""
+        return self.key in LOG_PLOTS
 
     def __init__(self, store: AppStore, parent: QWidget | None = None):
         super().__init__(store, parent)

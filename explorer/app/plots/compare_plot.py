@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu, QToolButton
 from ...core.specs import presets
 from ...core.engine import series
 from ...core.physics.units import duration
+from ...core.state.view_rules import compared_toggled
 from ..readouts import two_digits
 from ..theme import colour
 from .base import PlotCard
@@ -35,7 +36,6 @@ class ComparePlot(PlotCard):
     x_label, x_units = "", ""
     y_label, y_units = "decode", "tokens/s"
     default_log = (False, False)
-    log_toggle = False
     view_fields = PlotCard.view_fields | {"compared_devices"}
 
     def __init__(self, store, parent=None):
@@ -80,13 +80,9 @@ class ComparePlot(PlotCard):
 
     def set_compared(self, device_id: str, on: bool) -> None:
         """Add or remove one device from the comparison (at least one stays)."""
-        now = list(self.store.view.compared_devices)
-        if on and device_id not in now:
-            now.append(device_id)
-        elif not on and device_id in now and len(now) > 1:
-            now.remove(device_id)
-        if tuple(now) != self.store.view.compared_devices:
-            self.store.set_view(compared_devices=tuple(now))
+        now = compared_toggled(self.store.view.compared_devices, device_id, on)
+        if now != self.store.view.compared_devices and not self.store.set_view(compared_devices=now):
+            self._fill_device_menu()  # refused (a 13th device): the ticks go back to what is compared
 
     def _render_legend(self) -> None:
         c = self.theme.colour

@@ -19,7 +19,6 @@ class RooflinePlot(PlotCard):
     title = "Roofline"
     x_label, x_units = "arithmetic intensity", "FLOP/B"
     y_label, y_units = "attainable", "FLOP/s"
-    log_toggle = False
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
-from ...core.features.tokens import OTHER_TOKENIZERS, count_tokens, describe, post_cost
+from ...core.features.tokens import OTHER_TOKENIZERS, count_tokens, describe
 from ..store import ScenarioStore
 
 PROMPT = ("Paste a text here — the essay suggests pasting the essay itself — and see how many tokens it is "
@@ -78,7 +78,7 @@ class PostPane(QWidget):
         note = (f"Counted with {c.tokenizer}. {s.model.name}'s own tokenizer will differ: on the essay, {others}."
                 if c.exact else f"{c.note}. Counted by {c.tokenizer}.")
         self.tokenizer_note.setText(note)
-        self._show_rows(describe(post_cost(s, c.tokens), s))
+        self._show_rows(describe(self.store.results.post_cost(c.tokens), s))
 
     def _show_rows(self, rows: list[tuple[str, str, str]]) -> None:
         while self.grid.count():

@@ -24,6 +24,7 @@ from ...core.io import untrusted
 from ...core.io.atomic import WriteError, write_text
 from ...core.features.tour import MAX_TOUR_BYTES, Tour, TourError, load_tour
 from ...core.features.tour_writer import append_step
+from ...core.state import view_rules
 from .stage import Blank, CaptionBar, Focus
 from .tour_player import TourPlayer
 
@@ -31,7 +32,6 @@ NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key
 PREV_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace, Qt.Key.Key_Up)
 OUR_KEYS = (*NEXT_KEYS, *PREV_KEYS, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_B, Qt.Key.Key_Period,
             Qt.Key.Key_Escape)
-FONT_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 READABLE_PX = 20  # smallest text size in presenter mode on a 1080p screen
 SMALL_SCREEN_SCALE = 0.8  # × the presenter theme's 1.35 ≈ the light theme's size
 
@@ -131,15 +131,40 @@ class Presenter(QObject):
     def open_essay_tour(self) -> bool:
         return self.open_tour(path=str(resources.essay_tour()))
 
-    def start(self, tour: Tour, index: int = 0) -> None:
+    def start(self, tour: Tour, index: int = 0, resume: bool = False) -> None:
+        """Open ``tour`` at step ``index``: its state applied, or (``resume``) the state kept as it is."""
         self._drop_player()
         if any(step.tab == "highway" for step in tour.steps):
             _ = self.window.highway  # built now, not in the middle of a step's animation
         self.player = TourPlayer(self.store, tour, self)
         self.player.stepChanged.connect(self._show_step)
         self.caption_bar.show()
-        self.player.go(index)
+        if resume:
+            self.player.resume(index)
+        else:
+            self.player.go(index)
         self.window.statusBar().showMessage(f"Tour: {tour.title} ({len(tour)} steps)", 5000)
+
+    def resume(self) -> bool:
+        """A session just opened: take up the tour it was saved in (``ViewState.tour``) at its
+        step, or close the one open when it names none. False when it names a tour that cannot
+        be read any more (said in the status bar; the session itself is open)."""
+        view = self.store.view
+        if view.tour is None:
+            if self.player is not None:
+                self.close_tour()
+            return True
+        path = Path(view.tour)
+        if not path.is_file() and path.name == resources.essay_tour().name:
+            path = resources.essay_tour()  # the essay's tour, wherever this copy of the app keeps it
+        try:
+            tour = load_tour(path)
+        except TourError as exc:
+            self.store.set_view(tour=None, tour_step=0)
+            self.window.statusBar().showMessage(f"The session's tour is not open: {exc}", 8000)
+            return False
+        self.start(tour, min(view.tour_step, len(tour) - 1), resume=True)
+        return True
 
     def _drop_player(self) -> None:
         """Finish and delete the current player (one per opened tour would otherwise pile up)."""
@@ -151,6 +176,7 @@ class Presenter(QObject):
 
     def close_tour(self) -> None:
         self._drop_player()
+        self.store.set_view(tour=None, tour_step=0)  # a session saved now is not in a tour
         self.caption_bar.hide()
         self.focus.set_highlight(None)
         self.focus.show_alone(None)
@@ -288,14 +314,7 @@ class Presenter(QObject):
             self.caption_bar.restyle()
 
     def _zoom(self, direction: int) -> None:
-        now = self.store.view.font_scale
-        if direction == 0:
-            target = 1.0
-        elif direction > 0:
-            target = next((s for s in FONT_STEPS if s > now + 1e-9), FONT_STEPS[-1])
-        else:
-            target = next((s for s in reversed(FONT_STEPS) if s < now - 1e-9), FONT_STEPS[0])
-        self.store.set_view(font_scale=target)
+        self.store.set_view(font_scale=view_rules.zoom(self.store.view.font_scale, direction))
 
     def zoom_in(self) -> None:
         self._zoom(1)

@@ -91,6 +91,13 @@ class TourPlayer(QObject):
             self._start(changes, target, MORPH_MS)
         self.stepChanged.emit(index)
 
+    def resume(self, index: int) -> None:
+        """Take the tour up at step ``index`` with the state as it is (a session saved mid-tour:
+        its scenarios and view stay as saved, edits made at that step included)."""
+        self.finish()
+        self.index = max(0, min(int(index), len(self.tour) - 1))
+        self.stepChanged.emit(self.index)
+
     def play(self) -> bool:
         """Sweep the step's ``play`` field from its start to its end; False when it has none."""
         step = self.step

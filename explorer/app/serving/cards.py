@@ -27,7 +27,6 @@ class ServingCard(PlotCard):
     """What the four cards share: the x axis is the load, a line marks the scenario's load and
     one the knee; subclasses name their curves in :meth:`series_of`."""
 
-    log_toggle = False
     default_log = (True, False)
     x_label, x_units = "concurrency", "clients"
 

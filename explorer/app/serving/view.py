@@ -32,7 +32,7 @@ class ServingView(StoreView):
         self.requests.setMaximumWidth(110)
         self.requests.setToolTip("How many requests the simulation runs (the first and last tenth are left out "
                                  "of its percentiles: start-up and drain)")
-        self.simulate = QPushButton("&Simulate")
+        self.simulate = QPushButton("Sim&ulate")
         self.simulate.setToolTip("Run the discrete-event simulation at this load (every request through admission, "
                                  "chunked prefill and decode): its percentiles land as dots on the plots")
         self.cancel = QPushButton("Cancel")

@@ -138,8 +138,8 @@ def _score_traffic(r: Resolved, n, batch) -> np.ndarray:
 
 def _timed(r: Resolved, flops, w_bytes, kv_bytes, comm, stream: float, rate_scale=1.0,
            extra=0.0) -> dict[str, np.ndarray]:
-    rate, w_bw, kv_bw = _rates(r, stream)
-    rate = rate * _f(rate_scale)
+    peak_rate, w_bw, kv_bw = _rates(r, stream)
+    rate = peak_rate * _f(rate_scale)
     flops, w_bytes, kv_bytes, comm = np.broadcast_arrays(_f(flops), _f(w_bytes), _f(kv_bytes), _f(comm))
     mem_time = w_bytes / w_bw + kv_bytes / kv_bw
     time, bound = roofline.step_time(flops, rate, mem_time, comm)
@@ -297,8 +297,8 @@ def _estimate(s: Scenario) -> Estimate:
     kv_per_seq = kv_on * float(memory.kv_cache_bytes(m, r.kv, context, 1))
     need = float(memory.memory_needed(w_bytes, kv_total, r.reserve_bytes, s.devices, r.kv_ways))
 
-    ttft, pre = first_token(r)
-    ttft = float(ttft)
+    ttft_s, pre = first_token(r)
+    ttft = float(ttft_s)
     dec = mean_decode(r, s.prompt, s.generate) if s.generate > 0 else None
     tpot = float(dec["time"]) if dec else None
     seqs_per_pass = sequences_per_pass(s)

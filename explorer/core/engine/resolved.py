@@ -6,6 +6,7 @@ Built once per scenario (cheap), then shared by every vectorized function of ``e
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +96,7 @@ def stack(resolved: list[Resolved]) -> Resolved:
     figures are column arrays (devices × 1): every vectorized formula then evaluates all the
     devices at once, broadcasting against its own sample axis."""
     first = resolved[0]
-    columns = {f: np.array([[getattr(r, f)] for r in resolved], dtype=np.float64) for f in STACKED}
+    columns: dict[str, Any] = {f: np.array([[getattr(r, f)] for r in resolved], dtype=np.float64) for f in STACKED}
     return replace(first, price_per_hour=None, **columns)
 
 

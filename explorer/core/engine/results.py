@@ -22,7 +22,10 @@ class Results:
         self.scenario = scenario
         self._memo: dict[Any, Any] = {}
 
-    def _get(self, key: Any, make: Callable[[], Any]) -> Any:
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per Results under ``key`` (hashable: everything the value
+        depends on besides the scenario). Layers above engine add their figures through it
+        (``features.view_results``)."""
         try:
             return self._memo[key]
         except KeyError:
@@ -32,20 +35,20 @@ class Results:
     @property
     def estimate(self) -> Estimate:
         """``estimate(scenario)``; raises ScenarioError like it (not cached then)."""
-        return self._get("estimate", lambda: estimate(self.scenario))
+        return self.cached("estimate", lambda: estimate(self.scenario))
 
     @property
     def memory_traffic(self) -> series.MemoryTraffic:
-        return self._get("memory", lambda: series.memory_traffic(self.scenario))
+        return self.cached("memory", lambda: series.memory_traffic(self.scenario))
 
     @property
     def roofline(self) -> series.Roofline:
-        return self._get("roofline", lambda: series.roofline(self.scenario))
+        return self.cached("roofline", lambda: series.roofline(self.scenario))
 
     @property
     def compute_growth(self) -> dict:
-        return self._get("compute", lambda: series.compute_growth(self.scenario, series.length_grid(self.scenario)))
+        return self.cached("compute", lambda: series.compute_growth(self.scenario, series.length_grid(self.scenario)))
 
     def compare_devices(self, devices: tuple[str, ...] = series.COMPARE_DEVICES) -> list[series.DeviceResult]:
         devices = tuple(devices)
-        return self._get(("compare", devices), lambda: series.compare_devices(self.scenario, devices))
+        return self.cached(("compare", devices), lambda: series.compare_devices(self.scenario, devices))

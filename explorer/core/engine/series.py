@@ -17,7 +17,7 @@ from explorer.core.engine.estimate import (
     mean_decode,
     prefill_parts,
 )
-from explorer.core.engine.resolved import resolve, stack
+from explorer.core.engine.resolved import Resolved, resolve, stack
 from explorer.core.physics import flops, memory, parallel
 from explorer.core.physics.roofline import attainable_flops, ridge_point
 from explorer.core.specs import presets
@@ -222,7 +222,7 @@ def compare_devices(s: Scenario, devices: tuple[str, ...] = COMPARE_DEVICES) -> 
     if s.hardware.id not in ids:
         ids.insert(0, s.hardware.id)
     out: dict[str, DeviceResult] = {}
-    usable: list[tuple[str, str, object]] = []
+    usable: list[tuple[str, str, Resolved]] = []
     for did in ids:
         if did != s.hardware.id and did not in presets.hardware():  # another scenario's custom device
             out[did] = DeviceResult(did, did, error="not a preset: only the scenario that edited it has it")
@@ -238,15 +238,16 @@ def compare_devices(s: Scenario, devices: tuple[str, ...] = COMPARE_DEVICES) -> 
         w = memory.weight_bytes(m, r.weights)
         kv = float(memory.kv_cache_bytes(m, r.kv, s.prompt + s.generate, s.batch)) if s.kv_cache else 0.0
         need = memory.memory_needed(w, kv, r.reserve_bytes, s.devices, r.kv_ways)[:, 0]
-        fits = need <= r.usable_bytes[:, 0]
+        fits = need <= np.asarray(r.usable_bytes)[:, 0]  # stacked: a column per device
         ttft, pre = first_token(r)
         ttft = ttft[:, 0]
         if s.generate > 0:
             dec = mean_decode(r, s.prompt, s.generate)
-            speed, bound = 1.0 / dec["time"], dec["bound"]
+            speed: list[float | None] = [float(v) for v in 1.0 / dec["time"]]
+            bound = dec["bound"]
         else:
             speed, bound = [None] * len(usable), pre["bound"][:, 0]
         for i, (did, name, _r) in enumerate(usable):
-            out[did] = DeviceResult(did, name, None if speed[i] is None else float(speed[i]), float(ttft[i]),
+            out[did] = DeviceResult(did, name, speed[i], float(ttft[i]),
                                     bool(fits[i]), BOUND_NAMES[int(bound[i])])
     return [out[did] for did in ids]

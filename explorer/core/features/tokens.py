@@ -81,6 +81,7 @@ def estimate_tokens(text: str) -> int:
     return int(round(len(text) / CHARS_PER_TOKEN_ESTIMATE)) if text else 0
 
 
+@lru_cache(maxsize=16)  # a view redraws on every scenario change; the text rarely changes
 def count_tokens(text: str) -> TokenCount:
     try:
         enc = cl100k()

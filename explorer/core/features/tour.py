@@ -18,14 +18,16 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from explorer.core.io import untrusted
 from explorer.core.specs.checks import show
+from explorer.core.state.appstate import AppState, HighwaySettings, StateError, ViewState, apply_partial
+from explorer.core.state.view_rules import LOG_PLOTS
 from explorer.core.state.scenario import (
     LIMITS,
     Scenario,
@@ -73,7 +75,8 @@ class Tour:
     title: str
     steps: tuple[TourStep, ...]
     description: str = ""
-    source: str = ""
+    source: str = ""  # the file's name (messages)
+    path: str = ""  # where it was read from: a session saved mid-tour names it (ViewState.tour)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -92,7 +95,7 @@ def load_tour(path: str | os.PathLike) -> Tour:
         text = untrusted.read_text(path, MAX_TOUR_BYTES)
     except untrusted.FileRefused as exc:
         raise TourError(str(exc)) from None
-    return parse_tour(text, Path(path).name)
+    return replace(parse_tour(text, Path(path).name), path=str(Path(path).resolve()))
 
 
 def parse_tour(text: str, name: str = "tour") -> Tour:
@@ -115,7 +118,7 @@ def parse_tour(text: str, name: str = "tour") -> Tour:
         try:
             current = _changed(current, raw.get("scenario", {}))
             part = "pin"
-            pin = _changed(current, raw["pin"]) if "pin" in raw else None
+            pin = _changed(current, raw["pin"], "pin") if "pin" in raw else None
         except ScenarioError as exc:
             line = _locate(text, ["step", i, part, *_field_named(str(exc), raw.get(part, {}))])
             raise TourError(f"{name}, line {line}: step {i + 1} {part}: {exc}") from None
@@ -136,12 +139,17 @@ def _field_named(message: str, changes: dict[str, Any]) -> list[str]:
     return named[:1]
 
 
-def _changed(base: Scenario, changes: dict[str, Any]) -> Scenario:
+def _changed(base: Scenario, changes: dict[str, Any], part: str = "scenario") -> Scenario:
+    """``base`` with a step's ``scenario`` (or ``pin``: over ``base``) changes, through the one
+    partial-state mechanism (:func:`apply_partial`); the error names the field, not the part."""
     if not changes:
         return base
-    d = base.to_dict()
-    d.update(changes)
-    return Scenario.from_dict(d)
+    key = "scenario" if part == "scenario" else "pinned"
+    try:
+        new = apply_partial(AppState(base), {key: changes})
+    except StateError as exc:
+        raise StateError(str(exc).removeprefix(f"{key}: ")) from None
+    return new.scenario if key == "scenario" else cast(Scenario, new.pinned)
 
 
 def _step(raw: dict[str, Any], scenario: Scenario, pin: Scenario | None, where: str, line: int) -> TourStep:
@@ -239,15 +247,18 @@ def state_for(tour: Tour, index: int, current_view=None):
     """The AppState step ``index`` shows: its scenario and pin, and a view with its tab, log axes
     and highway settings (everything else — theme, font size, compared devices — stays as the
     user has it). Depends only on the tour and the index, never on the step shown before."""
-    from dataclasses import replace
-
-    from explorer.core.state.appstate import AppState, HighwaySettings, ViewState
-
     step = tour.steps[index]
-    view = current_view or ViewState()
+    # What a step does not name is set afresh (no log axes, the highway's defaults), so clear
+    # those first; then the step is a partial state like any other (appstate.apply_partial).
+    view = replace(current_view or ViewState(), log_axes=(), highway=HighwaySettings())
+    return apply_partial(AppState(step.scenario, step.pin, view), {"view": step_view(tour, index)})
+
+
+def step_view(tour: Tour, index: int) -> dict[str, Any]:
+    """The view fields step ``index`` sets, as a partial view state."""
+    step = tour.steps[index]
     hw = dict(step.highway)
-    highway = HighwaySettings(**{**hw, "rate": hw.get("target_tokens_per_s", HighwaySettings.rate)})
-    logs = tuple(sorted((k, v) for k, v in step.log.items() if k in ("compute", "memory")))
-    view = replace(view, tab=step.tab, highway=highway, log_axes=logs, tour=tour.source or tour.title,
-                   tour_step=index)
-    return AppState(step.scenario, step.pin, view)
+    hw.setdefault("rate", hw.get("target_tokens_per_s", HighwaySettings.rate))
+    logs = {k: v for k, v in step.log.items() if k in LOG_PLOTS}
+    return {"tab": step.tab, "highway": hw, "log_axes": logs, "tour": tour.path or tour.source or tour.title,
+            "tour_step": index}

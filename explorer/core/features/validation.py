@@ -170,15 +170,15 @@ def _stats(errors: list[float]) -> dict:
 
 def summary(rows: list[Row]) -> dict:
     """Median and 90th-percentile |error| per metric, per runtime and per hardware."""
-    done = [r for r in rows if r.error is not None]
+    done = [(r, r.error) for r in rows if r.error is not None]
     out: dict = {"rows": len(rows), "predicted": len(done), "unpredicted": len(rows) - len(done)}
     for key, name in (("metric", lambda r: r.metric), ("runtime", lambda r: r.runtime),
                       ("hardware", lambda r: r.fields.get("hardware", "")),
                       ("metric_runtime", lambda r: f"{r.metric} · {r.runtime}")):
         groups: dict[str, list[float]] = {}
-        for r in done:
-            groups.setdefault(name(r), []).append(r.error)
+        for r, error in done:
+            groups.setdefault(name(r), []).append(error)
         out[f"by_{key}"] = {k: _stats(v) for k, v in sorted(groups.items())}
     if done:
-        out["all"] = _stats([r.error for r in done])
+        out["all"] = _stats([error for _r, error in done])
     return out

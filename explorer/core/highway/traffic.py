@@ -189,11 +189,3 @@ def cliff(s: Scenario, lanes: int = DEFAULT_LANES, closed: int | None = None) ->
     caps = [saturation_rate(road_scenario(s, lanes, lanes - c)) for c in (closed, closed + 1)]
     rate = (caps[0] + caps[1]) / 2.0
     return Cliff(lanes, closed, rate, rate / caps[0], rate / caps[1])
-
-
-def settings_with(hw, **changes):
-    """Highway settings with ``changes``: a road cut to fewer lanes than are closed has all its
-    lanes closed (the closed count follows the road down); closed never exceeds lanes."""
-    lanes = changes.get("lanes", hw.lanes)
-    closed = changes.get("closed", hw.closed)
-    return replace(hw, **{**changes, "closed": min(closed, lanes)})

@@ -116,7 +116,7 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     tokens = _f(tokens)
     stored = model.params_total - model.embedding_params - model.lm_head_params  # layers + final norm
     per_param = _body_bytes(model, weights) / stored  # mixes (Q4_K_M) averaged over the body
-    body = float(stored)
+    body: np.ndarray | float = float(stored)
     if model.is_moe:
         routed_all = model.moe_layers * model.experts * model.expert_params
         body = body - routed_all + model.moe_layers * experts_touched(model, tokens) * model.expert_params

@@ -20,7 +20,7 @@ def ridge_point(peak: float, bandwidth: float) -> float:
     return peak / bandwidth
 
 
-def step_time(flops: np.ndarray, compute_rate: float, memory_time: np.ndarray,
+def step_time(flops: np.ndarray, compute_rate: np.ndarray | float, memory_time: np.ndarray,
               comm_time: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Time of one step and its bound code (0 memory, 1 compute, 2 interconnect).
 

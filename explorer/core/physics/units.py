@@ -24,7 +24,7 @@ _SI = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, "")]
 _SI_SMALL = [(1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n")]
 
 
-def si(value: float, unit: str = "", digits: int = 3) -> str:
+def si(value: float | None, unit: str = "", digits: int = 3) -> str:
     """Format ``value`` with an SI prefix, e.g. ``si(1.35e10, "B") == "13.5 GB"``."""
     if value is None or not math.isfinite(value):
         return "—"

@@ -26,7 +26,7 @@ class PlanMap:
     fits: np.ndarray  # bool [device, format]: some setup in the cell fits at all
     best: tuple[tuple[Any, ...], ...]  # [device][format] the cell's best row (None: none fits)
 
-    def contour(self) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    def contour(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """Cell edges between a cell meeting the target and one not (or the map's border), in cell
         coordinates (x = format column, y = device row; cell (i, j) spans [j, j+1] × [i, i+1])."""
         m = np.pad(self.meets, 1, constant_values=False)

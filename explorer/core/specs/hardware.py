@@ -16,6 +16,7 @@ from explorer.core.specs.checks import (
     text,
 )
 from explorer.core.specs.fields import check_fields, custom_copy
+from explorer.core.specs.frozen import FrozenMap
 
 CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc", "cpu")  # cpu: 'this machine'
 # Sensible ranges (inclusive): far beyond any real device, yet every estimate stays finite.
@@ -68,8 +69,8 @@ class HardwareSpec:
         if problems:
             who = self.name if isinstance(self.name, str) and self.name and len(self.name) <= 80 else "hardware"
             raise HardwareError(f"{who}: " + "; ".join(problems))
-        object.__setattr__(self, "tflops", dict(self.tflops))
-        object.__setattr__(self, "sources", dict(self.sources))
+        object.__setattr__(self, "tflops", FrozenMap(self.tflops))  # read-only: presets are shared values
+        object.__setattr__(self, "sources", FrozenMap(self.sources))
 
     def problems(self) -> list[str]:
         """Every problem as a phrase naming the field (empty when the device is usable)."""
@@ -130,7 +131,7 @@ class HardwareSpec:
         for k in chain:
             if k in self.tflops:
                 return self.tflops[k] * TFLOPS, k
-        best = max(self.tflops, key=self.tflops.get)
+        best = max(self.tflops, key=lambda k: self.tflops[k])
         return self.tflops[best] * TFLOPS, best
 
     def to_dict(self) -> dict[str, Any]:

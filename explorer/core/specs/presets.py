@@ -11,9 +11,11 @@ import difflib
 import tomllib
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from explorer.core.specs.formats import NumberFormat
+from explorer.core.specs.frozen import frozen
 from explorer.core.specs.hardware import HardwareSpec
 from explorer.core.specs.model import ModelSpec
 from explorer.core.specs.runtime import Runtime
@@ -37,17 +39,20 @@ def _load(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+# The cached tables are read-only (a caller cannot add, drop or swap a preset for everyone
+# else), and so is every spec in them (FrozenMap fields, frozen dataclasses).
 @lru_cache(maxsize=None)
-def models() -> dict[str, ModelSpec]:
-    return {key: ModelSpec.from_dict({"id": key, **table}) for key, table in _load("models.toml").items()}
+def models() -> Mapping[str, ModelSpec]:
+    return MappingProxyType({key: ModelSpec.from_dict({"id": key, **table})
+                             for key, table in _load("models.toml").items()})
 
 
 @lru_cache(maxsize=None)
-def hardware() -> dict[str, HardwareSpec]:
+def hardware() -> Mapping[str, HardwareSpec]:
     table = {key: HardwareSpec.from_dict({"id": key, **t}) for key, t in _load("hardware.toml").items()}
     for key, t in _load("hardware_variants.toml").items():
         table[key] = _variant(key, table, dict(t))
-    return table
+    return MappingProxyType(table)
 
 
 def _variant(key: str, table: dict[str, HardwareSpec], t: dict[str, Any]) -> HardwareSpec:
@@ -65,13 +70,15 @@ def _variant(key: str, table: dict[str, HardwareSpec], t: dict[str, Any]) -> Har
 
 
 @lru_cache(maxsize=None)
-def formats() -> dict[str, NumberFormat]:
-    return {key: NumberFormat.from_dict({"id": key, **table}) for key, table in _load("formats.toml").items()}
+def formats() -> Mapping[str, NumberFormat]:
+    return MappingProxyType({key: NumberFormat.from_dict({"id": key, **table})
+                             for key, table in _load("formats.toml").items()})
 
 
 @lru_cache(maxsize=None)
-def runtimes() -> dict[str, Runtime]:
-    return {key: Runtime.from_dict({"id": key, **table}) for key, table in _load("runtimes.toml").items()}
+def runtimes() -> Mapping[str, Runtime]:
+    return MappingProxyType({key: Runtime.from_dict({"id": key, **table})
+                             for key, table in _load("runtimes.toml").items()})
 
 
 def runtime(key: str) -> Runtime:
@@ -86,7 +93,7 @@ def default_runtime(category: str, vendor: str = "") -> Runtime:
     return runtimes()["ideal"]
 
 
-def _get(kind: str, table: dict[str, Any], key: str) -> Any:
+def _get(kind: str, table: Mapping[str, Any], key: str) -> Any:
     try:
         return table[key]
     except KeyError:
@@ -115,12 +122,12 @@ def number_format(key: str) -> NumberFormat:
 
 
 @lru_cache(maxsize=None)
-def efficiencies() -> dict[str, dict[str, Any]]:
+def efficiencies() -> Mapping[str, Mapping[str, Any]]:
     """Default efficiency factors and memory budget per hardware category (with sources)."""
-    return _load("efficiency.toml")
+    return frozen(_load("efficiency.toml"))
 
 
-def efficiency(category: str) -> dict[str, Any]:
+def efficiency(category: str) -> Mapping[str, Any]:
     table = efficiencies()
     return table.get(category) or table["datacenter-gpu"]
 

@@ -42,6 +42,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from explorer.core.specs.frozen import FrozenMap
+
 ATTENTION = ("flash", "materialised")
 BATCHING = ("static", "continuous")
 PREFILL_MODES = ("mixed", "separate")
@@ -91,7 +93,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "band", "sources"):
-            object.__setattr__(self, name, dict(getattr(self, name)))
+            object.__setattr__(self, name, FrozenMap(getattr(self, name)))  # read-only: shared values
         object.__setattr__(self, "devices", tuple(self.devices))
         object.__setattr__(self, "vendors", tuple(self.vendors))
         object.__setattr__(self, "default_for", tuple(self.default_for))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -84,18 +85,26 @@ def physical_memory_gib() -> float:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError, AttributeError):
         pass
-    try:  # Windows
-        import ctypes
+    if sys.platform == "win32":
+        return _windows_memory_gib()
+    return 8.0
 
-        class _Status(ctypes.Structure):
-            _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
-                        ("ullTotalPhys", ctypes.c_ulonglong), ("rest", ctypes.c_ulonglong * 6)]
-        st = _Status()
-        st.dwLength = ctypes.sizeof(_Status)
-        ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(st))
-        return st.ullTotalPhys / 2**30
-    except Exception:  # noqa: BLE001 - any platform without either API
+
+def _windows_memory_gib() -> float:
+    if sys.platform != "win32":  # (also tells the type checker ctypes.windll exists below)
         return 8.0
+    import ctypes
+
+    class _Status(ctypes.Structure):
+        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
+                    ("ullTotalPhys", ctypes.c_ulonglong), ("rest", ctypes.c_ulonglong * 6)]
+    st = _Status()
+    st.dwLength = ctypes.sizeof(_Status)
+    try:
+        ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(st))
+    except (AttributeError, OSError):
+        return 8.0
+    return st.ullTotalPhys / 2**30
 
 
 def cpu_name() -> str:
@@ -159,11 +168,11 @@ def measure(progress: Callable[[float, str], None] | None = None,
         warm = np.ones((size, size), dtype=dtype)
         warm @ warm  # starts the BLAS thread pool outside the timings
         while size < 4096:
-            x = np.random.default_rng(0).random((size, size), dtype=dtype)
+            x = np.random.default_rng(0).random((size, size)).astype(dtype)
             if _best(lambda: x @ x, 2, check) >= matmul_seconds / 5:
                 break
             size *= 2
-        x = np.random.default_rng(0).random((size, size), dtype=dtype)
+        x = np.random.default_rng(0).random((size, size)).astype(dtype)
         seconds = _best(lambda: x @ x, 5, check)
         rates[dtype] = 2 * size**3 / seconds / 1e12
     step(1.0, "done")

@@ -24,21 +24,19 @@ from explorer.core.specs import presets
 from explorer.core.specs.fields import check_fields
 from explorer.core.specs.hardware import HardwareSpec
 from explorer.core.specs.model import ModelSpec
-from explorer.core.state.scenario import Scenario, ScenarioError, _resolve, loads
+from explorer.core.state import view_rules
+from explorer.core.state.scenario import Scenario, _resolve, loads
+from explorer.core.state.view_rules import COMPARE_DEVICES, HIGHWAY_SHOW, LOG_PLOTS, TABS, THEMES, StateError
+from explorer.core.state.view_rules import check_choice as _check_choice
+from explorer.core.state.view_rules import check_int as _check_int
+from explorer.core.state.view_rules import check_num as _check_num
 
 FORMAT = "inference-explorer-state"
 STATE_VERSION = 2  # 1: a bare Scenario (scenario files); 2: AppState
-TABS = ("overview", "highway", "serving", "plan", "post", "validation")  # serving: under load; plan: a deployment; post: "this post as input"; validation: measured vs modelled
-LOG_PLOTS = ("compute", "memory")  # plots with a log-log toggle
-THEMES = ("light", "dark", "presenter")  # presenter: the projector theme
-HIGHWAY_SHOW = ("live", "pinned", "both")  # which scenario's traffic the highway shows
+# The view's names and limits live in view_rules (one place); re-exported here for readers of a state.
+__all__ = ["AppState", "ViewState", "HighwaySettings", "StateError", "apply_partial", "migrate", "read_scenario",
+           "TABS", "LOG_PLOTS", "THEMES", "HIGHWAY_SHOW", "COMPARE_DEVICES"]
 
-
-class StateError(ScenarioError):
-    """A state file or partial state that cannot be used; one line naming the field."""
-
-
-COMPARE_DEVICES = ("rtx-4090", "m2-ultra", "h100-pcie", "h100-sxm")  # the essay's comparison
 
 @dataclass(frozen=True)
 class HighwaySettings:
@@ -51,14 +49,7 @@ class HighwaySettings:
     show: str = "live"
 
     def __post_init__(self) -> None:
-        _check_int("highway.lanes", self.lanes, 1, 64)
-        _check_int("highway.closed", self.closed, 0, self.lanes)
-        _check_int("highway.shared_percent", self.shared_percent, 0, 50)
-        _check_num("highway.rate", self.rate, 0.1, 100_000)
-        if self.target_tokens_per_s is not None:
-            _check_num("highway.target_tokens_per_s", self.target_tokens_per_s, 0.1, 100_000)
-        _check_int("highway.users", self.users, 1, 1_000_000)
-        _check_choice("highway.show", self.show, HIGHWAY_SHOW)
+        view_rules.check_highway(self)
 
 
 @dataclass(frozen=True)
@@ -74,24 +65,15 @@ class ViewState:
 
     def __post_init__(self) -> None:
         _check_choice("view.tab", self.tab, TABS)
-        for plot, on in self.log_axes:
-            _check_choice("view.log_axes", plot, LOG_PLOTS)
-            if not isinstance(on, bool):
-                raise StateError(f"view.log_axes.{plot} must be true or false")
+        view_rules.check_log_axes(self.log_axes)
         if not isinstance(self.highway, HighwaySettings):
             raise StateError("view.highway must be an object")
-        if not self.compared_devices or len(self.compared_devices) > 12:
-            raise StateError("view.compared_devices must list 1 to 12 devices")
-        for d in self.compared_devices:
-            try:
-                presets.device(d)
-            except presets.UnknownPreset as exc:
-                raise StateError(f"view.compared_devices: {exc}") from None
+        view_rules.check_compared(self.compared_devices)
         _check_choice("view.theme", self.theme, THEMES)
-        _check_num("view.font_scale", self.font_scale, 0.5, 3.0)
+        _check_num("view.font_scale", self.font_scale, *view_rules.FONT_SCALE)
         if self.tour is not None and not isinstance(self.tour, str):
             raise StateError("view.tour must be a tour name or null")
-        _check_int("view.tour_step", self.tour_step, 0, 10_000)
+        _check_int("view.tour_step", self.tour_step, *view_rules.TOUR_STEPS)
 
     def log(self, plot: str, default: bool) -> bool:
         return dict(self.log_axes).get(plot, default)
@@ -253,33 +235,9 @@ def _view_from(base: ViewState, data: Any) -> ViewState:
         if not isinstance(hw, dict):
             raise StateError("view.highway must be an object")
         check_fields(HighwaySettings, hw, (), "view.highway", StateError)
-        try:
-            changes["highway"] = replace(base.highway, **hw)
-        except TypeError as exc:
-            raise StateError(f"view.highway: {exc}") from None
     if "compared_devices" in changes:
         devs = changes["compared_devices"]
         if not isinstance(devs, (list, tuple)) or not all(isinstance(d, str) for d in devs):
             raise StateError("view.compared_devices must be a list of hardware preset IDs")
         changes["compared_devices"] = tuple(devs)
-    return replace(base, **changes)
-
-
-# -- checks ---------------------------------------------------------------------------------
-def _check_int(name: str, v: Any, lo: int, hi: int) -> None:
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise StateError(f"{name} must be a whole number (got {v!r})")
-    if not lo <= v <= hi:
-        raise StateError(f"{name} must be between {lo} and {hi} (got {v})")
-
-
-def _check_num(name: str, v: Any, lo: float, hi: float) -> None:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
-        raise StateError(f"{name} must be a number (got {v!r})")
-    if not lo <= v <= hi:
-        raise StateError(f"{name} must be between {lo:g} and {hi:g} (got {v:g})")
-
-
-def _check_choice(name: str, v: Any, choices: tuple[str, ...]) -> None:
-    if v not in choices:
-        raise StateError(f"{name} must be one of {', '.join(choices)} (got {v!r})")
+    return view_rules.view_with(base, changes)

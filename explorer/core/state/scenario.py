@@ -139,7 +139,7 @@ def loads(text: str, error: type[Exception] | None = None) -> Any:
         raise (error or ScenarioError)(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
 
 
-def _resolve(value: Any, cls: type, lookup) -> Any:
+def _resolve(value: Any, cls: type[ModelSpec] | type[HardwareSpec], lookup) -> Any:
     """A spec given as a preset ID string or as a full table."""
     if isinstance(value, str):
         problem = text("ID", value, 64)

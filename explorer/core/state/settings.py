@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from explorer.core.state.appstate import THEMES
+from explorer.core.state.view_rules import FONT_SCALE, THEMES
 
 SETTINGS_VERSION = 1
 MAX_RECENT = 10
@@ -65,8 +65,9 @@ def _checked(body: dict[str, Any]) -> dict[str, Any]:
     if body.get("theme", "light") not in THEMES:
         raise SettingsError(f"theme must be one of {', '.join(THEMES)}")
     scale = body.get("font_scale", 1.0)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.5 <= scale <= 3.0:
-        raise SettingsError("font_scale must be a number from 0.5 to 3")
+    lo, hi = FONT_SCALE
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not lo <= scale <= hi:
+        raise SettingsError(f"font_scale must be a number from {lo:g} to {hi:g}")
     recent = body.get("recent", [])
     if not isinstance(recent, list) or not all(isinstance(p, str) for p in recent):
         raise SettingsError("recent must be a list of file paths")

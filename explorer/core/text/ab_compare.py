@@ -3,6 +3,8 @@ the ratios B ÷ A of the figures people compare ("INT4 vs FP16: 3.4× tokens/s, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from explorer.core.engine.estimate import Estimate
 from explorer.core.state.scenario import Scenario
 from explorer.core.state.undo_text import changed_fields, show
@@ -20,16 +22,33 @@ RATIOS = {
 SENTENCE = ("tps", "fit", "ttft", "cost")
 
 
+def value_words(name: str, value: Any) -> str:
+    """One scenario field as A/B compare words it, everywhere (the readouts' "INT4 vs FP16",
+    a figure's "dashed: …"): the model or device by name, the weights by format ("INT4"),
+    other formats with their role ("KV FP8"), counts with theirs ("batch 8"), the cache as
+    "KV cache" / "no KV cache"."""
+    if name in ("model", "hardware"):
+        return str(value.name)
+    if name == "weights":
+        return show(name, value)
+    if name == "kv_cache":
+        return "KV cache" if value else "no KV cache"
+    label = {"kv": "KV", "parallel": "parallel", "eta_compute": "η compute", "eta_memory": "η memory",
+             "price_per_hour": "$/h"}.get(name, name)
+    return f"{show(name, value)} {label}" if name == "parallel" else f"{label} {show(name, value)}"
+
+
+def side_words(s: Scenario, names: list[str]) -> str:
+    """``s``'s values of the fields ``names``, in :func:`value_words`, joined by ", "."""
+    return ", ".join(value_words(n, getattr(s, n)) for n in names)
+
+
 def side_names(a: Scenario, b: Scenario) -> tuple[str, str]:
     """Short names for A and B from what differs ("FP16", "INT4"); "A"/"B" when much differs."""
     names = changed_fields(a, b)
     if not names or len(names) > 2:
         return "A", "B"
-
-    def name(s: Scenario) -> str:
-        return " ".join(show(n, getattr(s, n)) if n not in ("batch", "prompt", "generate", "devices")
-                        else f"{n} {show(n, getattr(s, n))}" for n in names)
-    return name(a), name(b)
+    return side_words(a, names), side_words(b, names)
 
 
 def ratio(ea: Estimate, eb: Estimate, key: str) -> float | None:

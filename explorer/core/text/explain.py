@@ -7,6 +7,7 @@ text `estimate --explain` prints and the GUI inspector shows (the same text, one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from explorer.core.engine import bands
 from explorer.core.engine.estimate import decode_step_parts, estimate, prefill_parts
@@ -68,6 +69,15 @@ def _peak_source(s: Scenario, r) -> str:
     return _hw_source(s, "tflops")
 
 
+def _rate(v: float) -> str:
+    return f"{v:,.3g}"
+
+
+def _band_text(band: bands.Band | None, fmt: Callable[[float], str], unit: str = "") -> str:
+    """The band's "low–high, typical x" text (+ unit); "—" where there is no figure to band."""
+    return band.text(fmt) + unit if band is not None else "—"
+
+
 def _rt_source(r, param: str) -> str:
     rt = r.runtime
     if rt.ideal:
@@ -107,7 +117,7 @@ def _decode(s: Scenario, r, est) -> Explanation:
         f"{duration(p['memory_time'])} ({si(p['weights_bytes'], 'B')} weights + {si(p['kv_bytes'], 'B')} KV), link "
         f"{duration(p['comm_time'])}, fixed {duration(p['overhead_time'])} → {duration(p['time'])} per step; averaged over "
         f"the {s.generate:,} generated tokens: {duration(est.tpot_s)} → {est.decode_tokens_per_s:,.4g} tokens/s",
-        ins, bands.speed(est.decode_tokens_per_s, r.runtime).text(lambda v: f"{v:,.3g}") + " tokens/s")
+        ins, _band_text(bands.speed(est.decode_tokens_per_s, r.runtime), _rate, " tokens/s"))
 
 
 def _prefill(s: Scenario, r, est) -> Explanation:
@@ -130,7 +140,7 @@ def _prefill(s: Scenario, r, est) -> Explanation:
         f"{tokens:,} prompt tokens: {si(p['flops'], 'FLOP')} → compute {duration(p['compute_time'])}; "
         f"{si(p['bytes'], 'B')} → memory {duration(p['memory_time'])}; link {duration(p['comm_time'])}; "
         f"extra {duration(p['overhead_time'])} → {duration(est.ttft_s)}",
-        ins, bands.time(est.ttft_s, r.runtime).text(duration))
+        ins, _band_text(bands.time(est.ttft_s, r.runtime), duration))
 
 
 def _output(s: Scenario, r, est) -> Explanation:
@@ -145,7 +155,7 @@ def _output(s: Scenario, r, est) -> Explanation:
         f"{duration(est.tpot_s)} = {duration(wall)})",
         [Input("batching", r.runtime.batching, _rt_source(r, "batching")),
          Input("max batch", f"{r.runtime.max_batch:,}", _rt_source(r, "max_batch"))],
-        bands.speed(est.output_tokens_per_s, r.runtime).text(lambda v: f"{v:,.3g}") + " tokens/s")
+        _band_text(bands.speed(est.output_tokens_per_s, r.runtime), _rate, " tokens/s"))
 
 
 def _memory(s: Scenario, r, est) -> Explanation:
@@ -181,5 +191,7 @@ def explain(s: Scenario) -> dict[str, Explanation]:
 
 
 def explain_text(s: Scenario, keys: tuple[str, ...] | None = None) -> str:
+    """Every explanation (or those of ``keys``) as text, a blank line between: what
+    ``estimate --explain`` prints after the report."""
     parts = explain(s)
     return "\n\n".join(e.text() for k, e in parts.items() if keys is None or k in keys)

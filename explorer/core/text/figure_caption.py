@@ -7,6 +7,8 @@ import re
 
 from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario
+from explorer.core.state.undo_text import changed_fields
+from explorer.core.text.ab_compare import side_words
 
 
 def _fmt(key: str) -> str:
@@ -29,22 +31,9 @@ def caption(s: Scenario, pinned: Scenario | None = None) -> str:
 
 
 def difference(s: Scenario, other: Scenario) -> str:
-    """The fields in which ``other`` differs from ``s``, as 'weights FP16, prompt 4,096'."""
-    parts = []
-    for name in ("model", "hardware", "devices", "parallel", "weights", "kv", "compute", "batch", "prompt",
-                 "generate", "kv_cache"):
-        a, b = getattr(s, name), getattr(other, name)
-        if a == b:
-            continue
-        if name in ("model", "hardware"):
-            parts.append(b.name)
-        elif name in ("weights", "kv", "compute"):
-            parts.append(f"{name} {_fmt(b)}")
-        elif name == "kv_cache":
-            parts.append("KV cache" if b else "no KV cache")
-        else:
-            parts.append(f"{name} {b:,}" if isinstance(b, int) else f"{name} {b}")
-    return ", ".join(parts) or "same scenario"
+    """What ``other`` has where it differs from ``s``, in A/B compare's words
+    (``ab_compare.value_words``): 'FP16, prompt 4,096'."""
+    return side_words(other, changed_fields(s, other)) or "same scenario"
 
 
 def slug(text: str) -> str:

@@ -12,7 +12,6 @@ from explorer.core import serving
 from explorer.core.highway import traffic
 from explorer.core.highway.cars import RequestRoad
 from explorer.core.specs import presets
-from explorer.core.state.appstate import HighwaySettings
 from explorer.core.state.scenario import default_scenario
 
 
@@ -80,12 +79,6 @@ def test_unified_memory_share_takes_lanes_and_a_closed_road_runs_nothing():
     assert traffic.shared_lanes(default_scenario(), 16, 0.25) == 0  # a discrete GPU shares nothing
     road = traffic.highway(m2, 16, 16)
     assert road.point is None and road.state == traffic.ROAD_CLOSED
-
-
-def test_settings_closed_follows_the_road_down():
-    hw = HighwaySettings(lanes=16, closed=6)
-    assert traffic.settings_with(hw, lanes=4) == replace(hw, lanes=4, closed=4)
-    assert traffic.settings_with(hw, closed=3).closed == 3
 
 
 def test_cars_queue_on_the_ramp_past_capacity_and_flow_below():
