@@ -113,7 +113,7 @@ def test_open_recent_lists_the_last_ten_newest_first(qtbot, make_window, tmp_pat
     paths = []
     for i in range(13):
         path = tmp_path / f"s{i:02d}.json"
-        assert w.save_scenario(str(path))  # saving adds to Open Recent as opening does
+        assert w.files.save_scenario(str(path))  # saving adds to Open Recent as opening does
         paths.append(path)
     w.session.fill_recent_menu(w.recent_menu)
     names = [a.text().split(" ", 1)[1] for a in w.recent_menu.actions()]

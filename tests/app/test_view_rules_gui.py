@@ -44,7 +44,7 @@ def test_a_thirteenth_device_is_refused_in_words_and_its_tick_goes_back(qtbot, m
 def test_fewer_lanes_than_are_closed_closes_them_all(qtbot, make_window):
     w = make_window()
     w.tabs.setCurrentIndex(1)
-    hv = w.highway
+    hv = w.highway.panel  # the highway's controls (a panel editing view.highway)
     hv.lanes.setValue(16)
     hv.closed.setValue(10)
     assert (w.store.view.highway.lanes, w.store.view.highway.closed) == (16, 10)
@@ -67,12 +67,12 @@ def test_a_session_saved_mid_tour_reopens_at_that_step(qtbot, make_window, tmp_p
     w.store.update(batch=w.store.scenario.batch + 1)  # an edit made at that step is kept too
     saved_scenario = w.store.scenario
     path = tmp_path / "mid-tour.json"
-    assert w.save_scenario(str(path))
+    assert w.files.save_scenario(str(path))
     p.close_tour()
     assert p.player is None and w.store.view.tour is None
 
     again = make_window()
-    assert again.open_scenario(str(path))
+    assert again.files.open_scenario(str(path))
     q = again.presenter
     assert q.player is not None and q.player.index == 3
     assert q.caption_bar.isVisible()
@@ -84,7 +84,7 @@ def test_a_session_saved_mid_tour_reopens_at_that_step(qtbot, make_window, tmp_p
     assert q.player.index == 4 and again.store.view.tour_step == 4
     # A session saved outside a tour closes the tour the window has open.
     plain = tmp_path / "plain.json"
-    w.save_scenario(str(plain))
-    assert again.open_scenario(str(plain))
+    w.files.save_scenario(str(plain))
+    assert again.files.open_scenario(str(plain))
     assert q.player is None and not q.caption_bar.isVisible()
     assert Path(path).exists()

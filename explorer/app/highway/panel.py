@@ -63,8 +63,8 @@ class HighwayPanel(StoreView):
         self.redraw()
 
     def edit(self, **changes) -> None:
-        if not self.store.set_view(highway=changes):
-            self.redraw()  # refused: the controls go back to the settings in force
+        self.store.set_view(highway=changes)
+        self.redraw()  # at once: what the rules made of the edit (or, refused, the settings in force)
 
     def redraw(self) -> None:
         hw = self.store.view.highway
