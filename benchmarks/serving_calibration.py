@@ -38,7 +38,7 @@ ENGINES = {"vllm": "vllm", "sglang": "sglang", "trtllm": "tensorrt-llm"}
 PARAMS = ("pass_ms", "step_seq_us", "request_ms")
 GRID = {"pass_ms": np.array([0, 0.5, 1, 2, 3, 5]),
         "step_seq_us": np.array([0, 10, 20, 40, 70, 110]),
-        "request_ms": np.array([0, 5, 15, 30, 60, 100])}
+        "request_ms": np.array([0, 2, 5, 10, 20, 40])}
 
 
 def rows() -> list[dict]:

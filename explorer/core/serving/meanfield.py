@@ -15,6 +15,11 @@ Every quantity is a time average in steady state, solved as a fixed point over t
   and the clients that do not fit wait (W = N ÷ X − Z − R, Little's law); open loop: an M/G/C queue
   (Sakasegawa's M/M/c approximation × Allen–Cunneen's (ca² + cs²)/2), unstable when λ·R ≥ C.
 
+Phases are assumed random: clients of a closed loop are not in lockstep. (Identical requests started
+at the same instant with no jitter would move in cohorts, each prefilled in one step; the measured vLLM
+runs at fixed concurrency do not show that, so neither model assumes it; the simulation staggers the
+clients' first requests over one service time.)
+
 Percentiles: ITL is two-valued per token (D or M); TPOT is a mean over O − 1 gaps (normal, σ ÷ √(O − 1));
 TTFT = its service part at the input length's percentile + a wait with an atom at 0 and an exponential
 tail (exact for M/M/c). Fixed lengths make the service parts exact.
@@ -35,33 +40,51 @@ ITERATIONS = 32
 GRID = 33  # step-time table points per axis (the step cost is piecewise linear in both)
 
 
-class _Steps:
-    """The step function tabulated once per curve on an (prompt tokens × decodes) grid at the curve's
-    mean context, then read by bilinear interpolation inside the fixed-point loop (the loop runs
-    ITERATIONS times over every load point; the table costs one vectorized call)."""
+class Table:
+    """The step function tabulated once per setup on a (prompt tokens × decodes) grid at the mean
+    decode context, for one setup or many stacked (the planner), then read by bilinear interpolation
+    inside the fixed-point loop. Decodes: 0, 1, then evenly to n_max (a lone decode is exact, so
+    concurrency 1 equals the single-stream estimate); prompt tokens: multiples of the prompt's
+    fraction I/m (the prompt itself is a grid point)."""
 
-    def __init__(self, r, ctx: float, inp: float, n_max: float, p_max: float):
-        # n = 0, 1 and up (a lone decode must be exact: concurrency 1 equals the single-stream estimate)
-        self.n = np.unique(np.concatenate([[0.0, 1.0, 2.0], np.geomspace(1.0, max(n_max, 2.0), GRID)]))
-        self.p = np.unique(np.concatenate([[0.0, 1.0, inp], np.linspace(0.0, max(p_max, 1.0), GRID)]))
-        self.dec = mixed_step_time(r, 0.0, np.maximum(self.n, 1.0), ctx)
-        pp = self.p[:, None]
-        self.mix = mixed_step_time(r, np.maximum(pp, 1.0), self.n[None, :], ctx, np.maximum(inp - pp, 0.0) / 2)
+    def __init__(self, setups: list[tuple]):
+        """``setups``: (resolved, ctx, inp, n_max, p_max) per setup."""
+        c = len(setups)
+        self.gp, self.gn = GRID + 32, GRID
+        self.hn = np.empty(c)
+        self.hp = np.empty(c)
+        self.t = np.empty((c, self.gp, self.gn))
+        for k, (r, ctx, inp, n_max, p_max) in enumerate(setups):
+            self.hn[k] = max(n_max - 1.0, 1.0) / (self.gn - 2)
+            if inp >= 1:
+                m = max(1.0, np.floor((self.gp - 1) * inp / max(p_max, 1.0)))
+                hp = inp / m if inp * (self.gp - 1) / m >= p_max else inp * np.ceil(p_max / ((self.gp - 1) * inp))
+            else:
+                hp = max(p_max, 1.0) / (self.gp - 1)
+            self.hp[k] = hp
+            n = np.concatenate([[0.0], 1.0 + self.hn[k] * np.arange(self.gn - 1)])
+            pp = hp * np.arange(self.gp)[:, None]
+            self.t[k] = mixed_step_time(r, pp, n[None, :], ctx, np.maximum(inp - pp, 0.0) / 2)
+        self.flat = self.t.reshape(-1)
 
-    def decode(self, n):
-        return np.interp(n, self.n, self.dec)
+    def _pos(self, p, n, idx):
+        fn = np.where(n < 1.0, np.maximum(n, 0.0), 1.0 + (n - 1.0) / self.hn[idx])
+        j = np.minimum(fn.astype(np.int64), self.gn - 2)
+        b = np.minimum(fn - j, 1.0)
+        fp = np.maximum(p, 0.0) / self.hp[idx]
+        i = np.minimum(fp.astype(np.int64), self.gp - 2)
+        a = np.minimum(fp - i, 1.0)
+        return i, j, a, b
 
-    @staticmethod
-    def _cell(grid, x):
-        i = np.clip(np.searchsorted(grid, x, side="right") - 1, 0, len(grid) - 2)
-        a = np.clip((x - grid[i]) / (grid[i + 1] - grid[i]), 0.0, 1.0)
-        return i, a
+    def mixed(self, p, n, idx):
+        i, j, a, b = self._pos(p, n, idx)
+        base = (idx * self.gp + i) * self.gn + j
+        f = self.flat
+        return ((1 - a) * ((1 - b) * f[base] + b * f[base + 1])
+                + a * ((1 - b) * f[base + self.gn] + b * f[base + self.gn + 1]))
 
-    def mixed(self, p, n):
-        (i, a), (j, b) = self._cell(self.p, p), self._cell(self.n, n)
-        t = self.mix
-        return ((1 - a) * (1 - b) * t[i, j] + a * (1 - b) * t[i + 1, j] + (1 - a) * b * t[i, j + 1]
-                + a * b * t[i + 1, j + 1])
+    def decode(self, n, idx):
+        return self.mixed(0.0 * n, n, idx)
 
 
 def length_quantile(kind: str, mean: float, spread: float, p: float) -> float:
@@ -88,58 +111,47 @@ def _bound(r, p, n, ctx) -> np.ndarray:
     return (f / rate > mem).astype(int)
 
 
-def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=None) -> dict[str, np.ndarray]:
-    """The fixed point at every load; a dict of arrays (see ServingCurve for the names)."""
-    wl, ld, slo = from_scenario(s)
-    sch = sch or scheduler(s)
-    r = sch.resolved
-    loads = np.atleast_1d(np.asarray(loads, dtype=np.float64))
-    closed = s.load_kind == "concurrency"
-    inp, out = float(wl.input_mean), float(max(wl.output_mean, 1.0))
-    cap, cap_limit = sch.capacity(inp + out)
-    cap_f = float(max(cap, 1))
-    ctx = inp + (out - 1.0) / 2.0  # mean context of the decode steps (as estimate.mean_decode)
+def iterate(a: dict, tab: Table) -> dict:
+    """The fixed point, elementwise over load points (of one setup or of many: ``a["idx"]`` says which
+    table row each point reads). Per-point arrays: loads, clients, idx, cap, budget, mixed, chunked,
+    request_s, d1; scalars: inp, out, closed, think, ca2."""
+    inp, out, closed, think, ca2 = (a[k] for k in ("inp", "out", "closed", "think", "ca2"))
+    loads, clients, idx, cap_f, budget, mixed = (a[k] for k in ("loads", "clients", "idx", "cap", "budget", "mixed"))
+    chunked, request_s, d1 = a["chunked"], a["request_s"], a["d1"]
     one = np.ones_like(loads)
-    clients = np.maximum(loads, 1.0) if closed else one * np.inf
-    think = ld.think_s if closed else 0.0
-    ca2 = 1.0 if closed else ld.burstiness ** 2
-    cs2 = wl.output_cv ** 2
-    d1 = float(mixed_step_time(r, 0.0, 1.0, ctx))
-    steps = _Steps(r, ctx, inp, cap_f, max(sch.budget, inp))
-    x = np.where(closed, clients / (inp * 1e-4 + out * d1 + think + 1e-9), loads) if closed else loads.copy()
+    not_alone = (1.0 - 1.0 / clients) if closed else one
+    x = clients / (inp * 1e-4 + out * d1 + think + 1e-9) if closed else loads.copy()
     x = np.minimum(x, cap_f / (out * d1))
     tau = d1 * one
     tpot = d1 * one
     for _ in range(ITERATIONS):
         n_d = np.minimum(x * (out - 1.0) * tpot, cap_f)
-        others = n_d * (1.0 - 1.0 / clients) if closed else n_d
+        others = n_d * not_alone
         n_seen = np.minimum(1.0 + others, cap_f) if out > 1 else 0 * others
-        c_max = np.maximum(sch.budget - n_seen, 1.0) if sch.mixed else sch.budget * one
-        if not sch.chunked:
-            c_max = np.maximum(c_max, inp)
+        c_max = np.where(mixed, np.maximum(budget - n_seen, 1.0), budget)
+        c_max = np.where(chunked, c_max, np.maximum(c_max, inp))
         c_own = np.minimum(inp, c_max)
         lam_p = x * inp
-        p_m = np.clip(lam_p * tau, c_own, c_max) if inp > 0 else one
-        dec = steps.decode(np.maximum(n_seen, 1.0))
-        mix = steps.mixed(p_m, n_seen if sch.mixed else 0 * n_seen)  # a chunk step as decoders see it
-        mix_own = steps.mixed(p_m, others if sch.mixed else 0 * others)  # the step of one's own chunk
+        p_m = np.minimum(np.maximum(lam_p * tau, c_own), np.maximum(c_max, c_own)) if inp > 0 else one
+        n_mix = np.where(mixed, n_seen, 0.0)
+        dec = tab.decode(np.maximum(n_seen, 1.0), idx)
+        mix = tab.mixed(p_m, n_mix, idx)  # a chunk step as decoders see it
         q = np.minimum(lam_p * tau / np.maximum(p_m, 1.0), 0.999) if inp > 0 else 0 * one
-        # A decoding request meets the OTHER requests' prompt chunks (closed loop: N − 1 others).
-        q_seen = q * (1.0 - 1.0 / clients) if closed else q
+        q_seen = q * not_alone  # a decoding request meets the OTHER requests' prompt chunks
         tau_new = (1 - q) * dec + q * mix
-        tpot_new = (1 - q_seen) * dec + q_seen * mix if sch.mixed else dec + q_seen / (1 - q_seen) * mix
+        tpot_new = np.where(mixed, (1 - q_seen) * dec + q_seen * mix, dec + q_seen / (1 - q_seen) * mix)
         tau = 0.5 * tau + 0.5 * tau_new
         tpot = 0.5 * tpot + 0.5 * tpot_new
         k = np.ceil(inp / c_max) if inp > 0 else one
         busy = 1.0 - np.exp(-others)
-        residual = ((1 - q) * dec ** 2 + q * mix ** 2) / (2 * np.maximum(tau, 1e-300))  # length-biased
+        residual = ((1 - q) * dec * dec + q * mix * mix) / (2 * np.maximum(tau, 1e-300))  # length-biased
         # Prompts that arrive while one waits for the step boundary share its step (Poisson packing).
         packed = np.minimum(c_max, c_own + lam_p * busy * residual) if inp > 0 else one
-        mix_own = steps.mixed(packed, others if sch.mixed else 0 * others)
+        mix_own = tab.mixed(packed, np.where(mixed, others, 0.0), idx)
         first = k * (mix_own if inp > 0 else dec)
         rho_p = np.minimum(lam_p * mix / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
-        kingman = rho_p / (1 - rho_p) * (ca2 + 0.0) / 2 * first * (1.0 - 1.0 / clients if closed else 1.0)
-        ttft_svc = sch.request_s + busy * residual + first + kingman
+        kingman = rho_p / (1 - rho_p) * ca2 / 2 * first * not_alone
+        ttft_svc = request_s + busy * residual + first + kingman
         r_svc = ttft_svc + (out - 1.0) * tpot
         if closed:
             x_new = np.minimum(clients / (r_svc + think), cap_f / r_svc)
@@ -147,8 +159,45 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=Non
             x_new = np.minimum(loads, cap_f / r_svc * 0.9999)
         x = 0.5 * x + 0.5 * x_new
     x = x_new  # the last evaluation, undamped: Little's law then holds exactly for it
+    return dict(x=x, tau=tau, tpot=tpot, dec=dec, mix=mix, q=q, q_seen=q_seen, ttft_svc=ttft_svc, r_svc=r_svc,
+                n_d=n_d, n_seen=n_seen, first=first, kingman=kingman, p_m=p_m, rho_p=rho_p, c_max=c_max)
+
+
+def setup(s: Scenario, sch: Scheduler, loads: np.ndarray, idx: int = 0) -> tuple[dict, tuple]:
+    """The per-point inputs of :func:`iterate` for one setup, and its table row."""
+    wl, ld, _ = from_scenario(s)
+    closed = s.load_kind == "concurrency"
+    inp, out = float(wl.input_mean), float(max(wl.output_mean, 1.0))
+    cap, _lim = sch.capacity(inp + out)
+    cap_f = float(max(cap, 1))
+    ctx = inp + (out - 1.0) / 2.0  # mean context of the decode steps (as estimate.mean_decode)
+    r = sch.resolved
+    one = np.ones_like(loads)
+    a = dict(inp=inp, out=out, closed=closed, think=ld.think_s if closed else 0.0, ca2=1.0 if closed else ld.burstiness ** 2,
+             loads=loads, clients=np.maximum(loads, 1.0) if closed else one * np.inf,
+             idx=np.full(loads.shape, idx, dtype=np.int64), cap=cap_f * one, budget=float(sch.budget) * one,
+             mixed=np.full(loads.shape, sch.mixed), chunked=np.full(loads.shape, sch.chunked),
+             request_s=sch.request_s * one, d1=float(mixed_step_time(r, 0.0, 1.0, ctx)) * one)
+    return a, (r, ctx, inp, cap_f, max(sch.budget, inp))
+
+
+def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=None) -> dict[str, np.ndarray]:
+    """The fixed point at every load; a dict of arrays (see ServingCurve for the names)."""
+    wl, ld, slo = from_scenario(s)
+    sch = sch or scheduler(s)
+    r = sch.resolved
+    loads = np.atleast_1d(np.asarray(loads, dtype=np.float64))
+    a, row = setup(s, sch, loads)
+    m = iterate(a, Table([row]))
+    closed, inp, out = a["closed"], a["inp"], a["out"]
+    cap, cap_limit = sch.capacity(inp + out)
+    cap_f = float(max(cap, 1))
+    one = np.ones_like(loads)
+    x, r_svc, rho_p = m["x"], m["r_svc"], m["rho_p"]
     running = np.minimum(x * r_svc, cap_f)
+    cs2 = wl.output_cv ** 2
     if closed:
+        think, clients = a["think"], a["clients"]
         w_adm = np.maximum(clients / x - think - r_svc, 0.0)
         queue = np.maximum(clients - running - x * think, 0.0)
         p_wait = (w_adm > 1e-9 * r_svc).astype(float)
@@ -166,7 +215,6 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=Non
             out_["w_adm"] = np.where(over, np.inf, res["w_adm"] if res is not None else np.inf)
             out_["queue"] = np.where(over, np.inf, res["queue"] if res is not None else np.inf)
             out_["p_wait"] = np.where(over, 1.0, res["p_wait"] if res is not None else 1.0)
-            out_["stable"] = ~over
             return {**sat, **out_, "stable": ~over}
         return solve(s, loads, sch, _sat=sat)
     else:
@@ -174,16 +222,13 @@ def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=Non
         stable = (rho < 1.0) & (rho_p < 0.999)
         rho_c = np.minimum(rho, 0.999999)
         p_wait = np.minimum(rho_c ** (np.sqrt(2.0 * (cap_f + 1.0)) - 1.0), 1.0)
-        w_adm = (ca2 + cs2) / 2 * p_wait * r_svc / (cap_f * (1 - rho_c))
+        w_adm = (a["ca2"] + cs2) / 2 * p_wait * r_svc / (cap_f * (1 - rho_c))
         w_adm = np.where(stable, w_adm, np.inf)
         queue = np.where(stable, loads * w_adm, np.inf)
-        x = np.where(stable, loads, np.minimum(x, cap_f / r_svc))
-    if not closed:
         x = loads.copy()
-    return dict(x=x, tau=tau, tpot=tpot, dec=dec, mix=mix, q=q, ttft_svc=ttft_svc, w_adm=w_adm, p_wait=p_wait,
-                running=running, queue=queue, n_d=n_d, n_seen=n_seen, first=first, kingman=kingman, p_m=p_m,
-                stable=stable, q_seen=q_seen, cap=cap_f, cap_limit=cap_limit, inp=inp, out=out, ctx=ctx, r=r, sch=sch, slo=slo,
-                wl=wl, rho_p=rho_p, c_max=c_max)
+    return {**m, "x": x, "w_adm": w_adm, "p_wait": p_wait, "running": running, "queue": queue, "stable": stable,
+            "cap": cap_f, "cap_limit": cap_limit, "inp": inp, "out": out, "ctx": inp + (out - 1.0) / 2.0, "r": r,
+            "sch": sch, "slo": slo, "wl": wl}
 
 
 def _wait_quantile(w_mean, p_wait, p) -> np.ndarray:

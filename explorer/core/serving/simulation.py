@@ -52,9 +52,9 @@ def run(s: Scenario, requests: int = 2000, seed: int = 0, progress=None, cancell
             arrivals = np.cumsum(ld.gaps(total, rng)).tolist()
         else:
             clients = min(int(ld.value), total)
-            # Clients start staggered over one request's service time (a benchmark's ramp-up). Started
-            # together with fixed lengths they would stay in synchronized cohorts forever, every prompt
-            # of a cohort prefilled in the same steps: real servers' jitter breaks that up.
+            # Clients start staggered over one request's service time (a benchmark's ramp-up and the
+            # jitter of real clients). Started at one instant with identical requests they would move in
+            # lockstep cohorts, which measured servers at fixed concurrency do not show.
             r1 = _service_estimate(s, sch, float(np.mean(inp)), float(np.mean(out)))
             arrivals = sorted((rng.uniform(0.0, r1, clients) if clients > 1 else np.zeros(clients)).tolist())
     sim = _Sim(s, sch, inp.tolist(), out.tolist(), max(float(np.mean(inp)) if total else 0.0, 1.0))

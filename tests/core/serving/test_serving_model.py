@@ -106,13 +106,15 @@ def test_batch_capped_at_one_with_exponential_lengths_waits_as_mm1():
 
 
 def test_the_mean_field_single_server_is_pollaczek_khinchine():
+    # One slot, fixed lengths: the admission wait is M/D/1's  Wq = ρ·S / (2(1 − ρ)),  ρ = λ·S.
     s = llama8(prompt=64, generate=64, load_kind="rate")
     sch = simulation.with_limit(scheduler(s), 1)
     m0 = meanfield.solve(s, np.array([1e-6]), sch)
-    service = float(m0["ttft_svc"][0] + 63 * m0["tpot"][0])
-    lam = 0.5 / service
+    lam = 0.5 / float(m0["r_svc"][0])
     m = meanfield.solve(s, np.array([lam]), sch)
-    assert float(m["w_adm"][0]) == pytest.approx(0.5 * service / (2 * 0.5), rel=0.02)
+    service = float(m["r_svc"][0])
+    rho = lam * service
+    assert float(m["w_adm"][0]) == pytest.approx(rho * service / (2 * (1 - rho)), rel=1e-6)
 
 
 # -- the knee and what binds it --------------------------------------------------------------------
