@@ -33,7 +33,9 @@ def test_the_cheapest_setup_meeting_the_target_heads_the_view(planner):
     cheapest = min(meeting, key=lambda r: r.usd_per_million_output_tokens)  # a plain scan, here
     assert f"${cheapest.usd_per_million_output_tokens:.3g}" in pv.headline.text()
     assert f"{cheapest.tokens_per_s_per_gpu:,.0f} tokens/s per GPU" in pv.headline.text()
-    assert pv.table.rowCount() == len(rows) and pv.table.item(0, 0).data(0) == 1
+    proxy = pv.table.model()
+    assert proxy.rowCount() == len(rows) and proxy.index(0, 0).data() == "1"  # the search's order
+    assert proxy.index(0, 7).data() == f"{cheapest.usd_per_million_output_tokens:.3g}"
     # every cell of the map: the cheapest meeting setup of that device and format
     m = pv.cells
     for i, hw in enumerate(m.devices):

@@ -10,8 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from ...core import serving
 from ...core.physics.units import duration
@@ -19,31 +18,12 @@ from ...core.serving.plan_map import PlanMap, plan_map
 from ...core.specs import presets
 from ..view_base import StoreView
 from ..widgets import TextPane
-from .cards import LIMIT_WORDS
+from .plan_table import LIMIT_WORDS, PlanTableModel, device_name, format_name, sorted_view
 from .worker import CallWorker, track
 
 # What the search depends on (the setup itself — device, count, formats, runtime — is what it varies).
 DEPENDS = frozenset({"model", "prompt", "generate", "lengths", "length_spread", "slo_ttft_ms", "slo_tpot_ms",
                      "slo_percentile", "load_kind", "load", "kv_cache"})
-COLUMNS = ("#", "Device", "GPUs", "Weights", "KV", "Runtime", "Meets target", "$ / M output tokens", "tokens/s per GPU",
-           "clients", "TTFT", "TPOT", "Binds")
-
-
-def device_name(hw_id: str) -> str:
-    try:
-        return presets.device(hw_id).name.replace("NVIDIA ", "").replace("AMD Instinct ", "")
-    except Exception:  # noqa: BLE001 - an imported device: its ID is its name
-        return hw_id
-
-
-def format_name(key: str, short: bool = False) -> str:
-    try:
-        name = presets.number_format(key).name
-    except Exception:  # noqa: BLE001
-        return key
-    return name.split()[0] if short else name
-
-
 def setup_text(r) -> str:
     return (f"{r.devices}× {device_name(r.hardware)}, {format_name(r.weights)} weights / {format_name(r.kv)} KV, "
             f"{presets.runtimes()[r.runtime].name if r.runtime in presets.runtimes() else r.runtime}")
@@ -63,12 +43,17 @@ class PlannerView(StoreView):
         self.setObjectName("PlannerView")
         self.headline = TextPane(lines=3)
         self.status = QLabel()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.model = PlanTableModel(self)
+        self.proxy = sorted_view(self.model)
+        self.proxy.setParent(self)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the search's order: cheapest meeting first
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setToolTip("Every setup the search tried that fits: cheapest first among those meeting the target "
                               "(at the highest concurrency that still meets it), then the ones that miss it")
         self.map = pg.PlotWidget()
@@ -101,10 +86,12 @@ class PlannerView(StoreView):
         self.cells: PlanMap | None = None
         self._key = None
         self._wanted = None
+        self._sized = False
         self.redraw()
 
     def busy(self) -> bool:
-        return self.worker is not None or (self._wanted is not None and self._wanted != self._key)
+        """A search is running, or the rows shown are not the scenario's (one is due)."""
+        return self.worker is not None or search_key(self.store.scenario) != self._key
 
     # -- search off the GUI thread -------------------------------------------------------------
     def redraw(self) -> None:
@@ -160,25 +147,10 @@ class PlannerView(StoreView):
         self._draw_map(plan_map(rows))
 
     def _fill_table(self, rows) -> None:
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            usd = r.usd_per_million_output_tokens
-            cells = (i + 1, device_name(r.hardware), r.devices, format_name(r.weights), format_name(r.kv), r.runtime,
-                     "yes" if r.meets_slo else "no", usd, r.tokens_per_s_per_gpu, r.concurrency,
-                     duration(r.ttft_s), duration(r.tpot_s), LIMIT_WORDS.get(r.binding_limit, r.binding_limit))
-            for j, v in enumerate(cells):
-                item = QTableWidgetItem()
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    item.setData(Qt.ItemDataRole.DisplayRole, float(f"{v:.3g}") if j == 7 else round(float(v)))
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                else:
-                    item.setText("—" if v is None else str(v))
-                if not r.meets_slo:
-                    item.setForeground(QColor(self.theme.note))
-                self.table.setItem(i, j, item)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the search's order: cheapest meeting first
+        self.model.set_rows(rows, self.theme.note)
+        if rows and not self._sized:  # column widths from the first rows, once
+            self.table.resizeColumnsToContents()
+            self._sized = True
 
     def _draw_map(self, m: PlanMap) -> None:
         self.cells = m
