@@ -18,6 +18,7 @@ import numpy as np
 from explorer.core.physics import cost
 from explorer.core.serving import meanfield
 from explorer.core.serving.scheduler import scheduler
+from explorer.core.serving.results import BINDING_LIMITS
 from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario, ScenarioError
 
