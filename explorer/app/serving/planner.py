@@ -74,6 +74,7 @@ class PlannerView(StoreView):
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])  # the map over the table, 3 : 2, whatever their size hints ask
         top = QHBoxLayout()
         top.addWidget(self.headline, 1)
         top.addWidget(self.status)
