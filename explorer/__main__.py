@@ -10,6 +10,9 @@ CLI_WORDS = ("-h", "--help", "--version")  # and every word that is not an optio
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    from .folders import resolve
+
+    resolve()  # an unusable HOME: one private folder for settings, autosave and log, said once
     if args and (args[0] in CLI_WORDS or not args[0].startswith("-")):
         from .cli import main as cli_main
 

@@ -32,6 +32,7 @@ from .core.text.report import plain_report
 from .core.state.scenario import LIMITS, Scenario, ScenarioError
 from .gui_options import SCENARIO_HELP
 from .core.features.validation import COLUMNS as VALIDATION_COLUMNS
+from .core.text.printable import one_line
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1  # the input was fine, the write was not (full disk, read-only folder)
@@ -202,18 +203,21 @@ def cmd_measure(a: argparse.Namespace) -> int:
             print(f"  {fraction:4.0%}  {what}", file=sys.stderr)
     m = this_machine.measure(progress)
     try:
-        where = this_machine.save(m)
+        where, unsaved = str(this_machine.save(m)), ""
     except WriteError as exc:
-        print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
-        return EXIT_FAILED
+        where, unsaved = None, one_line(str(exc))
     if a.json:
-        print(json.dumps({**m.to_dict(), "saved": str(where)}, indent=2))
+        print(json.dumps({**m.to_dict(), "saved": where, **({"not_saved": unsaved} if unsaved else {})}, indent=2))
     else:
         hw = m.to_hardware()
         print(f"{hw.name}\n  memory bandwidth  {m.copy_gbs:,.1f} GB/s copy, {m.triad_gbs:,.1f} GB/s triad\n"
               f"  matrix multiply   {m.fp32_tflops * 1e3:,.1f} GFLOP/s FP32, {m.fp64_tflops * 1e3:,.1f} GFLOP/s FP64 "
-              f"(numpy BLAS, n = {m.matmul_n})\n  memory            {m.memory_gib:,.1f} GiB\n"
-              f"saved to {where}; use it with --hardware {this_machine.PRESET_ID}")
+              f"(numpy BLAS, n = {m.matmul_n})\n  memory            {m.memory_gib:,.1f} GiB")
+        if where:
+            print(f"saved to {where}; use it with --hardware {this_machine.PRESET_ID}")
+    if unsaved:
+        print(f"inference-explorer: error: the measurement above was not saved: {unsaved}", file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 
@@ -292,14 +296,13 @@ def cmd_sweep(a: argparse.Namespace) -> int:
     return 0
 
 
-def one_line(text: str, limit: int = 1000) -> str:
-    """A message as one printable line: control characters from a stranger's argument or file are
-    shown escaped, never as a line break or a terminal escape; long ones are cut."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run one command: output escaped and encoding-proof, Ctrl+C and a dead stdout one line each."""
+    from .terminal import guarded
+    return guarded(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         a = build_parser().parse_args(argv)
         from .cli_serve import cmd_serve
@@ -308,10 +311,6 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ScenarioError, SpecError, HardwareError, presets.UnknownPreset, untrusted.FileRefused) as exc:
         print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # `inference-explorer list models | head`
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 __all__ = ["main", "Estimate"]

@@ -38,6 +38,7 @@ def setup_logging() -> Path | None:
     if not any(isinstance(h, logging.StreamHandler) and getattr(h, "explorer", False) for h in log.handlers):
         err = logging.StreamHandler(sys.stderr)
         err.explorer = True
+        err.setLevel(logging.WARNING)  # the terminal gets warnings and errors; the file gets everything
         err.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         log.addHandler(err)
     log.setLevel(logging.INFO)

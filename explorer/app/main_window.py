@@ -3,10 +3,11 @@ are built in ``menus.py``; what File › … does is ``file_actions.py``."""
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QDockWidget, QGridLayout, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
 from .. import APP_NAME
@@ -24,7 +25,6 @@ from .plots.compare_plot import ComparePlot
 from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
-from . import theme
 from .present.post_pane import PostPane
 from .readouts import Readouts
 from .session import Session
@@ -45,10 +45,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.store = AppStore(state, self)
         self.session = Session(self, settings, autosave_path)
-        v = self.store.view  # the session's theme, current before any view is built
-        theme.use(theme.theme_for(v.theme, v.font_scale), QApplication.instance())
-        # First listener: a theme swap is made current before any view restyles.
-        self.store.changed.connect(self._apply_theme)
+        self.store.apply_theme()  # the session's theme, current before any view is built
         self.setWindowTitle(APP_NAME)
         self.resize(*DEFAULT_SIZE)
 
@@ -207,11 +204,6 @@ class MainWindow(QMainWindow):
         self.history_dock.show()
         self.history_dock.raise_()
 
-    def _apply_theme(self, change) -> None:
-        if change.view & {"theme", "font_scale"}:
-            v = self.store.view
-            theme.use(theme.theme_for(v.theme, v.font_scale), QApplication.instance())
-
     def _rejected(self, msg: str) -> None:
         self.statusBar().showMessage(f"Not applied: {msg}", 8000)
 
@@ -227,6 +219,7 @@ class MainWindow(QMainWindow):
         self.pin_action.setText("Re-&pin as A" if pinned else "&Pin as A")
         if pinned:
             na, nb = side_names(self.store.pinned, self.store.scenario)
+            na, nb = html_escape(na), html_escape(nb)  # names from files are text, never markup
             self.compare_note.setText(f"<b>A</b>{': ' + na if na != 'A' else ''} <i>dashed</i> · "
                                       f"<b>B</b>{': ' + nb if nb != 'B' else ''} <i>solid</i>")
         else:

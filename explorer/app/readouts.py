@@ -12,6 +12,7 @@ from ..core.text.ab_compare import RATIOS, ab_sentence, ratio, times
 from ..core.state.scenario import ScenarioError
 from ..core.physics.units import binary_bytes, count, duration, si, si_digits
 from .store import AppStore
+from .theme import themed
 from .view_base import StoreView
 from .widgets import PlainPane
 
@@ -112,8 +113,7 @@ class Readouts(StoreView):
         self._tiles: list[tuple[QLabel, PlainPane, PlainPane]] = []
         self.pinned_lines: dict[str, PlainPane] = {}  # with a pin: A's value and the ratio B ÷ A
         for key, caption, tip in TILES:
-            cap = QLabel(caption)
-            cap.setStyleSheet(self.theme.style(8, self.theme.muted))
+            cap = themed(QLabel(caption), "caption")
             line = PlainPane(lines=1, point_size=self.theme.pt(8.5))
             line.setVisible(False)
             line.setToolTip(f"Pinned scenario A's {caption}, and B ÷ A"
@@ -154,8 +154,7 @@ class Readouts(StoreView):
 
     def restyle(self) -> None:
         t = self.theme
-        for cap, val, line in self._tiles:
-            cap.setStyleSheet(t.style(8, t.muted))
+        for _cap, val, line in self._tiles:
             val.set_point_size(t.pt(11.5))
             line.set_point_size(t.pt(8.5))
         self.sentence.set_point_size(t.pt(9.5))
@@ -193,7 +192,7 @@ class Readouts(StoreView):
             self.sentence.setText(str(exc), self.theme.error)
             return
         texts = tile_texts(e, s.kv_cache)
-        muted = None if e.fits else self.theme.colour("grey")  # speeds of something that cannot run
+        muted = None if e.fits else self.theme.muted  # speeds of something that cannot run
         tips = {k: tile_tip(k, t) for k, _c, t in TILES}
         for key, text in texts.items():
             colour = (None if e.fits else self.theme.error) if key == "fit" else (muted if key in SPEEDS else None)

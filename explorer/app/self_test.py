@@ -55,7 +55,7 @@ def process_age() -> tuple[float | None, str]:
             pass
     from . import application
 
-    return time.perf_counter() - application._T0, "import of explorer.app"
+    return time.perf_counter() - application.IMPORTED_AT, "import of explorer.app"
 
 
 def _check(cond: bool, message: str) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from .. import APP_NAME
 from ..core.state.appstate import AppState
@@ -31,6 +31,22 @@ class Session:
         self.window = window
         self.settings = settings or Settings(None)
         self.autosaver = Autosaver(window.store, autosave_path, window)
+        # A failed autosave (full disk, folder gone) stays in sight until a save works again.
+        self.autosave_warning = QLabel()
+        self.autosave_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.autosave_warning.setObjectName("autosaveWarning")
+        self.autosave_warning.setStyleSheet("QLabel#autosaveWarning { color: #b00020; font-weight: bold; }")
+        self.autosave_warning.hide()
+        window.statusBar().addPermanentWidget(self.autosave_warning)
+        self.autosaver.failed.connect(self._autosave_failed)
+        self.autosaver.recovered.connect(self.autosave_warning.hide)
+
+    def _autosave_failed(self, message: str) -> None:
+        reason = " ".join(message.rsplit(": ", 1)[-1].split())  # the reason, not a long path hiding it
+        self.autosave_warning.setText("⚠ Autosave failed: " + (reason if len(reason) <= 70 else reason[:69] + "…"))
+        self.autosave_warning.setToolTip(message + "\nYour work is only in this window until a save succeeds; "
+                                         "File › Save As writes it elsewhere.")
+        self.autosave_warning.show()
 
     # -- start-up ----------------------------------------------------------------------------------
     def restore_window(self) -> bool:
@@ -86,3 +102,4 @@ class Session:
                              last_session=w.store.state.to_dict())
         self.settings.save()
         self.autosaver.clear()
+        self.autosaver.release()

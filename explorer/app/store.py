@@ -28,6 +28,7 @@ from ..core.state.scenario import Scenario, ScenarioError
 FIELDS = tuple(f.name for f in fields(Scenario))
 VIEW_FIELDS = tuple(f.name for f in fields(ViewState))
 HISTORY_LIMIT = 200
+THEME_FIELDS = frozenset({"theme", "font_scale"})
 IDLE_COMMIT_MS = 600  # a gesture without an explicit end (wheel, typed values) ends after this pause
 
 
@@ -62,10 +63,10 @@ class _Entry(QUndoCommand):
         self.store, self.before, self.after = store, before, after
 
     def undo(self) -> None:
-        self.store._apply(self.before)
+        self.store.restore(self.before)
 
     def redo(self) -> None:  # also called by push(): the state is already `after` then
-        self.store._apply(self.after)
+        self.store.restore(self.after)
 
 
 class AppStore(QObject):
@@ -111,6 +112,23 @@ class AppStore(QObject):
     @property
     def view(self) -> ViewState:
         return self._state.view
+
+    @property
+    def theme(self):
+        """The one Theme in use: the one this state's view names (its theme and font scale).
+        The store applies it (:meth:`apply_theme`) before any view hears of a theme change."""
+        from .theme import theme_for
+
+        v = self._state.view
+        return theme_for(v.theme, v.font_scale)
+
+    def apply_theme(self) -> None:
+        """Make :attr:`theme` current and re-apply it to the application and every widget."""
+        from PySide6.QtWidgets import QApplication
+
+        from . import theme
+
+        theme.use(self.theme, QApplication.instance())
 
     @property
     def results(self) -> Results:
@@ -245,8 +263,8 @@ class AppStore(QObject):
         self.commit()
         self.undo_stack.redo()
 
-    def _apply(self, state: AppState) -> None:
-        """Undo/redo: set ``state`` (the view stays as the user has it)."""
+    def restore(self, state: AppState) -> None:
+        """Undo/redo: set ``state`` (the view stays as the user has it); no undo entry of its own."""
         self._set(state.with_(view=self._state.view))
 
     def _stack_moved(self, _index: int) -> None:
@@ -276,6 +294,8 @@ class AppStore(QObject):
         self._timer.stop()
         if self._pending:
             what, self._pending = self._pending, Change()
+            if what.view & THEME_FIELDS:
+                self.apply_theme()  # current before any view restyles
             self.changed.emit(what)
 
 

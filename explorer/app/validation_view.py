@@ -5,10 +5,12 @@ its source. Opens with the published calibration set; "Load CSV…" takes the us
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .. import resources
@@ -35,14 +37,24 @@ def point_tip(r) -> str:
             f"source: {(f.get('source') or 'your file')[:200]}")
 
 
+class _Relay(QObject):
+    """Lives in the GUI thread; a worker thread emits, the slot runs in the GUI thread (queued)."""
+    finished = Signal(object, str, str)  # rows or None, the refusal, the path
+
+
 class ValidationView(StoreView):
-    """Does not depend on the scenario; redraws only for a theme change."""
+    """Does not depend on the scenario; redraws only for a theme change. A loaded file is read and
+    validated on a worker thread (up to 1,000 rows, each an estimate): the window never freezes."""
 
     depends = frozenset()
     uses_pinned = False
+    loaded = Signal(bool)  # a Load CSV finished: True when its rows are shown
 
     def __init__(self, store, parent: QWidget | None = None):
         super().__init__(store, parent)
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._loaded)
+        self._job: threading.Thread | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
@@ -95,15 +107,40 @@ class ValidationView(StoreView):
             self.load_file(path)
 
     def load_file(self, path: str) -> bool:
-        """Validate ``path``; on a refused file keep what is shown and say why."""
-        try:
-            rows = validate_text(untrusted.read_text(path))
-        except (untrusted.FileRefused, ValidationFileError) as exc:
-            self.summary.setText(f"Not loaded: {Path(path).name}: {exc}", self.theme.error)
+        """Start reading and validating ``path`` off the GUI thread (False: a load is running);
+        :attr:`loaded` says how it went. A refused file keeps what is shown and says why."""
+        if self._job is not None and self._job.is_alive():
             return False
+        self.load_button.setEnabled(False)
+        self.summary.setText(f"Loading {Path(path).name}…")
+        relay = self._relay
+
+        def work() -> None:
+            rows, problem = None, ""
+            try:
+                rows = validate_text(untrusted.read_text(path))
+            except (untrusted.FileRefused, ValidationFileError) as exc:
+                problem = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a worker must always report back
+                problem = f"unexpected error: {exc}"
+            try:
+                relay.finished.emit(rows, problem, path)
+            except RuntimeError:  # the view was closed meanwhile
+                pass
+
+        self._job = threading.Thread(target=work, name="load-csv", daemon=True)
+        self._job.start()
+        return True
+
+    def _loaded(self, rows, problem: str, path: str) -> None:
+        self.load_button.setEnabled(True)
+        if rows is None:
+            self.summary.setText(f"Not loaded: {Path(path).name}: {problem}", self.theme.error)
+            self.loaded.emit(False)
+            return
         self.rows, self.source_name = rows, Path(path).name
         self.redraw()
-        return True
+        self.loaded.emit(True)
 
     # -- drawing -------------------------------------------------------------------------------
     def redraw(self) -> None:

@@ -93,11 +93,8 @@ class StoreView(QWidget):
 
     @property
     def theme(self):
-        """The theme the store's view state names (see explorer.app.theme)."""
-        from .theme import theme_for
-
-        v = self.store.view
-        return theme_for(v.theme, v.font_scale)
+        """The theme the store owns (the one its view state names; see explorer.app.theme)."""
+        return self.store.theme
 
     def restyle(self) -> None:
         """Re-read colours, line widths and font sizes from :attr:`theme` (a theme swap)."""
@@ -113,6 +110,11 @@ class StoreView(QWidget):
             self._sv_last = time.perf_counter()
             self.redraw()
 
+    @property
+    def pending(self) -> bool:
+        """A change this view has not drawn yet (hidden, or waiting for the next frame)."""
+        return self._sv_dirty
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.sync()
@@ -126,7 +128,7 @@ def sync_all() -> None:
     benchmarks, export); hidden lazy views stay pending until shown."""
     for view in list(_VIEWS):
         try:
-            if view._sv_dirty and (view.isVisible() or not view.lazy_when_hidden):
+            if view.pending and (view.isVisible() or not view.lazy_when_hidden):
                 view.sync()
         except RuntimeError:  # its C++ side is gone
             pass

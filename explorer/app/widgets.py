@@ -80,17 +80,6 @@ class LogSliderSpin(QWidget):
         self.valueChanged.emit(v)
 
 
-def optional_spin(minimum: float, maximum: float, decimals: int, special: str, tooltip: str,
-                  step: float = 0.01, suffix: str = "") -> QDoubleSpinBox:
-    """A number box whose lowest position means 'not set' (shown as ``special``)."""
-    box = QDoubleSpinBox()
-    box.setDecimals(decimals)
-    box.setRange(minimum - step, maximum)  # one step below the range = "not set"
-    box.setSingleStep(step)
-    box.setSpecialValueText(special)
-    return _number_box(box, tooltip, suffix)
-
-
 def _number_box(box, tooltip: str, suffix: str):
     """What every number box here shares: typed values apply on Enter, a tooltip, a unit."""
     box.setKeyboardTracking(False)
@@ -109,6 +98,17 @@ def read_optional(box: QDoubleSpinBox) -> float | None:
     return None if box.value() <= box.minimum() + 1e-12 else float(box.value())
 
 
+def field_slider(path: str, value: int, suffix: str, tooltip: str) -> "LogSliderSpin":
+    """A log slider and spin box over the core's range for the whole-number field at ``path``."""
+    from ..core.state.field_ranges import field_range
+
+    r = field_range(path)
+    w = LogSliderSpin(int(r.lo), int(r.hi), value, suffix, tooltip)
+    w.setProperty(FIELD_PROPERTY, path)
+    w.spin.setProperty(FIELD_PROPERTY, path)
+    return w
+
+
 def set_quietly(widget, value) -> None:
     """Set a control from code without emitting its change signal."""
     with QSignalBlocker(widget):
@@ -121,6 +121,41 @@ def set_quietly(widget, value) -> None:
             widget.setValue(value)
 
 
+class NumberBox(QDoubleSpinBox):
+    """A number box that shows as many decimals as the value needs (24 GiB, 0.04 TFLOPS, 989.4),
+    up to the precision its field's range asks for."""
+
+    def textFromValue(self, v: float) -> str:
+        t = f"{v:.{self.decimals()}f}"
+        return t.rstrip("0").rstrip(".") if "." in t else t
+
+
+FIELD_PROPERTY = "field"  # the field a control edits: its range is that field's range in core
+
+
+def field_box(path: str, tooltip: str, suffix: str = "", special: str = "", step: float | None = None):
+    """A number box for the field at ``path`` whose range is the core's (``field_range``): a
+    QSpinBox for whole numbers, else a NumberBox with the decimals the range's low end needs.
+    An optional field ('not set' = None) gets one position below the range, shown as ``special``."""
+    from ..core.state.field_ranges import field_range
+
+    r = field_range(path)
+    if r.integer:
+        box = int_spin(int(r.lo), int(r.hi), tooltip, suffix)
+    else:
+        box = NumberBox()
+        decimals = max(0, min(3, -math.floor(math.log10(r.lo)))) if r.lo > 0 else 2
+        box.setDecimals(decimals)
+        step = step or (10 ** -decimals if r.hi <= 1 else 1.0)
+        box.setSingleStep(step)
+        box.setRange(r.lo - step if r.unset is None else r.lo if r.unset == "no" else min(r.lo, 0.0), r.hi)
+        _number_box(box, tooltip, suffix)
+    if r.unset is None and special:
+        box.setSpecialValueText(special)
+    box.setProperty(FIELD_PROPERTY, path)
+    return box
+
+
 def int_spin(minimum: int, maximum: int, tooltip: str, suffix: str = "") -> QSpinBox:
     box = QSpinBox()
     box.setRange(minimum, maximum)
@@ -128,14 +163,16 @@ def int_spin(minimum: int, maximum: int, tooltip: str, suffix: str = "") -> QSpi
     return _number_box(box, tooltip, suffix)
 
 
-def note_label(text: str = "", small: bool = True) -> QLabel:
+def note_label(text: str = "", small: bool = True, rich: bool = False) -> QLabel:
+    """A wrapped note. Plain text unless ``rich`` (then the caller escapes any text from a file)."""
     lab = QLabel(text)
+    lab.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     lab.setWordWrap(True)
     lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if small:
-        from .theme import current
+        from .theme import themed
 
-        lab.setStyleSheet(current().style(8.5, current().note))
+        themed(lab, "note")  # size and colour from the theme in use, re-applied on every swap
     return lab
 
 
@@ -238,6 +275,12 @@ class PlainPane(QWidget):
 
     def text(self) -> str:
         return self._text
+
+    def colour(self):
+        """The colour the text is drawn in: its own, or None (the palette's window text)."""
+        from PySide6.QtGui import QColor
+
+        return QColor(self._colour) if self._colour else None
 
     def paintEvent(self, _event) -> None:
         from PySide6.QtGui import QColor, QPainter

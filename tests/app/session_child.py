@@ -3,6 +3,8 @@ does (settings and autosave under $XDG_CONFIG_HOME / $XDG_DATA_HOME), then
 
     edit      make edits like a user, wait until the autosave holds them, print the state, idle
               (the test kills it with SIGKILL);
+    second    a second instance while `edit` runs: print whether it was offered a restore and its
+              autosave file, edit, wait for its own autosave, then quit cleanly (Discard);
     restore   answer "Yes" to the restore offer and print the state the window shows."""
 
 import os
@@ -25,14 +27,28 @@ app.setApplicationName(APP_NAME)
 app.setOrganizationName("inference-explorer")
 apply_theme(app)
 mode = sys.argv[1]
-if mode == "restore":
-    asked = []
+asked = []
 
-    def yes(*_a, **_k):
-        asked.append(True)
-        return QMessageBox.StandardButton.Yes
 
-    QMessageBox.question = staticmethod(yes)
+def answer(*a, **_k):
+    if "unsaved changes" in str(a[2] if len(a) > 2 else a):
+        return QMessageBox.StandardButton.Discard
+    asked.append(True)
+    return QMessageBox.StandardButton.Yes if mode == "restore" else QMessageBox.StandardButton.No
+
+
+QMessageBox.question = staticmethod(answer)
+
+
+def wait_for_autosave(window, path, deadline_s=60):
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        app.processEvents()
+        window.store.flush()
+        if path.exists() and AppState.from_file(path) == window.store.state:
+            return True
+        time.sleep(0.01)
+    return False
 window = start_window(_parse([]))
 window.show()
 if mode == "edit":
@@ -41,17 +57,20 @@ if mode == "edit":
     box = window.panels["precision"].controls["weights"]
     box.setCurrentIndex(box.findData("int4"))
     window.tabs.setCurrentIndex(1)
-    path = autosave.default_path()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        app.processEvents()
-        window.store.flush()
-        if path.exists() and AppState.from_file(path) == window.store.state:
-            break
-        time.sleep(0.01)
+    path = window.session.autosaver.path
+    assert path == autosave.default_path(), path  # the first instance has the first slot
+    wait_for_autosave(window, path)
     print(window.store.state.to_json().replace("\n", " "), flush=True)
     print("READY", flush=True)
     app.exec()  # until killed
+elif mode == "second":
+    print("ASKED" if asked else "NOT ASKED", flush=True)
+    path = window.session.autosaver.path
+    print(path, flush=True)
+    window.panels["workload"].batch.spin.setValue(7)
+    print("SAVED" if wait_for_autosave(window, path) else "NOT SAVED", flush=True)
+    window.close()
+    print("GONE" if not path.exists() else "LEFT", flush=True)
 else:
     print("ASKED" if asked else "NOT ASKED", flush=True)
     print(window.store.state.to_json().replace("\n", " "), flush=True)

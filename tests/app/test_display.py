@@ -2,14 +2,18 @@
 dead Wayland socket give one line and exit 2 (Qt itself would abort with a core dump);
 --self-test falls back to offscreen."""
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
-from explorer.app.display import display_problem, x_server_answers
+from explorer.app.display import CONNECT_TIMEOUT, display_problem, x_problem, x_server_answers
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 / Wayland checks are for Linux")
 
@@ -20,16 +24,73 @@ def gui(*args, env):
                           env={**base, **env})
 
 
-def test_unix_socket_probe(tmp_path):
-    path = tmp_path / "x"
+X_SUCCESS = bytes([1, 0]) + (11).to_bytes(2, "little") + (0).to_bytes(2, "little") + (0).to_bytes(2, "little")
+X_FAILED = bytes([0, 4]) + (11).to_bytes(2, "little") + (0).to_bytes(2, "little") + (1).to_bytes(2, "little") + b"nope"
+
+
+@contextlib.contextmanager
+def fake_x(tmp_path, reply: bytes | None, close: bool = False):
+    """A Unix socket at ``<tmp>/x:0`` that reads the setup request, then answers ``reply``
+    (None: never answers; close: hangs up)."""
+    path = f"{tmp_path}/x:0"
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(f"{path}:0")
-    server.listen(1)
+    server.bind(path)
+    server.listen(4)
+    conns, stop = [], threading.Event()
+
+    def serve():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                c, _ = server.accept()
+            except OSError:
+                continue
+            conns.append(c)
+            c.recv(12)
+            if close:
+                c.close()
+            elif reply is not None:
+                c.sendall(reply)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
     try:
-        assert x_server_answers(f"{path}:0")
+        yield path
     finally:
+        stop.set()
+        t.join(5)
+        for c in conns:
+            c.close()
         server.close()
-    assert not x_server_answers(f"{path}:0")  # the socket file is left behind, nobody listens
+
+
+def test_x_probe_does_the_real_handshake(tmp_path):
+    with fake_x(tmp_path, X_SUCCESS) as path:
+        assert x_server_answers(path)
+    assert x_problem(f"{tmp_path}/x:0") == "does not answer"  # the socket file is left behind, nobody listens
+
+
+@pytest.mark.parametrize("reply,close,phrase", [
+    (None, False, "accepts connections but sent no X reply within 2 s"),
+    (b"HTTP/1.1 400 Bad Request\r\n", False, "answered, but not as an X server"),
+    (None, True, "closed the connection without an X reply"),
+    (X_FAILED, False, "refused the connection (X authorization failed)"),
+])
+def test_a_socket_that_is_not_x_is_reported_within_the_timeout(tmp_path, reply, close, phrase):
+    with fake_x(tmp_path, reply, close) as path:
+        t0 = time.monotonic()
+        assert x_problem(path) == phrase
+        assert time.monotonic() - t0 < CONNECT_TIMEOUT + 1.5
+
+
+def test_gui_exits_2_in_one_line_when_the_display_never_answers(tmp_path):
+    with fake_x(tmp_path, None) as path:
+        t0 = time.monotonic()
+        out = gui(env={"DISPLAY": path})
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "sent no X reply" in lines[0], out.stderr
+    assert time.monotonic() - t0 < 60
 
 
 def test_problems_named_in_one_line(tmp_path):
@@ -68,3 +129,12 @@ def test_scenario_file_refused_at_start_in_one_line(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr
     lines = [line for line in out.stderr.strip().splitlines() if "propagateSizeHints" not in line]
     assert len(lines) == 1 and "odd.json" in lines[0] and "weights" in lines[0], out.stderr
+
+
+@pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs xvfb-run (apt-get install xvfb xauth)")
+def test_real_x_server_completes_the_handshake_with_its_cookie_and_refuses_without():
+    code = ("import os; from explorer.app.display import x_problem; d = os.environ['DISPLAY']; "
+            "print(x_problem(d)); os.environ['XAUTHORITY'] = '/nonexistent'; print(x_problem(d))")
+    out = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 640x480x24", sys.executable, "-c", code],
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.splitlines() == ["None", "refused the connection (X authorization failed)"], out.stderr

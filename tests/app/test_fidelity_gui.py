@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
+from explorer.app.main_window import TAB_KEYS
 from explorer.core.specs import presets
 
 
@@ -69,7 +70,7 @@ def _points(view):
 
 def test_measured_vs_modelled_tab(qtbot, make_window, tmp_path):
     w = make_window()
-    w.tabs.setCurrentWidget(w._validation_page)
+    w.tabs.setCurrentIndex(TAB_KEYS.index("validation"))  # the tab clicked
     settle(qtbot, w)
     v = w.validation
     assert w.store.view.tab == "validation"
@@ -95,11 +96,15 @@ def test_measured_vs_modelled_tab(qtbot, make_window, tmp_path):
                     "llama-3-8b,rtx-4090,llama.cpp,q4_0,fp16,1,,1,0,128,decode_tokens_per_s,120\n"
                     "llama-3-8b,h100-sxm,vllm,fp16,fp16,1,,64,512,256,output_tokens_per_s,3000\n"
                     "nope,h100-sxm,vllm,fp16,fp16,1,,64,512,256,output_tokens_per_s,3000\n", encoding="utf-8")
-    assert v.load_file(str(mine))
+    with qtbot.waitSignal(v.loaded, timeout=30000) as done:
+        assert v.load_file(str(mine))
+    assert done.args == [True]
     assert _points(v) == 2 and "mine.csv: 2 of 3 rows predicted" in v.summary.text()
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
-    assert not v.load_file(str(bad))
+    with qtbot.waitSignal(v.loaded, timeout=30000) as done:
+        v.load_file(str(bad))
+    assert done.args == [False]
     assert "Not loaded: bad.csv" in v.summary.text() and _points(v) == 2
     v.show_published()
     assert _points(v) == 292
@@ -145,3 +150,42 @@ def test_batch_max_button_fills_memory_or_the_runtime_limit(qtbot, make_window):
     settle(qtbot, w)
     s = w.store.scenario
     assert estimate(s).fits and not estimate(s.with_(batch=s.batch + 1)).fits
+
+
+def test_load_csv_runs_off_the_gui_thread(qtbot, make_window, tmp_path, monkeypatch):
+    """While the file is being validated the GUI thread is free: the call returns at once, the
+    window says it is loading, events are processed; the rows appear when the worker is done."""
+    import threading
+
+    from explorer.app import validation_view
+
+    w = make_window()
+    w.tabs.setCurrentWidget(w._validation_page)
+    settle(qtbot, w)
+    v = w.validation
+    gate, threads = threading.Event(), []
+    real = validation_view.validate_text
+
+    def slow(text):
+        threads.append(threading.current_thread())
+        assert gate.wait(30)  # holds the worker until the test has seen the GUI running
+        return real(text)
+
+    monkeypatch.setattr(validation_view, "validate_text", slow)
+    mine = tmp_path / "mine.csv"
+    mine.write_text("model,hardware,weights,kv,devices,parallel,batch,prompt,generate,metric,value\n"
+                    "llama-3-8b,rtx-4090,fp16,fp16,1,,1,128,128,decode_tokens_per_s,50\n", encoding="utf-8")
+    assert v.load_file(str(mine))
+    ticks = []
+    qtbot.waitUntil(lambda: bool(threads), timeout=10000)
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.wait(200)  # the worker is blocked, yet the GUI thread runs its timers
+    timer.stop()
+    assert ticks and threads[0] is not threading.main_thread()
+    assert v.summary.text().startswith("Loading mine.csv") and not v.load_button.isEnabled()
+    assert not v.load_file(str(mine))  # one load at a time
+    with qtbot.waitSignal(v.loaded, timeout=30000) as done:
+        gate.set()
+    assert done.args == [True] and _points(v) == 1 and v.load_button.isEnabled()

@@ -108,13 +108,13 @@ def test_comparison_devices_are_chosen_by_the_user_and_kept_in_the_session(qtbot
     from explorer.core.state.appstate import AppState
     w = make_window()
     card = w.plots["compare"]
-    card._fill_device_menu()
+    card.device_menu.aboutToShow.emit()  # what opening the menu does
     action = next(a for a in card.device_menu.actions() if a.data() == "b200")
     assert not action.isChecked()
     action.trigger()  # what a click on the menu entry does
     w.settle()
     assert "b200" in w.store.view.compared_devices
-    assert "B200" in [name for _i, name in card._ticks]
+    assert "B200" in [name for _i, name in card.ticks]
     saved = AppState.from_dict(w.store.state.to_dict())
     assert "b200" in saved.view.compared_devices  # saved with the session
     for did in list(w.store.view.compared_devices):  # the last one cannot be removed
@@ -126,7 +126,7 @@ def test_comparison_shows_the_device_count_and_two_digits_below_ten(qtbot, make_
     # Llama-2-70B FP16 split over 2 devices: an M2 Ultra pair decodes well under 10 tokens/s.
     w = make_window(default_scenario().with_(model=presets.model("llama-2-70b"), devices=2))
     card = w.plots["compare"]
-    assert all(name.startswith("2× ") for _i, name in card._ticks)
+    assert all(name.startswith("2× ") for _i, name in card.ticks)
     slow = [(r, lab) for r, lab in zip(card.results, card.labels) if r.fits and r.decode_tokens_per_s < 10]
     assert slow
     for r, label in slow:

@@ -1,11 +1,12 @@
 """'This post as input': typing text counts tokens and shows what they cost the current model."""
 
+from explorer.app.main_window import TAB_KEYS
 from explorer.core.specs import presets
 
 
 def test_pasting_text_counts_tokens_and_follows_the_model(make_window, qtbot):
     w = make_window()
-    w.tabs.setCurrentWidget(w._post_page)
+    w.tabs.setCurrentIndex(TAB_KEYS.index("post"))  # the tab clicked
     pane = w.post
     text = "tiktoken is great! " * 100  # 6 tokens the first time, then " tiktoken is great!" ...
     pane.editor.setPlainText(text)
@@ -27,5 +28,5 @@ def test_pasting_text_counts_tokens_and_follows_the_model(make_window, qtbot):
 
 def test_an_empty_pane_loads_no_tokenizer(make_window):
     w = make_window()
-    w.tabs.setCurrentWidget(w._post_page)
+    w.tabs.setCurrentIndex(TAB_KEYS.index("post"))  # the tab clicked
     assert w.post.count is None and w.post.headline.text() == "No text yet"

@@ -2,7 +2,7 @@
 
 
 def _rows(readouts):
-    tiles = [val for _cap, val, _line in readouts._tiles]
+    tiles = list(readouts.values.values())
     return len({readouts.grid.getItemPosition(readouts.grid.indexOf(v))[0] for v in tiles})
 
 
@@ -17,7 +17,7 @@ def test_presenter_type_at_1920_keeps_two_rows_and_going_back_restores_one(make_
     w.store.flush()
     qtbot.waitUntil(lambda: _rows(w.readouts) == 2)
     # every value is drawn at its full size: none had to be shrunk to fit its tile
-    for _cap, val, _line in w.readouts._tiles:
+    for val in w.readouts.values.values():
         assert val.fontMetrics().horizontalAdvance(val.text()) <= val.width()
     w.store.set_view(theme="light")
     w.store.flush()
@@ -36,7 +36,7 @@ def test_text_inside_the_plots_follows_the_presenter_type_size(make_window, qtbo
         for key, plot in w.plots.items():
             for item in plot.plot.scene().items():
                 if isinstance(item, FastLabel):
-                    out.setdefault(key, []).append(item._font.pointSizeF())
+                    out.setdefault(key, []).append(item.font().pointSizeF())
                 elif isinstance(item, pg.TextItem):
                     out.setdefault(key, []).append(item.textItem.font().pointSizeF())
         return out

@@ -123,3 +123,32 @@ def test_safe_mode_reads_and_writes_nothing(qtbot, tmp_path, monkeypatch):
     w.store.commit()
     assert w.close()
     assert not any(tmp_path.rglob("*.json"))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+def test_second_instance_neither_offers_nor_deletes_the_first_ones_autosave(tmp_path):
+    env = _env(tmp_path)
+    with subprocess.Popen([sys.executable, str(CHILD), "edit"], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as first:
+        try:
+            state_line = first.stdout.readline()
+            assert first.stdout.readline().strip() == "READY", state_line
+            saved = [p for p in (tmp_path / "data").rglob("autosave-session.json")]
+            assert len(saved) == 1 and AppState.from_file(saved[0]) == AppState.from_json(state_line)
+            second = subprocess.run([sys.executable, str(CHILD), "second"], env=env, capture_output=True, text=True,
+                                    timeout=120)
+            assert second.returncode == 0, second.stderr
+            asked, own_path, wrote, after = second.stdout.splitlines()[:4]
+            assert asked == "NOT ASKED"  # the first session is still open: nothing to restore
+            assert Path(own_path) != saved[0] and Path(own_path).parent == saved[0].parent
+            assert wrote == "SAVED" and after == "GONE"  # its own autosave, removed at its clean exit
+            assert AppState.from_file(saved[0]) == AppState.from_json(state_line)  # the first one's is intact
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(30)
+    again = subprocess.run([sys.executable, str(CHILD), "restore"], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr
+    asked, restored = again.stdout.splitlines()[:2]
+    assert asked == "ASKED"  # the first instance died: its slot and its work come back
+    assert AppState.from_json(restored) == AppState.from_json(state_line)

@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from explorer.app.main_window import TAB_KEYS
 from explorer import resources
 from explorer.core.features.tour import load_tour, state_for
 
@@ -55,7 +56,7 @@ def test_keys_step_the_tour_forward_and_back_and_each_state_is_exact(make_window
     # The tab follows the step (step 12 is on the highway) and the highlight names its target.
     p.player.go(11)
     _settle(qtbot, w)
-    assert w.tabs.currentWidget() is w._highway_page and w.store.view.tab == "highway"
+    assert w.tabs.currentIndex() == TAB_KEYS.index("highway") and w.store.view.tab == "highway"
     assert w.store.view.highway.closed == tour.steps[11].highway["closed"]
     p.player.go(0)
     _settle(qtbot, w)

@@ -44,7 +44,7 @@ def test_redraws_are_capped_to_the_display_rate_but_none_is_lost(qtbot, make_win
         w.store.update(batch=batch)
         w.store.flush()
     assert len(calls) <= 2  # at most the first at once and one at the next frame
-    qtbot.waitUntil(lambda: not plot._sv_dirty, timeout=int(FRAME_S * 1000) + 2000)
+    qtbot.waitUntil(lambda: not plot.pending, timeout=int(FRAME_S * 1000) + 2000)
     x, y = plot.curve("total").getOriginalDataset()
     d = series.memory_traffic(w.store.scenario)  # drawn in GiB
     assert w.store.scenario.batch == 11

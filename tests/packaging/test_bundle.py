@@ -64,3 +64,6 @@ def test_bundle_is_trimmed():
     assert any("qoffscreen" in n for n in names), "the offscreen platform plugin must stay"
     assert any("qsvg" in n for n in names), "the SVG image plugin must stay (icons)"
     assert not any(n.startswith(("libqvnc", "qvnc", "libqeglfs")) for n in names)
+    # No TLS or OpenSSL (the app opens no connection; hashlib falls back to Python's SHA-256),
+    # no `regex` (tiktoken needs it only for special tokens, which the app turns off).
+    assert not any(n.startswith(("libssl", "libcrypto", "_ssl.", "_hashlib.", "_regex.")) for n in names)

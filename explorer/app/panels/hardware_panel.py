@@ -6,20 +6,19 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
 
 from ...core.specs import presets
 from ...core.engine.resolved import resolve
-from ...core.state.scenario import LIMITS
-from ..widgets import int_spin, note_label, optional_spin, read_optional, set_optional, set_quietly
+from ..widgets import field_box, note_label, read_optional, set_optional, set_quietly
 from .base import Panel
 from .measure_box import MeasureBox
 from .preset_combo import PresetCombo
 
 TFLOPS_KEYS = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
-FIGURES = (  # field, label, suffix, maximum, decimals, tooltip
-    ("bandwidth_gbs", "Bandwidth", "GB/s", 100_000, 0, "Peak memory bandwidth (data sheet): decides decode speed"),
-    ("memory_gib", "Memory", "GiB", 10_000, 0, "Memory capacity (unified memory: the whole machine's)"),
-    ("tdp_w", "Power (TDP)", "W", 10_000, 0, "Board power; energy per token uses TDP × time (an upper bound)"),
-    ("interconnect_gbs", "Link", "GB/s", 10_000, 1, "Device-to-device bandwidth per direction: to any peer on a "
+FIGURES = (  # field, label, suffix, tooltip; ranges are the core's (core.state.field_ranges)
+    ("bandwidth_gbs", "Bandwidth", "GB/s", "Peak memory bandwidth (data sheet): decides decode speed"),
+    ("memory_gib", "Memory", "GiB", "Memory capacity (unified memory: the whole machine's)"),
+    ("tdp_w", "Power (TDP)", "W", "Board power; energy per token uses TDP × time (an upper bound)"),
+    ("interconnect_gbs", "Link", "GB/s", "Device-to-device bandwidth per direction: to any peer on a "
                                                     "switched fabric (NVLink, PCIe), per link in a full mesh (MI300X)"),
-    ("interconnect_latency_us", "Link latency", "µs", 10_000, 1, "Per-hop latency of one all-reduce step"),
+    ("interconnect_latency_us", "Link latency", "µs", "Per-hop latency of one all-reduce step"),
 )
 
 
@@ -54,20 +53,15 @@ class HardwarePanel(Panel):
         figs = QGroupBox("Figures (editable)")
         form = QFormLayout(figs)
         self.figure_boxes: dict[str, QDoubleSpinBox] = {}
-        for field, label, suffix, maximum, decimals, tip in FIGURES:
-            box = QDoubleSpinBox()
-            box.setRange(0.0 if "interconnect" in field else 0.1, maximum)
-            box.setDecimals(decimals)
-            box.setSuffix(f" {suffix}")
-            box.setToolTip(tip)
-            box.setKeyboardTracking(False)
+        for field, label, suffix, tip in FIGURES:
+            box = field_box(f"hardware.{field}", tip, suffix)
             box.valueChanged.connect(lambda v, f=field: self._edit(**{f: float(v)}))
             form.addRow(label, box)
             self.figure_boxes[field] = box
         self.tflops_boxes: dict[str, QDoubleSpinBox] = {}
         for key in TFLOPS_KEYS:
-            box = optional_spin(0.1, 100_000, 1, "— not listed", f"Dense peak {key.upper()} throughput (no sparsity)",
-                                step=0.1, suffix="TFLOPS" if key.startswith(("fp", "tf", "bf")) else "TOPS")
+            box = field_box(f"hardware.tflops.{key}", f"Dense peak {key.upper()} throughput (no sparsity)",
+                            "TFLOPS" if key.startswith(("fp", "tf", "bf")) else "TOPS", special="— not listed", step=0.1)
             box.valueChanged.connect(lambda _v, k=key: self._edit_tflops(k))
             form.addRow(f"Peak {key.upper()}", box)
             self.tflops_boxes[key] = box
@@ -75,16 +69,17 @@ class HardwarePanel(Panel):
 
         run = QGroupBox("Deployment")
         rform = QFormLayout(run)
-        self.devices = int_spin(*[int(v) for v in LIMITS["devices"]], "Devices the model is split across")
+        self.devices = field_box("scenario.devices", "Devices the model is split across")
         self.devices.valueChanged.connect(lambda v: self.store.update(devices=int(v)))
         self.parallel = QComboBox()
         self.parallel.addItem("Tensor parallel (split every layer)", "tensor")
         self.parallel.addItem("Pipeline parallel (split the layers)", "pipeline")
         self.parallel.setToolTip("Tensor: faster per token, two all-reduces per layer. Pipeline: more memory, same latency.")
         self.parallel.currentIndexChanged.connect(lambda _i: self.store.update(parallel=self.parallel.currentData()))
-        self.eta_compute = optional_spin(0.01, 1.0, 2, "default", "Share of peak FLOP/s real kernels reach")
-        self.eta_memory = optional_spin(0.01, 1.0, 2, "default", "Share of peak bandwidth real kernels reach")
-        self.price = optional_spin(0.0, 10_000, 2, "— (preset)", "Price per device-hour, USD", step=0.1, suffix="$/h")
+        self.eta_compute = field_box("scenario.eta_compute", "Share of peak FLOP/s real kernels reach", special="default")
+        self.eta_memory = field_box("scenario.eta_memory", "Share of peak bandwidth real kernels reach", special="default")
+        self.price = field_box("scenario.price_per_hour", "Price per device-hour, USD", "$/h", special="— (preset)",
+                               step=0.1)
         for name, box in (("eta_compute", self.eta_compute), ("eta_memory", self.eta_memory), ("price_per_hour", self.price)):
             box.valueChanged.connect(lambda _v, n=name, b=box: self.store.update(**{n: read_optional(b)}))
         rform.addRow("&Devices", self.devices)

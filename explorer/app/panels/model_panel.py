@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
+from html import escape
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
 
 from ...core.specs import presets
 from ...core.state.edit_rules import model_changes
 from ...core.physics.memory import kv_bytes_per_token, state_bytes
 from ...core.specs.model import SpecError
 from ...core.physics.units import binary_bytes, count
-from ..widgets import int_spin, note_label, set_quietly
+from ..theme import themed
+from ..widgets import field_box, note_label, set_quietly
 from .base import Panel
 from .preset_combo import PresetCombo
 
-INT_FIELDS = (  # field, label, min, max, tooltip
-    ("layers", "Layers", 1, 1_000, "Transformer blocks (L): attention and MLP in each"),
-    ("d_model", "Width d_model", 1, 1_000_000, "Hidden size"),
-    ("heads", "Query heads", 1, 4_096, "Attention heads h: h·n² counts score entries, not work — at fixed d_model more heads "
+INT_FIELDS = (  # field, label, tooltip; ranges are the core's (core.state.field_ranges)
+    ("layers", "Layers", "Transformer blocks (L): attention and MLP in each"),
+    ("d_model", "Width d_model", "Hidden size"),
+    ("heads", "Query heads", "Attention heads h: h·n² counts score entries, not work — at fixed d_model more heads "
                                               "are thinner (d_head = d_model/h), so attention FLOPs (4·h·d_head per pair) stay the same"),
-    ("kv_heads", "KV heads", 1, 4_096, "Grouped-query attention: fewer KV heads shrink the KV cache, not the FLOPs"),
-    ("head_dim", "Head dim", 1, 65_536, "Width of one head. Shown as the value in use; '(derived)' means "
+    ("kv_heads", "KV heads", "Grouped-query attention: fewer KV heads shrink the KV cache, not the FLOPs"),
+    ("head_dim", "Head dim", "Width of one head. Shown as the value in use; '(derived)' means "
                                         "d_model / heads — type a number to set it explicitly"),
-    ("ffn", "FFN width", 1, 10_000_000, "MLP hidden width (per expert for MoE)"),
-    ("vocab", "Vocabulary", 1, 10_000_000, "Tokens in the vocabulary: LM head is vocab × d_model"),
-    ("max_context", "Trained context", 1, 100_000_000, "Longest context the model was trained for (marks the plots' range)"),
+    ("ffn", "FFN width", "MLP hidden width (per expert for MoE)"),
+    ("vocab", "Vocabulary", "Tokens in the vocabulary: LM head is vocab × d_model"),
+    ("max_context", "Trained context", "Longest context the model was trained for (marks the plots' range)"),
 )
 MOE_FIELDS = (
-    ("experts", "Experts", 0, 1_024, "Routed experts per layer (0 = dense MLP)"),
-    ("active_experts", "Active experts", 0, 1_024, "Experts each token is routed to (k)"),
-    ("expert_ffn", "Expert FFN width", 0, 10_000_000, "MLP width of one expert"),
-    ("shared_experts", "Shared experts", 0, 64, "Experts every token uses besides its routed ones (DeepSeek-style)"),
+    ("experts", "Experts", "Routed experts per layer (0 = dense MLP)"),
+    ("active_experts", "Active experts", "Experts each token is routed to (k)"),
+    ("expert_ffn", "Expert FFN width", "MLP width of one expert"),
+    ("shared_experts", "Shared experts", "Experts every token uses besides its routed ones (DeepSeek-style)"),
 )
 
 
@@ -49,15 +52,14 @@ class ModelPanel(Panel):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         outer.addWidget(self.summary)
-        self.error = note_label()
-        self.error.setStyleSheet(f"color: {self.theme.error};")
+        self.error = themed(note_label(), "error")
         outer.addWidget(self.error)
 
         arch = QGroupBox("Architecture")
         form = QFormLayout(arch)
         self.boxes: dict[str, object] = {}
-        for field, label, lo, hi, tip in INT_FIELDS:
-            self._add_int(form, field, label, lo, hi, tip)
+        for field, label, tip in INT_FIELDS:
+            self._add_int(form, field, label, tip)
         self.gated = QCheckBox("Gated MLP (SwiGLU: 3 matrices)")
         self.tied = QCheckBox("Tied input/output embeddings")
         for field, box in (("gated", self.gated), ("tied_embeddings", self.tied)):
@@ -68,8 +70,8 @@ class ModelPanel(Panel):
 
         moe = QGroupBox("Mixture of experts")
         mform = QFormLayout(moe)
-        for field, label, lo, hi, tip in MOE_FIELDS:
-            self._add_int(mform, field, label, lo, hi, tip)
+        for field, label, tip in MOE_FIELDS:
+            self._add_int(mform, field, label, tip)
         outer.addWidget(moe)
 
         att = QGroupBox("Attention")
@@ -81,12 +83,9 @@ class ModelPanel(Panel):
         self.attention.setToolTip("Efficient architectures cut attention's quadratic cost")
         self.attention.currentIndexChanged.connect(lambda _i: self._edit(attention=self.attention.currentData()))
         aform.addRow("Variant", self.attention)
-        self._add_int(aform, "window", "Window W", 0, 10_000_000, "Tokens each query sees on sliding layers")
-        self.fraction = QDoubleSpinBox()
-        self.fraction.setRange(0.0, 1.0)
-        self.fraction.setSingleStep(0.05)
-        self.fraction.setKeyboardTracking(False)
-        self.fraction.setToolTip("Share of layers using the window (Gemma-2 alternates: 0.5)")
+        self._add_int(aform, "window", "Window W", "Tokens each query sees on sliding layers")
+        self.fraction = field_box("model.sliding_fraction", "Share of layers using the window (Gemma-2 alternates: 0.5)",
+                                  step=0.05)
         self.fraction.valueChanged.connect(lambda v: self._edit(sliding_fraction=float(v)))
         aform.addRow("Sliding layers", self.fraction)
         self.boxes.update(attention=self.attention, sliding_fraction=self.fraction)
@@ -94,20 +93,19 @@ class ModelPanel(Panel):
         outer.addStretch(1)
         self.refresh()
 
-    def _add_int(self, form: QFormLayout, field: str, label: str, lo: int, hi: int, tip: str) -> None:
-        box = int_spin(lo, hi, tip)
+    def _add_int(self, form: QFormLayout, field: str, label: str, tip: str) -> None:
+        box = field_box(f"model.{field}", tip)
         box.valueChanged.connect(lambda v, f=field: self._edit(**{f: int(v)}))
         form.addRow(label, box)
         self.boxes[field] = box
 
     def _edit(self, **changes) -> None:
         m = self.store.scenario.model
-        if changes.get("head_dim") == m.hd and not m.head_dim:
-            return  # the derived value, shown: not an edit
+        changes = model_changes(m, changes)  # core's edit rules (a derived head_dim shown is no edit)
         if all(getattr(m, k) == v for k, v in changes.items()):
             return
         try:
-            new = m.edited(**model_changes(m, changes))
+            new = m.edited(**changes)
         except SpecError as exc:
             self.error.setText(f"Not applied: {exc}")
             self.refresh()  # the control goes back to the value the model keeps
@@ -128,4 +126,4 @@ class ModelPanel(Panel):
         kv_text = (f"fixed state {binary_bytes(float(state_bytes(m, presets.number_format(kv))))}"
                    if m.attention == "linear" else f"{binary_bytes(per_token)} per token ({kv.upper()})")
         self.summary.setText(f"<b>{count(m.params_total)}</b> parameters{moe}<br>KV cache: {kv_text}"
-                             + (f"<br><small>Source: {m.source}</small>" if m.source else ""))
+                             + (f"<br><small>Source: {escape(m.source)}</small>" if m.source else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 import math
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout
@@ -26,7 +27,7 @@ TIPS = {
 
 class PrecisionPanel(Panel):
     fields = ("weights", "kv", "compute")
-    shows = ("hardware",)
+    shows = ("hardware", "runtime")  # the peak in use: the runtime's accumulate precision halves it on GeForce
     title = "Precision"
 
     def __init__(self, store, parent=None):
@@ -39,7 +40,7 @@ class PrecisionPanel(Panel):
             box.setToolTip(TIPS[role])
             for key, fmt in presets.formats().items():
                 if role in fmt.roles:
-                    box.addItem(f"{fmt.name}  ({fmt.bits_per_weight:g} bits)", key)
+                    box.addItem(f"{escape(fmt.name)}  ({fmt.bits_per_weight:g} bits)", key)
                     box.setItemData(box.count() - 1, fmt.source, role=3)  # Qt.ToolTipRole
             box.currentIndexChanged.connect(lambda _i, r=role: self._picked(r))
             form.addRow(label, box)
@@ -48,9 +49,9 @@ class PrecisionPanel(Panel):
         self.pi.setWordWrap(True)
         self.pi.setToolTip("The essay's π example, computed: the value each chosen format actually stores")
         outer.addWidget(self.pi)
-        self.note = note_label(HONEST_NOTE, small=False)
+        self.note = note_label(HONEST_NOTE, small=False, rich=True)
         outer.addWidget(self.note)
-        self.silicon = note_label()
+        self.silicon = note_label(rich=True)
         outer.addWidget(self.silicon)
         outer.addStretch(1)
         self.refresh()
@@ -76,7 +77,7 @@ class PrecisionPanel(Panel):
             d = fmt.describe_pi()
             tags = "/".join(used.get(fid, []))
             b0, b1 = ("<b>", "</b>") if tags else ("", "")
-            rows.append(f"<tr><td>{b0}{fmt.name}{b1}</td><td align='right'>{fmt.bits_per_weight:g}</td>"
+            rows.append(f"<tr><td>{b0}{escape(fmt.name)}{b1}</td><td align='right'>{fmt.bits_per_weight:g}</td>"
                         f"<td align='right'><tt>{b0}{d['stored']:.10g}{b1}</tt></td>"
                         f"<td align='right'>{d['relative_error']:.1e}</td><td>{tags}</td></tr>")
         self.pi.setText(
@@ -91,13 +92,13 @@ class PrecisionPanel(Panel):
         slow = fp32_slowdown(hw.tflops)
         if slow:
             factor, k16, _k32 = slow
-            device = (f"On {hw.name} FP32 runs at {hw.tflops['fp32']:g} TFLOPS vs {hw.tflops[k16]:g} "
+            device = (f"On {escape(hw.name)} FP32 runs at {hw.tflops['fp32']:g} TFLOPS vs {hw.tflops[k16]:g} "
                       f"{k16.upper()} (dense): <b>{factor:.3g}× slower</b> — 1× on Apple GPUs, ~2× on GeForce, "
                       "~15× on H100 tensor cores.")
         else:
-            device = f"{hw.name} does not list both an FP16 and an FP32 rate."
+            device = f"{escape(hw.name)} does not list both an FP16 and an FP32 rate."
         fallback = ("" if not r.peak_is_fallback else
-                    f" <b>{hw.name} lists no {r.compute.throughput_key.upper()} rate; using {r.peak_key.upper()}.</b>")
+                    f" <b>{escape(hw.name)} lists no {r.compute.throughput_key.upper()} rate; using {r.peak_key.upper()}.</b>")
         self.silicon.setText(
             "The essay: FP16 → FP32 “quadruples” the compute. <b>As stated, not true:</b> the FLOP count is "
             f"unchanged and the bytes double. {device} Why chips differ: a multiplier's silicon grows with the "

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from ...core.engine.estimate import saturated
-from ...core.state.scenario import LIMITS, ScenarioError
-from ..widgets import LogSliderSpin, set_quietly
+from ...core.state.scenario import ScenarioError
+from ..widgets import field_slider, set_quietly
 from .base import Panel
 
 SERVING_FIELDS = ("load_kind", "load", "burstiness", "think_s", "lengths", "length_spread", "slo_ttft_ms",
@@ -32,12 +32,12 @@ class WorkloadPanel(Panel):
         super().__init__(store, parent)
         s = store.scenario
         form = QFormLayout(self)
-        self.prompt = LogSliderSpin(*LIMITS["prompt"], s.prompt, "tokens",
-                                    "Prompt (context) length n: attention scores n² pairs per head")
-        self.generate = LogSliderSpin(*LIMITS["generate"], s.generate, "tokens",
-                                      "Tokens to generate, one decode step each")
-        self.batch = LogSliderSpin(*LIMITS["batch"], s.batch, "seq",
-                                   "Sequences decoded together: they share one read of the weights")
+        self.prompt = field_slider("scenario.prompt", s.prompt, "tokens",
+                                   "Prompt (context) length n: attention scores n² pairs per head")
+        self.generate = field_slider("scenario.generate", s.generate, "tokens",
+                                     "Tokens to generate, one decode step each")
+        self.batch = field_slider("scenario.batch", s.batch, "seq",
+                                  "Sequences decoded together: they share one read of the weights")
         self.kv_cache = QCheckBox("KV cache (reuse earlier keys/values)")
         self.kv_cache.setToolTip("Off: every new token re-runs the whole prefix — cumulative cost grows ~n³ instead of ~n²")
         form.addRow("&Prompt", self.prompt)

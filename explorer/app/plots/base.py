@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSi
 
 from ...core.state.view_rules import LOG_PLOTS
 from ..store import AppStore
+from ..theme import themed
 from ..view_base import StoreView
 from ..widgets import TextPane, set_quietly
 from .curve import Curve
@@ -55,6 +56,7 @@ class PlotCard(StoreView):
         super().__init__(store, parent)
         self.setObjectName(type(self).__name__)
         self._series: dict[str, tuple[pg.PlotDataItem, str]] = {}
+        self._inked: list[tuple[object, str | int]] = []  # text items drawn in the plot, and their hue
         self.overlay = PinnedOverlay(self)  # pinned scenario (A): twins of the curves, made on first pin
         head = QHBoxLayout()
         # Headings may be longer than a small plot is wide: they never force the window wider.
@@ -99,7 +101,7 @@ class PlotCard(StoreView):
         # to any width (a pyqtgraph LegendItem either covers data or forces a minimum width).
         self.legend = QLabel()
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet(self.theme.style(8))
+        themed(self.legend, "legend")
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._legend: dict[str, tuple[str, str]] = {}  # key -> (glyph html, name)
         lay = QVBoxLayout(self)
@@ -136,6 +138,20 @@ class PlotCard(StoreView):
         note = getattr(self, "legend_note", "")
         self.legend.setText(" &nbsp; ".join(parts) + (f"<br>{note}" if note else ""))
 
+    def ink(self, item, hue: str | int = "text"):
+        """Draw a text item in the plot (a TextItem, a FastLabel, an InfiniteLine's label) in
+        ``hue``, read from the theme in use now and after every theme swap, always at AA
+        contrast on the plot's background (``Theme.ink``). Returns ``item``."""
+        self._inked.append((item, hue))
+        self._ink_one(item, hue, self.theme)
+        return item
+
+    @staticmethod
+    def _ink_one(item, hue, t) -> None:
+        colour = t.text if hue == "text" else t.ink(hue)
+        target = item.label if isinstance(item, pg.InfiniteLine) else item
+        target.setColor(colour)
+
     # -- A/B compare: the pinned scenario drawn dashed in the same colours ---------------------
     def pinned_data(self, results) -> dict:
         """{curve key: (x, y)} of the pinned scenario (``results`` is its Results)."""
@@ -169,10 +185,10 @@ class PlotCard(StoreView):
             name, width, dash, dot, fill = curve.style_key
             curve.restyle(t.colour(name), t.width(width), fill and getattr(t, fill, fill))
         self.overlay.restyle(t)
+        for text_item, hue in self._inked:
+            self._ink_one(text_item, hue, t)
         self._scale_plot_text(t)
         self._render_legend()
-        self.legend.setStyleSheet(t.style(8))
-        self.hover.restyle(t)
         heading = QFont(self.font())
         heading.setPointSizeF(t.pt(t.base_pt))
         self.heading.set_font(heading)
@@ -292,7 +308,7 @@ class PlotCard(StoreView):
             axis = item.getAxis(side)
             axis.enableAutoSIPrefix(prefix and not log)
             if log or not prefix:  # pyqtgraph computes a prefix even while disabling it ("Mtokens", 10⁻⁵…)
-                axis.autoSIPrefixScale, axis.labelUnitPrefix = 1.0, ""
-                axis._updateLabel()
+                axis.autoSIPrefixScale = 1.0
+                axis.setLabel(axis.labelText, axis.labelUnits, unitPrefix="")  # re-lays out the label
                 axis.picture = None
                 axis.update()

@@ -68,6 +68,11 @@ class ComparePlot(PlotCard):
         self._fill_device_menu()
         self.redraw()
 
+    @property
+    def ticks(self) -> list:
+        """(position, device name) under each bar, as the axis shows them."""
+        return list(self._ticks)
+
     def _fill_device_menu(self) -> None:
         chosen = set(self.store.view.compared_devices)
         self.device_menu.clear()
@@ -87,8 +92,9 @@ class ComparePlot(PlotCard):
     def _render_legend(self) -> None:
         c = self.theme.colour
         self.legend.setText("Bars: decode tokens/s per sequence; colour = what limits it "
-                            f"(<span style='color:{c('blue')}'>memory</span>, <span style='color:{c('green')}'>"
-                            f"compute</span>, <span style='color:{c('purple')}'>interconnect</span>); ● = current device")
+                            f"(<span style='color:{c('blue')}'>■</span>&nbsp;memory, <span style='color:{c('green')}'>■"
+                            f"</span>&nbsp;compute, <span style='color:{c('purple')}'>■</span>&nbsp;interconnect); "
+                            "● = current device")
 
     def _draw_pinned(self, x: np.ndarray, brushes: list) -> bool:
         """A's decode speed on B's devices (matched by device ID); False when nothing is pinned."""
@@ -115,7 +121,7 @@ class ComparePlot(PlotCard):
         return True
 
     def _new_label(self) -> None:
-        label = FastLabel("", anchor=(0.5, 1.0), point_size=8)
+        label = self.ink(FastLabel("", anchor=(0.5, 1.0), point_size=8))
         self.plot.addItem(label)
         self.labels.append(label)
 

@@ -42,7 +42,7 @@ class ComputePlot(PlotCard):
         self.examples.setLogMode(self.log_x, self.log_y)
         self.example_labels = []
         for n, rel in series.ESSAY_EXAMPLES:
-            label = pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", color=self.theme.text, anchor=(-0.06, -0.05))
+            label = self.ink(pg.TextItem(f"{n:,} tokens → {count(rel)} pairs", anchor=(-0.06, -0.05)))
             label.setToolTip("The essay's example: every token scored against every token (n²)")
             self.plot.addItem(label)
             self.example_labels.append((label, n, rel))
@@ -51,12 +51,13 @@ class ComputePlot(PlotCard):
         self.plot.addItem(self.marker)
         dash = pg.QtCore.Qt.PenStyle.DashLine
         label_opts = {"position": 0.93, "anchors": [(0, 0.5), (0, 0.5)]}  # right of the line, near the top
-        self.context_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("green"), style=dash), label="",
-                                            labelOpts=dict(label_opts, color=colour("green")))
+        self.context_line = self.ink(pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("green"), style=dash), label="",
+                                                     labelOpts=label_opts), "green")
         self.context_line.setToolTip("the model's trained context (max_context): slopes fitted on the decade below it")
-        self.crossover_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("orange"), style=dash), label="",
-                                              labelOpts=dict(label_opts, position=0.8, color=colour("vermillion"),
-                                                             anchors=[(1, 0.5), (1, 0.5)]))  # left of its line
+        self.crossover_line = self.ink(pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("orange"), style=dash), label="",
+                                                       labelOpts=dict(label_opts, position=0.8,
+                                                                      anchors=[(1, 0.5), (1, 0.5)])),  # left of its line
+                                       "vermillion")
         self.crossover_line.setToolTip("n* = P / (L·h·d_head): attention's work equals the weights' work here")
         for line in (self.context_line, self.crossover_line):
             self.plot.addItem(line)

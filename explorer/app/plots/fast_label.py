@@ -48,6 +48,19 @@ class FastLabel(QGraphicsItem):
     def text(self) -> str:
         return self._text
 
+    def font(self) -> QFont:
+        return QFont(self._font)
+
+    def color(self) -> QColor:
+        return QColor(self._color)
+
+    def setColor(self, color) -> None:
+        """The text colour (a theme swap)."""
+        c = QColor(color)
+        if c != self._color:
+            self._color = c
+            self.update()
+
     def setAnchor(self, anchor: tuple[float, float]) -> None:
         if tuple(anchor) != self._anchor:
             self.prepareGeometryChange()

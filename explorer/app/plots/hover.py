@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel
 
 from ...core.physics.units import si
+from ..theme import themed
 
 NEAR_PX = 12.0
 
@@ -17,15 +18,11 @@ class HoverReadout(QObject):
     def __init__(self, card):
         super().__init__(card)
         self.card = card
-        self.label = QLabel("", card.plot)
+        self.label = themed(QLabel("", card.plot), "overlay")  # styled by the theme in use
         self.label.move(58, 4)
         self.label.hide()
-        self.restyle(card.theme)
         card.plot.viewport().installEventFilter(self)  # the mouse leaving hides the readout
         self._proxy = pg.SignalProxy(card.plot.scene().sigMouseMoved, rateLimit=30, slot=self.hover)
-
-    def restyle(self, t) -> None:
-        self.label.setStyleSheet(f"background: {t.overlay_bg}; {t.style(8.5, t.text)} padding: 1px 3px;")
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Leave:

@@ -31,9 +31,9 @@ class MemoryPlot(PlotCard):
         self.add_curve("weights", "weights", "blue", width=1.5, fill="weights_fill")
         self.add_curve("traffic", "moved per generated token", "black", dash=True)
         self.add_curve("capacity", "room for weights + KV", "vermillion", width=2)
-        self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
-                                     label="", labelOpts={"position": 0.85, "color": colour("vermillion"),
-                                                          "anchors": [(1, 0), (1, 0)]})
+        self.limit = self.ink(pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
+                                              label="", labelOpts={"position": 0.85, "anchors": [(1, 0), (1, 0)]}),
+                              "vermillion")
         self.plot.addItem(self.limit)
         self.redraw()
 

@@ -27,10 +27,10 @@ class RooflinePlot(PlotCard):
         self.add_curve("batch_path", "decode, batch 1 → 4096", "purple", width=1.2)
         self.add_curve("decode", "decode (now)", "orange", dot=True)
         self.add_curve("prefill", "prefill (now)", "green", dot=True)
-        self.ridge = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
-                                     label="", labelOpts={"position": 0.5, "color": self.theme.text, "anchors": [(0, 0.5), (0, 0.5)]})
+        self.ridge = self.ink(pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine),
+                                              label="", labelOpts={"position": 0.5, "anchors": [(0, 0.5), (0, 0.5)]}))
         self.plot.addItem(self.ridge)
-        self.decode_label = FastLabel("", anchor=(-0.05, -0.15), color=self.theme.text, point_size=9)
+        self.decode_label = self.ink(FastLabel("", anchor=(-0.05, -0.15), point_size=9))
         self.plot.addItem(self.decode_label)
         self._decode_point = None
         self.plot.getPlotItem().vb.sigResized.connect(self._place_label)

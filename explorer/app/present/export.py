@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from contextlib import contextmanager
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize, Qt
@@ -103,20 +104,39 @@ def svg_bytes(widget: QWidget, caption: str, title: str = "") -> bytes:
     return bytes(data)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def safe_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: control characters become spaces, and a cell that
+    would start a formula (=, +, -, @) gets a leading apostrophe (OWASP's CSV-injection advice)."""
+    text = "".join(c if c.isprintable() else " " for c in str(text))
+    return "'" + text if text.lstrip().startswith(FORMULA_START) else text
+
+
+def safe_caption(caption: str) -> str:
+    """The caption as ONE comment line: no line break can end it, and no comma-separated piece of
+    it can start a formula in a spreadsheet that splits the line."""
+    one = " ".join("".join(c if c.isprintable() else " " for c in caption).split())
+    return re.sub(r"(,\s*)([=+\-@])", r"\1'\2", one)
+
+
 def plot_csv(card, caption: str) -> str:
     """Every curve of a PlotCard as long-format rows: series, x, y (units in the header); the
-    caption is the first line, as a comment."""
+    caption is the first line, as a comment. Text cells are quoted and made formula-safe; numbers
+    are written unquoted, in full precision."""
     out = io.StringIO()
-    out.write(f"# {caption}\n")
-    wr = csv.writer(out, lineterminator="\n")
+    out.write(f"# {safe_caption(caption)}\n")
+    wr = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     x_head = f"{card.x_label} [{card.x_units}]" if card.x_units else card.x_label
-    wr.writerow(["series", x_head, "y", "y units"])
+    wr.writerow([safe_cell(x) for x in ("series", x_head, "y", "y units")])
     for _key, item, units in card.series():
         x, y = item.getOriginalDataset()
         if x is None:
             continue
+        name, unit = safe_cell(item.name()), safe_cell(units)
         for xv, yv in zip(x, y):
-            wr.writerow([item.name(), repr(float(xv)), repr(float(yv)), units])
+            wr.writerow([name, float(xv), float(yv), unit])
     return out.getvalue()
 
 

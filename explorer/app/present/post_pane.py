@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, 
 
 from ...core.features.tokens import OTHER_TOKENIZERS, count_tokens, describe
 from ..store import ScenarioStore
+from ..theme import themed
 
 PROMPT = ("Paste a text here — the essay suggests pasting the essay itself — and see how many tokens it is "
           "and what reading it costs the current model.")
@@ -24,10 +25,10 @@ class PostPane(QWidget):
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.headline = QLabel()
         self.headline.setWordWrap(True)
-        self.headline.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        themed(self.headline, "title", 13)
         self.tokenizer_note = QLabel()
         self.tokenizer_note.setWordWrap(True)
-        self.tokenizer_note.setStyleSheet("color: #555;")
+        themed(self.tokenizer_note, "note", 9)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(12)
         self.value_labels: dict[str, QLabel] = {}
@@ -89,7 +90,7 @@ class PostPane(QWidget):
         for i, (what, value, how) in enumerate(rows):
             name, val, note = QLabel(what), QLabel(f"<b>{value}</b>"), QLabel(how)
             note.setWordWrap(True)
-            note.setStyleSheet("color: #555;")
+            themed(note, "note", 9)
             self.grid.addWidget(name, i, 0)
             self.grid.addWidget(val, i, 1)
             self.grid.addWidget(note, i, 2)

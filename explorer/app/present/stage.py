@@ -21,6 +21,8 @@ class CaptionBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.title = QLabel()
         self.caption = QLabel()
+        for label in (self.title, self.caption):  # a tour file's text: shown as written, never as markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counter = QLabel()

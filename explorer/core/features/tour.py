@@ -196,6 +196,10 @@ def _message(error) -> str:
         return f"unknown field(s): {', '.join(names)}{' …' if len(extra) > 5 else ''}"
     if error.validator == "enum":
         return f"{show(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "maxItems" and isinstance(error.instance, list):
+        return f"{len(error.instance):,} entries; at most {error.validator_value:,}"
+    if error.validator == "minItems" and isinstance(error.instance, list):
+        return f"{len(error.instance):,} entries; at least {error.validator_value:,}"
     if error.validator == "maxLength" and isinstance(error.instance, str):
         return f"is too long ({len(error.instance):,} characters; at most {error.validator_value:,})"
     text = " ".join(error.message.split())  # quotes the value: never a page of it, never two lines

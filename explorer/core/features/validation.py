@@ -36,6 +36,12 @@ ALIASES = {"llama.cpp": None, "llamacpp": None, "llama-cpp": None, "trt-llm": "t
            "pytorch": "transformers", "mlx-lm": "mlx"}
 
 
+MAX_ROWS = 1_000  # the largest published set is ~420 rows; each row is one estimate (~1 ms)
+MAX_COLUMNS = 32  # 12 used; a few more (source, notes) are kept
+MAX_CELL = 500  # characters in one cell (a source URL fits)
+VALUE_RANGE = (1e-6, 1e12)  # a measured tokens/s or ms outside it is a typo or a unit error
+
+
 class ValidationFileError(ValueError):
     """A file that is not a validation CSV (one line for a person)."""
 
@@ -56,7 +62,8 @@ class Row:
         """Signed relative error: predicted ÷ measured − 1."""
         if self.predicted is None or not self.measured:
             return None
-        return self.predicted / self.measured - 1.0
+        err = self.predicted / self.measured - 1.0
+        return err if math.isfinite(err) else None
 
     def to_dict(self) -> dict:
         return {"row": self.index, **{k: self.fields.get(k, "") for k in COLUMNS}, "runtime_used": self.runtime,
@@ -67,17 +74,46 @@ class Row:
 
 def read_rows(text: str) -> list[dict]:
     """Parse CSV text; the header must hold every column of ``COLUMNS`` except ``runtime``
-    (missing: each device's default runtime)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    (missing: each device's default runtime). The cost is bounded by the caps, not only by the
+    file's size: at most ``MAX_ROWS`` data rows, ``MAX_COLUMNS`` columns and ``MAX_CELL`` characters
+    a cell; a duplicated column, a stray or unbalanced quote is refused (strict CSV), never guessed."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[dict] = []
     try:
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in COLUMNS if c not in header and c != "runtime"]
-        if missing:
-            raise ValidationFileError(f"missing column(s): {', '.join(missing)} (need {', '.join(COLUMNS)})")
-        reader.fieldnames = header
-        return [{k: (v if isinstance(v, str) else "").strip() for k, v in r.items() if k is not None} for r in reader]
+        header = [h.strip() for h in next(reader, [])]
+        _check_header(header)
+        for cells in reader:
+            if not cells or cells == [""]:
+                continue
+            if len(rows) == MAX_ROWS:
+                raise ValidationFileError(f"more than {MAX_ROWS:,} data rows; at most {MAX_ROWS:,} are read "
+                                          "(split the file)")
+            if len(cells) > len(header):
+                raise ValidationFileError(f"line {reader.line_num}: {len(cells)} cells, but the header has "
+                                          f"{len(header)} columns")
+            for name, cell in zip(header, cells):
+                if len(cell) > MAX_CELL:
+                    raise ValidationFileError(f"line {reader.line_num}, column {name[:40]}: {len(cell):,} "
+                                              f"characters (at most {MAX_CELL})")
+            rows.append({k: v.strip() for k, v in zip(header, cells)} | {k: "" for k in header[len(cells):]})
     except csv.Error as exc:
-        raise ValidationFileError(f"not valid CSV (line {reader.line_num}: {exc})") from None
+        raise ValidationFileError(f"not valid CSV (line {reader.line_num}: {exc}; a quote may be unbalanced)") \
+            from None
+    return rows
+
+
+def _check_header(header: list[str]) -> None:
+    if len(header) > MAX_COLUMNS:
+        raise ValidationFileError(f"{len(header)} columns; at most {MAX_COLUMNS}")
+    for h in header:
+        if len(h) > MAX_CELL:
+            raise ValidationFileError(f"a column name of {len(h):,} characters (at most {MAX_CELL})")
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise ValidationFileError(f"duplicate column(s): {', '.join(twice)}; each column may appear once")
+    missing = [c for c in COLUMNS if c not in header and c != "runtime"]
+    if missing:
+        raise ValidationFileError(f"missing column(s): {', '.join(missing)} (need {', '.join(COLUMNS)})")
 
 
 def _int(fields: dict, name: str, default: int | None = None) -> int:
@@ -119,8 +155,8 @@ def scenario_for(fields: dict) -> Scenario:
         runtime=runtime_id(fields.get("runtime", ""), hw))
 
 
-def predict_value(s: Scenario, metric: str) -> float | None:
-    est = estimate(s)
+def predict_value(est, metric: str) -> float | None:
+    """The figure ``metric`` names, from an Estimate."""
     return {
         "decode_tokens_per_s": est.decode_tokens_per_s,
         "prefill_tokens_per_s": est.prefill_tokens_per_s,
@@ -135,27 +171,36 @@ def evaluate(fields: dict, index: int) -> Row:
     try:
         row.measured = float(fields.get("value", ""))
     except ValueError:
-        row.reason = f"value must be a number (got {fields.get('value')!r})"
+        row.reason = f"value must be a number (got {_shown(fields.get('value', ''))})"
         return row
-    if not (row.measured > 0 and math.isfinite(row.measured)):
-        row.reason = f"value must be a finite positive number (got {row.measured:g})"
+    lo, hi = VALUE_RANGE
+    if not (math.isfinite(row.measured) and lo <= row.measured <= hi):
+        row.reason = f"value must be a number from {lo:g} to {hi:g} (got {_shown(fields.get('value', ''))})"
+        row.measured = None
         return row
     if row.metric not in METRICS:
         row.reason = f"unknown metric {row.metric!r} (one of {', '.join(METRICS)})"
         return row
     try:
         s = scenario_for(fields)
-        row.predicted = predict_value(s, row.metric)
         est = estimate(s)
-    except (ScenarioError, presets.UnknownPreset, ValueError) as exc:
+        row.predicted = predict_value(est, row.metric)
+    except (ScenarioError, presets.UnknownPreset, ValueError, OverflowError) as exc:
         row.reason = str(exc)
         return row
     row.runtime = est.runtime
     if row.predicted is None:
         row.reason = f"{row.metric} needs {'prompt' if 'prefill' in row.metric else 'generate'} > 0"
+    elif not math.isfinite(row.predicted):
+        row.reason = f"the model gives no finite {row.metric} for this row"
+        row.predicted = None
     elif not est.fits:
         row.notes.append("the model says this does not fit in memory")
     return row
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
 def validate_text(text: str) -> list[Row]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from explorer.core.features.validation import Row, summary
+from explorer.core.text.printable import one_line
 
 
 def _row_line(r: Row) -> str:
-    f = r.fields
+    f = {k: one_line(v, 60) for k, v in r.fields.items()}  # a file's text: one line, no control characters
     what = (f"{f.get('model', '')} on {f.get('devices') or 1}× {f.get('hardware', '')}, {f.get('weights', '')}, "
             f"b{f.get('batch', '')} p{f.get('prompt', '')} g{f.get('generate', '')}")
     if r.reason:
-        return f"{r.index:4}  {what:60} {r.metric:22} NOT PREDICTED: {r.reason}"
+        return f"{r.index:4}  {what:60} {one_line(r.metric, 40):22} NOT PREDICTED: {one_line(r.reason, 300)}"
     note = f"  ({'; '.join(r.notes)})" if r.notes else ""
     return (f"{r.index:4}  {what:60} {r.metric:22} measured {r.measured:>10,.4g}  model {r.predicted:>10,.4g}  "
             f"{r.error:+7.1%}  [{r.runtime}]{note}")

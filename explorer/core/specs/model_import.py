@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core.io import untrusted
-from explorer.core.specs.checks import show
-from explorer.core.specs.model import ModelSpec, SpecError
+from explorer.core.specs.checks import collect, flag, number, show
+from explorer.core.specs.model import COUNT_MAX, SHAPE_MAX, ModelSpec, SpecError
 
 # model_type → what the family fixes and what its config class defaults to.
 FAMILIES: dict[str, dict[str, Any]] = {
@@ -32,6 +32,32 @@ FAMILIES: dict[str, dict[str, Any]] = {
 }
 OWN_FIELDS = ("layers", "d_model", "heads", "kv_heads", "ffn", "vocab")
 HF_FIELDS = ("hidden_size", "num_attention_heads", "num_hidden_layers", "intermediate_size", "vocab_size")
+# Every config.json number the import reads, with the ModelSpec field whose range it takes; a number
+# read must be whole (1.0 counts), finite and in range, and the message names the config's own key.
+HF_NUMBERS = {"hidden_size": "d_model", "n_embd": "d_model", "num_attention_heads": "heads", "n_head": "heads",
+              "num_key_value_heads": "kv_heads", "num_hidden_layers": "layers", "n_layer": "layers",
+              "intermediate_size": "ffn", "n_inner": "ffn", "vocab_size": "vocab",
+              "max_position_embeddings": "max_context", "n_positions": "max_context", "head_dim": "head_dim",
+              "sliding_window": "window", "num_local_experts": "experts", "num_experts_per_tok": "active_experts"}
+HF_FLAGS = ("tie_word_embeddings", "use_sliding_window")
+
+
+def check_hf_fields(data: dict) -> None:
+    """The same checks as the app's own model files, on the config's own keys (None: not given)."""
+    limits = {**SHAPE_MAX, **COUNT_MAX}
+    problems = []
+    for key, field in HF_NUMBERS.items():
+        v = data.get(key)
+        if v is None:
+            continue
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        problems.append(number(key, v, 0 if field in COUNT_MAX else 1, limits[field], integer=True,
+                               zero_ok=field in COUNT_MAX))
+    problems += [flag(key, data[key]) for key in HF_FLAGS if data.get(key) is not None]
+    found = collect(*problems)
+    if found:
+        raise SpecError("config.json: " + "; ".join(found))
 
 
 def is_hf_config(data: dict) -> bool:
@@ -63,6 +89,7 @@ def from_hf_config(data: dict, stem: str = "model") -> ModelSpec:
         raise SpecError(f"config.json model_type {kind or '(none)'!r} is not supported (supported: "
                         + ", ".join(sorted(FAMILIES)) + ")")
     fam = FAMILIES[kind]
+    check_hf_fields(data)
     name = str(data.get("_name_or_path") or stem)[:80]
     if kind == "gpt2":
         d = _need(data, "n_embd", "hidden_size")

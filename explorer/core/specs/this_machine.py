@@ -28,7 +28,7 @@ from typing import Callable
 
 import numpy as np
 
-from explorer.core.io.atomic import write_text
+from explorer.core.io.atomic import WriteError, clean_stale, write_text
 from explorer.core.specs.hardware import HardwareSpec
 
 PRESET_ID = "this-machine"
@@ -195,22 +195,47 @@ def saved_path() -> Path:
 
 
 def save(m: Measurement) -> Path:
+    """Write the measurement (atomically; a WriteError is one line saying what was kept)."""
     path = saved_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"could not create the folder {path.parent}: {exc.strerror or exc}; nothing was written") \
+            from None
+    clean_stale(path.parent)
     return write_text(path, json.dumps(m.to_dict(), indent=2))
 
 
 def load() -> Measurement | None:
-    """The saved measurement, or None when there is none (or it cannot be read)."""
+    """The saved measurement, or None when there is none (or it cannot be read: wrong types,
+    numbers that are not finite or beyond any machine, such as a 400-digit figure)."""
     from explorer.core.io import untrusted
     path = saved_path()
     if not path.exists():
         return None
     try:
         data = untrusted.load(path, lambda d: d, "json")
-        fields = {k: data[k] for k in Measurement.__dataclass_fields__}
-        m = Measurement(**fields)
+        if not isinstance(data, dict):
+            return None
+        m = Measurement(**_checked({k: data[k] for k in Measurement.__dataclass_fields__}))
         m.to_hardware()  # positive figures, or it is not usable
         return m
-    except (untrusted.FileRefused, KeyError, TypeError, ValueError):
+    except (untrusted.FileRefused, KeyError, TypeError, ValueError, OverflowError):
         return None
+
+
+def _checked(fields: dict) -> dict:
+    """Every figure a finite number in a range real machines have; text fields text."""
+    for name, value in fields.items():
+        if name in ("cpu", "date"):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be text")
+            fields[name] = value[:200]
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name} must be a number")
+        if isinstance(value, int) and abs(value) > 10**15:
+            raise ValueError(f"{name} is out of range")
+        if not (np.isfinite(value) and 0 <= value <= 1e15):
+            raise ValueError(f"{name} is out of range")
+    return fields

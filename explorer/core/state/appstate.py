@@ -23,6 +23,7 @@ from explorer.core.io import untrusted
 from explorer.core.specs import presets
 from explorer.core.specs.fields import check_fields
 from explorer.core.specs.hardware import HardwareSpec
+from explorer.core.specs.checks import show
 from explorer.core.specs.model import ModelSpec
 from explorer.core.state import view_rules
 from explorer.core.state.scenario import Scenario, _resolve, loads
@@ -153,9 +154,9 @@ def migrate(data: Any) -> dict[str, Any]:
             return {"format": FORMAT, "version": STATE_VERSION, "scenario": data, "pinned": None, "view": {}}
         raise StateError("neither a scenario nor a session file (no 'model' and no 'format' field)")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise StateError(f"unsupported file version {version!r}")
+        raise StateError(f"unsupported file version {show(version)}")
     if version > STATE_VERSION:
-        raise StateError(f"written by a newer version of this app (file version {version}; "
+        raise StateError(f"written by a newer version of this app (file version {show(version)}; "
                          f"this version reads up to {STATE_VERSION}): update the app to open it")
     if version < STATE_VERSION:
         raise StateError(f"unsupported file version {version!r}")

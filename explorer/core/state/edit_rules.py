@@ -3,6 +3,8 @@
 * a dense model becoming a mixture of experts gets a usable routing (k = min(2, E), expert
   width = the dense FFN width), and back to dense clears the expert fields;
 * switching to sliding-window attention without a window gets :data:`DEFAULT_WINDOW`;
+* setting ``head_dim`` to the width a derived head already has (d_model ÷ heads, shown in the
+  panel) is no edit: the model keeps deriving it (and stays the preset it was);
 * the KV-cache and compute formats follow the weight format the way runtimes do
   (:func:`following_formats`), unless the user set them to something else.
 """
@@ -21,6 +23,8 @@ DEFAULT_ACTIVE_EXPERTS = 2  # Mixtral's top-2 routing
 def model_changes(m: ModelSpec, changes: dict[str, Any]) -> dict[str, Any]:
     """``changes`` to ``m`` completed with what they imply (a new dict; ``changes`` is kept)."""
     out = dict(changes)
+    if not m.head_dim and out.get("head_dim") == m.hd:  # the derived width, as shown: not an edit
+        del out["head_dim"]
     if out.get("experts") and not m.experts:  # a dense model becomes MoE
         out.setdefault("active_experts", min(DEFAULT_ACTIVE_EXPERTS, out["experts"]))
         out.setdefault("expert_ffn", m.ffn)

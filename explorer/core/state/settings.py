@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from explorer.core.specs.checks import show
 from explorer.core.state.view_rules import FONT_SCALE, THEMES
 
 SETTINGS_VERSION = 1
@@ -50,9 +51,9 @@ class SettingsData:
             raise SettingsError("not a JSON object")
         version = data.get("version")
         if isinstance(version, bool) or not isinstance(version, int):
-            raise SettingsError(f"no usable version number ({version!r})")
+            raise SettingsError(f"no usable version number ({show(version)})")
         if version > SETTINGS_VERSION:
-            raise SettingsError(f"written by a newer version of the app (settings version {version}; "
+            raise SettingsError(f"written by a newer version of the app (settings version {show(version)}; "
                                 f"this one reads {SETTINGS_VERSION})")
         body = {k: v for k, v in data.items() if k in {f.name for f in fields(cls)}}
         return cls(**_checked(body))

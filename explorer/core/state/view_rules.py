@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
+from explorer.core.specs.checks import show
 from explorer.core.state.scenario import ScenarioError
 
 if TYPE_CHECKING:
@@ -76,21 +77,21 @@ def check_compared(devices: Any) -> None:
 
 def check_int(name: str, v: Any, lo: int, hi: int) -> None:
     if isinstance(v, bool) or not isinstance(v, int):
-        raise StateError(f"{name} must be a whole number (got {v!r})")
+        raise StateError(f"{name} must be a whole number (got {show(v)})")
     if not lo <= v <= hi:
-        raise StateError(f"{name} must be between {lo} and {hi} (got {v})")
+        raise StateError(f"{name} must be between {lo} and {hi} (got {show(v)})")
 
 
 def check_num(name: str, v: Any, lo: float, hi: float) -> None:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
-        raise StateError(f"{name} must be a number (got {v!r})")
+        raise StateError(f"{name} must be a number (got {show(v)})")
     if not lo <= v <= hi:
-        raise StateError(f"{name} must be between {lo:g} and {hi:g} (got {v:g})")
+        raise StateError(f"{name} must be between {lo:g} and {hi:g} (got {show(v)})")
 
 
 def check_choice(name: str, v: Any, choices: tuple[str, ...]) -> None:
     if v not in choices:
-        raise StateError(f"{name} must be one of {', '.join(choices)} (got {v!r})")
+        raise StateError(f"{name} must be one of {', '.join(choices)} (got {show(v)})")
 
 
 # -- what an edit implies ---------------------------------------------------------------------

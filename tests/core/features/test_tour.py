@@ -150,3 +150,11 @@ def test_every_essay_step_fits_its_models_trained_context():
     for step in load_tour(ESSAY).steps:
         s = step.scenario
         assert s.prompt + s.generate <= s.model.max_context, step.title
+
+
+def test_too_many_steps_names_the_count_and_limit_not_the_list():
+    steps = "".join(f'[[step]]\ntitle = "s{i}"\ncaption = "c"\n' for i in range(201))
+    with pytest.raises(TourError) as info:
+        parse_tour('[tour]\ntitle = "T"\nversion = 1\n[start]\nmodel = "llama-2-7b"\n' + steps, "t.toml")
+    msg = str(info.value)
+    assert msg.endswith("step: 201 entries; at most 200") and "{'title'" not in msg and len(msg) < 120, msg

@@ -27,7 +27,8 @@ def test_duration(seconds, text):
 
 @pytest.mark.parametrize("bps, text", [
     (1.008e12, "1,008 GB/s"), (819e9, "819 GB/s"), (999e9, "999 GB/s"), (1e12, "1,000 GB/s"),
-    (3.35e12, "3,350 GB/s"), (99_999e9, "99,999 GB/s"), (1e17, "100 PB/s"), (None, "—"),
+    (3.35e12, "3,350 GB/s"), (99_999e9, "99,999 GB/s"), (1e14, "100 TB/s"), (1e17, "100 PB/s"), (0.0, "0 GB/s"),
+    (None, "—"),
 ])
 def test_bandwidth(bps, text):
     assert u.bandwidth(bps) == text
@@ -47,6 +48,10 @@ def test_binary_bytes(n, text):
 ])
 def test_count(value, text):
     assert u.count(value) == text
+
+
+def test_si_without_a_unit_is_a_bare_number():
+    assert u.si(1500.0) == "1.50 k" and u.si(0.5) == "500 m" and u.si(1.0) == "1.00"
 
 
 def test_si_digits():

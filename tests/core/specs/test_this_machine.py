@@ -92,3 +92,22 @@ def test_saved_preset_works_in_estimate(config, two_runs):
 def test_a_damaged_file_is_ignored(config):
     (config / "this-machine.json").write_text("{not json", encoding="utf-8")
     assert this_machine.load() is None
+
+
+GOOD = {"copy_gbs": 20.0, "triad_gbs": 22.0, "fp32_tflops": 0.5, "fp64_tflops": 0.25, "memory_gib": 16.0,
+        "cpu": "Test CPU", "date": "2026-01-01T00:00:00+00:00", "seconds": 5.0, "matmul_n": 2048, "array_mib": 256}
+
+
+@pytest.mark.parametrize("field", ["copy_gbs", "fp32_tflops", "memory_gib", "seconds", "matmul_n"])
+@pytest.mark.parametrize("bad", ["1" + "0" * 400, "1e999", "-1e999", "NaN", "Infinity", '"fast"', "true"])
+def test_a_file_with_absurd_numbers_is_ignored_wherever_hardware_is_listed(config, field, bad):
+    text = json.dumps({**GOOD, field: 0}).replace(f'"{field}": 0', f'"{field}": {bad}')
+    (config / "this-machine.json").write_text(text, encoding="utf-8")
+    assert this_machine.load() is None
+    with pytest.raises(presets.UnknownPreset, match="no measurement of this machine yet"):
+        presets.device("this-machine")
+
+
+def test_a_good_file_is_listed(config):
+    (config / "this-machine.json").write_text(json.dumps(GOOD), encoding="utf-8")
+    assert presets.device("this-machine").bandwidth_gbs == 22.0

@@ -21,6 +21,15 @@ def test_dense_to_moe_and_back():
     assert model_changes(moe, {"experts": 0}) == {"experts": 0, "active_experts": 0, "expert_ffn": 0}
 
 
+def test_the_derived_head_dim_as_shown_is_no_edit():
+    m = presets.model("llama-2-7b")  # head_dim derived: 4096 / 32 = 128
+    assert m.head_dim == 0
+    assert model_changes(m, {"head_dim": 128}) == {}
+    assert model_changes(m, {"head_dim": 64}) == {"head_dim": 64}  # another width is an edit
+    explicit = m.edited(head_dim=128)
+    assert model_changes(explicit, {"head_dim": 128}) == {"head_dim": 128}
+
+
 def test_sliding_window_default():
     m = presets.model("llama-2-7b")
     assert model_changes(m, {"attention": "sliding"})["window"] == DEFAULT_WINDOW == 4096
