@@ -172,7 +172,8 @@ def _list_line(what: str, v) -> str:
         return f"{v.name:40} {v.memory_gib:g} GiB{mark}, {v.bandwidth_gbs:g} GB/s"
     if what == "runtimes":
         default = f"  default on {', '.join(v.default_for)}" if v.default_for else ""
-        return f"{v.name:30} {v.description[:70]}{default}"
+        rows = f"  serving: {v.serving_rows} calibration rows" if v.batching == "continuous" and not v.ideal else ""
+        return f"{v.name:30} {v.description[:70]}{default}{rows}"
     return f"{v.name:22} {v.bits_per_weight:g} bits/weight  ({', '.join(v.roles)})"
 
 

@@ -76,7 +76,7 @@ class StepTable:
         self.budget = int(budget)
         self._r = r
         self._mean_off = float(mean_prompt) / 2.0
-        self._cache: dict[tuple[int, int, int], float] = {}
+        self._cache: dict[tuple[int, int, int, int], float] = {}
 
     def decode(self, n: int, ctx_mean: float) -> float:
         """A step with n decoding sequences at mean context ctx_mean and no prompt tokens."""

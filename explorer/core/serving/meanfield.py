@@ -27,6 +27,8 @@ tail (exact for M/M/c). Fixed lengths make the service parts exact.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from explorer.core.engine.step import mixed_step_time
@@ -181,7 +183,7 @@ def setup(s: Scenario, sch: Scheduler, loads: np.ndarray, idx: int = 0) -> tuple
     return a, (r, ctx, inp, cap_f, max(sch.budget, inp))
 
 
-def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=None) -> dict[str, np.ndarray]:
+def solve(s: Scenario, loads: np.ndarray, sch: Scheduler | None = None, _sat=None) -> dict[str, Any]:
     """The fixed point at every load; a dict of arrays (see ServingCurve for the names)."""
     wl, ld, slo = from_scenario(s)
     sch = sch or scheduler(s)

@@ -18,11 +18,10 @@ import numpy as np
 from explorer.core.physics import cost
 from explorer.core.serving import meanfield
 from explorer.core.serving.scheduler import scheduler
-from explorer.core.serving.results import BINDING_LIMITS
 from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario, ScenarioError
 
-FORMATS = (("bf16", "bf16"), ("bf16", "fp8-e4m3"), ("fp8-e4m3", "fp8-e4m3"), ("fp8-e4m3", "bf16"), ("int4-g128", "fp16"))
+FORMATS = (("bf16", "bf16"), ("bf16", "fp8-e4m3"), ("fp8-e4m3", "fp8-e4m3"), ("fp8-e4m3", "bf16"), ("int8", "bf16"), ("int4-g128", "fp16"))
 COUNTS = (1, 2, 4, 8)
 CATEGORIES = ("datacenter-gpu", "workstation-gpu", "consumer-gpu")
 GRID_POINTS = 16
@@ -81,7 +80,9 @@ def evaluate(cands: list[Scenario], rate: float | None = None) -> list[PlanRow]:
     """Every candidate's operating point, all solved together: one stacked step table and one
     vectorized fixed point over (candidates × load points). Candidates whose model does not fit
     are left out."""
-    setups, parts, keep = [], [], []
+    setups: list[tuple] = []
+    parts: list[dict] = []
+    keep: list[Scenario] = []
     for c in cands:
         sch = scheduler(c)
         cap, _ = sch.capacity(c.prompt + max(c.generate, 1))

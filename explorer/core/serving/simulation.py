@@ -78,21 +78,24 @@ class _Sim:
         prompt_now = list(inp)  # grows when a preempted request's tokens are recomputed
         done_before = [0] * n_req  # tokens generated before the last preemption
         issued = 0
-        pending = deque()  # (time, id) arrivals not yet in the queue, time-ordered
+        pending: deque[tuple[float, int]] = deque()  # (time, id) arrivals not yet in the queue, time-ordered
+        delay = sch.request_s  # the runtime's per-request cost before the request reaches the scheduler
         if kind == "concurrency":
             for t0 in arrivals:
-                pending.append((t0, issued))
+                arrive[issued] = t0
+                pending.append((t0 + delay, issued))
                 issued += 1
         else:
             for i, t0 in enumerate(arrivals):
-                pending.append((t0, i))
+                arrive[i] = t0
+                pending.append((t0 + delay, i))
             issued = n_req
         waiting: deque = deque()
         prefilling: list = []  # [id, tokens left] in admission order
         decoding: dict = {}  # id -> (start step, version)
         heap: list = []  # (finish step, id, version)
         version = [0] * n_req
-        order = []  # running ids in admission order (for preemption: newest first)
+        order: list[int] = []  # running ids in admission order (for preemption: newest first)
         dec_ctx = 0.0  # Σ context of decoding sequences
         used = 0.0  # KV tokens held
         t, g = 0.0, 0
@@ -123,7 +126,8 @@ class _Sim:
             del decoding[i]
             order.remove(i)
             if kind == "concurrency" and issued < n_req:
-                pending.append((t + think, issued))
+                arrive[issued] = t + think
+                pending.append((t + think + sch.request_s, issued))
                 issued += 1
 
         while completed < n_req:
@@ -131,10 +135,7 @@ class _Sim:
                 cancelled_flag = True
                 break
             while pending and pending[0][0] <= t:
-                ta, i = pending.popleft()
-                if not math.isfinite(arrive[i]):
-                    arrive[i] = ta
-                waiting.append(i)
+                waiting.append(pending.popleft()[1])
             # admission: FCFS, a free slot and the prompt's KV blocks
             while waiting and len(order) < max_run:
                 i = waiting[0]

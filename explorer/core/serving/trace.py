@@ -27,7 +27,9 @@ def parse_trace(text: str) -> Trace:
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise TraceError(f"trace needs the column(s) {', '.join(missing)} (has {', '.join(reader.fieldnames or [])})")
-    arr, inp, out = [], [], []
+    arr: list[float] = []
+    inp: list[int] = []
+    out: list[int] = []
     for line, row in enumerate(reader, start=2):
         if len(arr) >= MAX_ROWS:
             raise TraceError(f"trace has more than {MAX_ROWS:,} requests")

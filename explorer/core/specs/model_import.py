@@ -1,12 +1,17 @@
 """A model architecture from a file: the project's own format (ModelSpec's fields) or a Hugging
-Face ``config.json`` (Llama, Mistral, Mixtral, Qwen2, Gemma-2, Phi-3 and GPT-2 families).
+Face ``config.json`` (Llama 2/3.x, Mistral, Mixtral, Qwen2, Qwen3, Qwen3-MoE, gpt-oss, DeepSeek-V2/V3,
+Gemma-2, Phi-3 and GPT-2 families). A ``model_type`` outside these whose config has the standard decoder
+fields imports as a standard decoder, with a one-line note in the model's ``source``.
 
 The HF mapping follows ``transformers``' configuration classes (LlamaConfig, MistralConfig,
 MixtralConfig, Qwen2Config, Gemma2Config, Phi3Config, GPT2Config) and their defaults:
 hidden_size → d_model, num_attention_heads → heads, num_key_value_heads → kv_heads (default:
 heads), head_dim (default d_model / heads), intermediate_size → ffn, num_hidden_layers →
 layers, vocab_size, tie_word_embeddings, max_position_embeddings → max_context,
-sliding_window, num_local_experts / num_experts_per_tok (Mixtral). GPT-2 uses n_embd, n_head,
+sliding_window, num_local_experts / num_experts_per_tok (Mixtral, gpt-oss), num_experts /
+moe_intermediate_size (Qwen3-MoE), n_routed_experts / n_shared_experts / first_k_dense_replace and the
+latent-attention ranks kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim
+(DeepSeek-V2/V3). GPT-2 uses n_embd, n_head,
 n_layer, n_inner (default 4·n_embd), n_positions. Anything not in a config (norm kind, biases,
 the MLP's shape) comes from the family.
 """
@@ -29,7 +34,13 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "gemma2": {"tied": True, "norms_per_layer": 4, "sliding": 0.5, "sliding_default": 4096},
     "phi3": {"tied": False},
     "gpt2": {"tied": True},
+    "qwen3": {"tied": False},
+    "qwen3_moe": {"tied": False},
+    "gpt_oss": {"tied": False, "attn_bias": "qkv", "sliding": 0.5},
+    "deepseek_v2": {"tied": False},
+    "deepseek_v3": {"tied": False},
 }
+STANDARD = "llama"  # what an unknown model_type with the standard decoder fields is read as
 OWN_FIELDS = ("layers", "d_model", "heads", "kv_heads", "ffn", "vocab")
 HF_FIELDS = ("hidden_size", "num_attention_heads", "num_hidden_layers", "intermediate_size", "vocab_size")
 # Every config.json number the import reads, with the ModelSpec field whose range it takes; a number
@@ -85,10 +96,15 @@ def _need(data: dict, *keys: str) -> Any:
 
 def from_hf_config(data: dict, stem: str = "model") -> ModelSpec:
     kind = str(data.get("model_type", "")).lower()
+    note = ""
     if kind not in FAMILIES:
-        raise SpecError(f"config.json model_type {kind or '(none)'!r} is not supported (supported: "
-                        + ", ".join(sorted(FAMILIES)) + ")")
-    fam = FAMILIES[kind]
+        missing = [k for k in HF_FIELDS if data.get(k) is None]
+        if missing:
+            raise SpecError(f"config.json model_type {kind or '(none)'!r} is not a known family and lacks the "
+                            f"standard decoder field(s) {', '.join(missing)} (known: " + ", ".join(sorted(FAMILIES)) + ")")
+        note = (f"model_type {kind[:40] or '(none)'!r} is not a family this app knows: read as a standard decoder "
+                "(gated MLP, RMSNorm, no biases; only the config's sizes)")
+    fam = FAMILIES.get(kind, FAMILIES[STANDARD])
     check_hf_fields(data)
     name = str(data.get("_name_or_path") or stem)[:80]
     if kind == "gpt2":
@@ -115,13 +131,24 @@ def from_hf_config(data: dict, stem: str = "model") -> ModelSpec:
         if fam.get("sliding") and window and use_window and int(window) < int(fields["max_context"]):
             fields.update(attention="sliding", window=int(window), sliding_fraction=fam["sliding"])
         if kind == "mixtral" or data.get("num_local_experts"):
-            fields.update(experts=_need(data, "num_local_experts"), active_experts=_need(data, "num_experts_per_tok"),
-                          expert_ffn=fields["ffn"])
+            fields.update(experts=_need(data, "num_local_experts"),
+                          active_experts=_need(data, "num_experts_per_tok", "experts_per_token"), expert_ffn=fields["ffn"])
+        elif data.get("num_experts") or data.get("n_routed_experts"):  # Qwen3-MoE, DeepSeek
+            fields.update(experts=_need(data, "n_routed_experts", "num_experts"),
+                          active_experts=_need(data, "num_experts_per_tok"),
+                          expert_ffn=_need(data, "moe_intermediate_size"),
+                          shared_experts=data.get("n_shared_experts") or 0,
+                          dense_layers=data.get("first_k_dense_replace") or 0)
+        if data.get("kv_lora_rank"):  # multi-head latent attention (DeepSeek-V2/V3)
+            fields.update(kv_lora_rank=data["kv_lora_rank"], q_lora_rank=data.get("q_lora_rank") or 0,
+                          qk_rope_dim=_need(data, "qk_rope_head_dim"), v_head_dim=_need(data, "v_head_dim"),
+                          head_dim=_need(data, "qk_nope_head_dim"))
     fields["tied_embeddings"] = bool(data.get("tie_word_embeddings", fam["tied"]))
     for k, v in fields.items():
         if isinstance(v, float) and v.is_integer():
             fields[k] = int(v)
-    return ModelSpec(id="custom", name=f"Custom ({name})", based_on=f"Hugging Face config.json ({kind})", **fields)
+    return ModelSpec(id="custom", name=f"Custom ({name})", based_on=f"Hugging Face config.json ({kind or 'no model_type'})",
+                     source=note, **fields)
 
 
 def load_model_file(path: str) -> ModelSpec:

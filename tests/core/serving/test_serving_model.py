@@ -18,6 +18,9 @@ from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario
 
 
+REQUEST_S = presets.runtime("vllm").request_ms * 1e-3  # the runtime's cost before a request's first step
+
+
 def llama8(**kw) -> Scenario:
     base = dict(model=presets.model("llama-3.1-8b"), hardware=presets.device("h100-sxm"), runtime="vllm",
                 weights="bf16", kv="bf16", compute="bf16", prompt=1024, generate=256)
@@ -80,7 +83,8 @@ def test_batch_capped_at_one_with_fixed_lengths_waits_as_md1():
     #   Wq = ρ·S / (2(1 − ρ))   (Pollaczek–Khinchine with zero service variance).
     s = llama8(prompt=64, generate=64, load_kind="rate", load=1.0)
     one = _single_server(s.with_(load=0.001), 50, 1)
-    service, ttft0 = one.summary.e2e_p50, one.summary.ttft_p50
+    # the server's time: E2E less the runtime's per-request cost spent before the request reaches it
+    service, ttft0 = one.summary.e2e_p50 - REQUEST_S, one.summary.ttft_p50
     lam = 0.5 / service  # ρ = 0.5
     res = _single_server(s.with_(load=lam), 20000, 7)
     rho = lam * service
@@ -95,11 +99,11 @@ def test_batch_capped_at_one_with_exponential_lengths_waits_as_mm1():
     wl = Workload(16, 200, "exponential")
     probe = _single_server(s.with_(load=0.001), 200, 2, wl)
     ttft0 = probe.summary.ttft_p50  # the first-token time with no one ahead
-    mean_s = float(probe.e2e.mean())
+    mean_s = float(probe.e2e.mean()) - REQUEST_S
     lam = 0.5 / mean_s
     res = _single_server(s.with_(load=lam), 40000, 11, wl)
     wait = res.ttft - ttft0
-    svc = res.e2e - wait
+    svc = res.e2e - wait - REQUEST_S
     rho = lam * svc.mean()
     assert wait.mean() == pytest.approx(lam * (svc ** 2).mean() / (2 * (1 - rho)), rel=0.10)
     assert wait.mean() == pytest.approx(rho * svc.mean() / (1 - rho), rel=0.15)
@@ -169,7 +173,7 @@ def test_ttft_below_the_knee_is_one_prefill_plus_at_most_one_step():
         step = p.step_s
         assert prefill <= p.ttft_s <= prefill + step + 1e-9 + presets.runtime("vllm").request_ms * 1e-3
         sim = serving.simulate(s.with_(load=lam), requests=3000, seed=5).summary
-        assert prefill <= sim.ttft_p50 <= 1.05 * (prefill + 2 * step)
+        assert prefill <= sim.ttft_p50 <= 1.05 * (prefill + 2 * step) + REQUEST_S
 
 
 @pytest.mark.parametrize("kind", ["concurrency", "rate"])

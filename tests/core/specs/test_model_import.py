@@ -58,7 +58,7 @@ def test_own_format_still_loads():
 
 
 @pytest.mark.parametrize("data, fragment", [
-    ({"model_type": "bert", "hidden_size": 768}, "supported: gemma2, gpt2, llama, mistral, mixtral, phi3, qwen2"),
+    ({"model_type": "bert", "hidden_size": 768}, "not a known family and lacks the standard decoder field(s)"),
     ({"colour": "blue"}, "expected this app's fields (layers, d_model"),
     ({"model_type": "llama", "hidden_size": 4096}, "missing num_attention_heads"),
 ])
