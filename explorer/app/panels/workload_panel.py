@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from ...core.engine.estimate import saturated
-from ...core.state.scenario import ScenarioError
+from ...core.state.scenario import LIMITS, ScenarioError
 from ..widgets import field_slider, set_quietly
 from .base import Panel
 
