@@ -29,7 +29,7 @@ def main() -> None:
     hv = w.highway
     from explorer.core.specs import presets
     w.store.update(model=presets.model("llama-2-7b"), hardware=presets.device("h100-sxm"), weights="fp16", kv="fp16",
-                   prompt=1000, generate=200, load_kind="rate", load=11.3)
+                   prompt=1000, generate=200, load_kind="rate", load=10.3)
     hv.panel.closed.setValue(5)
     w.settle()
     app.processEvents()

@@ -71,8 +71,8 @@ class ServingCard(PlotCard):
 
     def pinned_data(self, results) -> dict:
         d = serving_data(results.scenario)
-        if d.scenario.load_kind != self.store.scenario.load_kind:
-            return {}  # A on another load axis: nothing comparable to draw
+        if d.scenario.load_kind != self.store.scenario.load_kind:  # A on another load axis: nothing to compare
+            return {k: (np.zeros(0), np.zeros(0)) for k in self.series_of(d)}
         return {k: (d.loads, y) for k, y in self.series_of(d).items()}
 
     def set_sim(self, points: list) -> None:

@@ -23,7 +23,7 @@ from .worker import CallWorker, track
 
 # What the search depends on (the setup itself — device, count, formats, runtime — is what it varies).
 DEPENDS = frozenset({"model", "prompt", "generate", "lengths", "length_spread", "slo_ttft_ms", "slo_tpot_ms",
-                     "slo_percentile", "load_kind", "load", "kv_cache"})
+                     "slo_percentile", "load_kind", "load", "burstiness", "think_s", "kv_cache"})
 def setup_text(r) -> str:
     return (f"{r.devices}× {device_name(r.hardware)}, {format_name(r.weights)} weights / {format_name(r.kv)} KV, "
             f"{presets.runtimes()[r.runtime].name if r.runtime in presets.runtimes() else r.runtime}")

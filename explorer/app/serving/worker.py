@@ -16,14 +16,15 @@ from ...core import serving
 from ...core.state.scenario import Scenario
 
 RUNNING: set[QThread] = set()
+_HOOKED: set[int] = set()  # id() of the applications whose aboutToQuit stops the workers
 
 
 def track(worker: QThread) -> None:
     """Keep ``worker`` alive while it runs; it deletes itself when done."""
     app = QCoreApplication.instance()
-    if app is not None and not getattr(app, "_serving_stop_hooked", False):
+    if app is not None and id(app) not in _HOOKED:
         app.aboutToQuit.connect(stop_all)
-        app._serving_stop_hooked = True
+        _HOOKED.add(id(app))
     RUNNING.add(worker)
     worker.finished.connect(lambda: RUNNING.discard(worker))
     worker.finished.connect(worker.deleteLater)
