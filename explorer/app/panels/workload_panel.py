@@ -3,24 +3,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton
 
 from ...core.engine.estimate import saturated
-from ...core.state.scenario import LIMITS, ScenarioError
-from ..widgets import field_slider, set_quietly
+from ...core.state.scenario import ScenarioError
+from ..widgets import field_box, field_slider, set_quietly
 from .base import Panel
 
 SERVING_FIELDS = ("load_kind", "load", "burstiness", "think_s", "lengths", "length_spread", "slo_ttft_ms",
                   "slo_tpot_ms", "slo_percentile")
-# field: (label, tooltip, decimals, suffix) of a number box; the range is LIMITS[field]
+# field: (label, tooltip, suffix) of a number box; its range is the core's (field_range)
 SERVING_BOXES = {
-    "load": ("Load", "Concurrent clients (closed loop) or requests per second (open loop)", 3, ""),
-    "burstiness": ("Burstiness", "Open loop: coefficient of variation of the gaps between arrivals (1 = Poisson)", 2, ""),
-    "think_s": ("Think time", "Closed loop: seconds a client waits after a reply before its next request", 2, " s"),
+    "load": ("Load", "Concurrent clients (closed loop) or requests per second (open loop)", ""),
+    "burstiness": ("Burstiness", "Open loop: coefficient of variation of the gaps between arrivals (1 = Poisson)", ""),
+    "think_s": ("Think time", "Closed loop: seconds a client waits after a reply before its next request", " s"),
     "length_spread": ("Length spread", "Uniform: half-width ÷ mean; lognormal: std ÷ mean (prompt and generate "
-                      "are the means)", 2, ""),
-    "slo_ttft_ms": ("Target TTFT", "Latency target: time to first token", 1, " ms"),
-    "slo_tpot_ms": ("Target TPOT", "Latency target: time per output token after the first", 2, " ms"),
+                      "are the means)", ""),
+    "slo_ttft_ms": ("Target TTFT", "Latency target: time to first token", " ms"),
+    "slo_tpot_ms": ("Target TPOT", "Latency target: time per output token after the first", " ms"),
 }
 
 
@@ -78,12 +78,8 @@ class WorkloadPanel(Panel):
                     box.addItem(text, data)
                 box.currentIndexChanged.connect(lambda _i, n=name, b=box: self.store.update(**{n: b.currentData()}))
             else:
-                label, tip, decimals, suffix = SERVING_BOXES[name]
-                box = QDoubleSpinBox()
-                box.setRange(*LIMITS[name])
-                box.setDecimals(decimals)
-                box.setSuffix(suffix)
-                box.setToolTip(tip)
+                label, tip, suffix = SERVING_BOXES[name]
+                box = field_box(f"scenario.{name}", tip, suffix)
                 box.setKeyboardTracking(False)
                 box.valueChanged.connect(lambda v, n=name: self.store.update(**{n: float(v)}))
             form.addRow(label, box)
