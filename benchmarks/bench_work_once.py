@@ -46,10 +46,9 @@ def main() -> None:
     res = ViewResults(big)
     print(summary("  after:  ViewResults.bottleneck_sentence (redraws after the first)",
                   timeit(lambda: res.bottleneck_sentence, repeat=200)))
-    kw = dict(lanes=16, closed=3, shared_fraction=0.0, target_tokens_per_s=20.0, users=40)
-    print("highway state per control edit (the view asked twice: on the edit and on the store's change):")
-    print(summary("  before: traffic.highway_state twice", timeit(lambda: [traffic.highway_state(s, **kw)
-                                                                             for _ in range(2)])))
+    kw = dict(lanes=16, closed=3, shared_fraction=0.0)
+    print("highway road per control edit (the view asked twice: on the edit and on the store's change):")
+    print(summary("  before: traffic.highway twice", timeit(lambda: [traffic.highway(s, **kw) for _ in range(2)])))
     r2 = ViewResults(s)
     print(summary("  after:  ViewResults.highway, computed once and read twice",
                   timeit(lambda: [ViewResults(s).highway(**kw), r2.highway(**kw)])))

@@ -17,6 +17,8 @@ from ..core.text.ab_compare import side_names
 from ..core.state.scenario import Scenario
 from .file_actions import FileActions
 from .highway.view import HighwayView
+from .serving.planner import PlannerView
+from .serving.view import ServingView
 from .menus import build_menus
 from .panel_docks import PanelDocks
 from .plots.compare_plot import ComparePlot
@@ -81,7 +83,15 @@ class MainWindow(QMainWindow):
         self._validation_page = QWidget()
         QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._validation_page, "&Measured vs modelled")
-        for page in (self._highway_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
+        self._serving: ServingView | None = None  # built when its tab is first opened
+        self._serving_page = QWidget()
+        QVBoxLayout(self._serving_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._serving_page, "&Serving under load")
+        self._planner: PlannerView | None = None  # built when its tab is first opened
+        self._planner_page = QWidget()
+        QVBoxLayout(self._planner_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._planner_page, "Plan a &deployment")
+        for page in (self._highway_page, self._serving_page, self._planner_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
             page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # nor its width (a tour builds the highway)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
@@ -122,6 +132,16 @@ class MainWindow(QMainWindow):
         return self._lazy_tab("_highway", self._highway_page, HighwayView)
 
     @property
+    def serving(self) -> ServingView:
+        """Serving under load: latency, throughput, batch and KV against load; the simulation."""
+        return self._lazy_tab("_serving", self._serving_page, ServingView)
+
+    @property
+    def planner(self) -> PlannerView:
+        """Plan a deployment: the cheapest setup meeting the latency target."""
+        return self._lazy_tab("_planner", self._planner_page, PlannerView)
+
+    @property
     def post(self) -> PostPane:
         """The 'this post as input' pane."""
         return self._lazy_tab("_post", self._post_page, PostPane)
@@ -136,6 +156,10 @@ class MainWindow(QMainWindow):
             self.validation.show()
         if self.tabs.widget(index) is self._highway_page:
             self.highway.show()
+        elif self.tabs.widget(index) is self._serving_page:
+            self.serving.show()
+        elif self.tabs.widget(index) is self._planner_page:
+            self.planner.show()
         elif self.tabs.widget(index) is self._post_page:
             self.post.show()
         if 0 <= index < len(TAB_KEYS):
@@ -249,5 +273,8 @@ class MainWindow(QMainWindow):
         if self.panels.built("hardware"):  # a panel never shown was never built
             self.panels["hardware"].measure.shutdown()
         self.session.closing()
+        from .serving.worker import stop_all
+
+        stop_all()  # a simulation is cancelled, a deployment search finishes: no thread outlives the window
         event.accept()
         super().closeEvent(event)

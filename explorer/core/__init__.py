@@ -9,7 +9,7 @@ Layers, top first; a module imports only from its own layer or one above it
 - ``state``    Scenario, AppState/ViewState, edit rules and view rules, undo texts, settings data
 - ``engine``   Scenario -> numbers: resolve, step costs, estimate, series, sweep, Results, bands
 - ``serving``  requests under load: scheduler, mixed-batch steps, steady state, simulation, planner
-- ``highway``  the highway picture: lanes, traffic and its simulation
+- ``highway``  the highway picture: lanes of bandwidth, requests as cars (the serving model)
 - ``text``     numbers -> words: report, inspector, A/B sentence, figure captions
 - ``features`` tours, validation against measurements, tokens of a text, ViewResults (Results + the
                figures of the layers above engine that views show)

@@ -1,40 +1,72 @@
-"""The highway tab: linked to the scenario, deterministic, and idle when paused or hidden."""
+"""The highway tab on the serving model: its figures are the Serving view's, its controls edit
+ViewState.highway through the store, it is deterministic and idle when paused or hidden."""
 
 import math
+from dataclasses import replace
+
 
 import numpy as np
 import pytest
 
 from explorer.app.highway.view import DEMO_DELAY_MS, HighwayView
 from explorer.app.store import AppStore
+from explorer.core import serving
+from explorer.core.specs import presets
 from explorer.core.state.scenario import default_scenario
 
+SERVER = dict(model=presets.model("llama-2-7b"), hardware=presets.device("h100-sxm"), weights="fp16", kv="fp16",
+              compute="fp16", prompt=1000, generate=200, batch=1)
 
-def test_int4_weights_lower_the_demand_about_fourfold(qtbot, make_window):
-    w = make_window()
-    w.tabs.setCurrentIndex(1)
+
+def server(**more):
+    return default_scenario().with_(**SERVER, **more)
+
+
+def test_highway_figures_equal_the_serving_views_for_the_same_scenario(qtbot, make_window):
+    w = make_window(server(load_kind="rate", load=9.0))
+    w.store.set_view(tab="highway")
     hv = w.highway
-    hv.target.setChecked(True)  # a fixed request rate: demand = bytes per step × steps/s
-    fp16 = hv.state.demand
-    box = w.panels["precision"].controls["weights"]
-    box.setCurrentIndex(box.findData("int4"))
+    hv.panel.closed.setValue(3)  # the user closes 3 of 16 lanes
     w.settle()
-    ratio = fp16 / hv.state.demand
-    assert 3.3 < ratio < 4.1  # weights shrink 4×, the FP16 KV cache does not
-    assert hv.sim.demand_lanes == pytest.approx(hv.state.demand_lanes)
-    assert str(f"{hv.state.rho:.2f}") in hv.state_label.text()
+    road = hv.state
+    assert w.store.view.highway.closed == 3 and road.open_lanes == 13
+    # The Serving view of the same scenario on 13/16 of the bandwidth, as a user would set it up.
+    s = w.store.scenario
+    w.store.update(hardware=replace(s.hardware, bandwidth_gbs=s.hardware.bandwidth_gbs * 13 / 16))
+    w.store.set_view(tab="serving")
+    w.settle()
+    shown = w.serving.cards["latency"]
+    x, y = shown.curve("ttft_p99").getOriginalDataset()
+    p = serving.steady(w.store.scenario)
+    assert road.point == p  # every figure: TTFT, TPOT, ITL, throughput, batch, queue, KV
+    assert f"{p.output_tokens_per_s:,.0f} tokens/s" in hv.readout.text()
+    assert f"{p.output_tokens_per_s:,.0f} tokens/s" in w.serving.summary.text()
+    assert float(np.interp(9.0, x, y)) == pytest.approx(p.ttft_p99, rel=0.05)  # the curve passes the point
+
+
+def test_panel_edits_the_store_and_closed_follows_the_road_down(qtbot, make_window):
+    w = make_window(server())
+    w.store.set_view(tab="highway")
+    panel = w.highway.panel
+    panel.closed.setValue(6)
+    assert w.store.view.highway.closed == 6
+    panel.lanes.setValue(4)  # fewer lanes than are closed: all of them close
+    assert (w.store.view.highway.lanes, w.store.view.highway.closed) == (4, 4)
+    w.settle()
+    assert w.highway.state.point is None and "road closed" in w.highway.state_label.text()
+    assert panel.closed.maximum() == 4
 
 
 def test_same_seed_same_traffic(qtbot):
-    store = AppStore(default_scenario())
+    store = AppStore(server(load_kind="rate", load=8.0))
     views = [HighwayView(store, seed=3), HighwayView(store, seed=3), HighwayView(store, seed=4)]
     for v in views:
         qtbot.addWidget(v)
         for _ in range(400):
             v.tick()
-    a, b, c = (v.sim.cars() for v in views)
-    assert np.array_equal(a, b)
-    assert not np.array_equal(a, c)
+    a, b, c = (v.cars for v in views)
+    assert a.running > 0 and np.array_equal(a.lane, b.lane) and np.array_equal(a.x, b.x)
+    assert not np.array_equal(a.lane, c.lane)
 
 
 def test_timer_runs_only_when_visible_and_not_paused(qtbot, make_window):
@@ -51,74 +83,41 @@ def test_timer_runs_only_when_visible_and_not_paused(qtbot, make_window):
     qtbot.waitUntil(lambda: not hv.timer.isActive(), timeout=1000)
 
 
-def test_demo_goes_from_near_capacity_to_overloaded(qtbot, make_window):
-    w = make_window()
+def test_demo_goes_from_near_capacity_to_overloaded_ttft_explodes_tpot_bounded(qtbot, make_window):
+    w = make_window(server())
     w.tabs.setCurrentIndex(1)
     hv = w.highway
     hv.demo_button.click()
-    assert hv.state.state == "near capacity" and hv.state.mode == "open"
+    before = hv.state
+    assert w.store.scenario.load_kind == "rate" and before.rho < 1 and before.state in ("heavy", "near capacity")
     assert hv.demo_timer.isActive() and hv.demo_timer.interval() == DEMO_DELAY_MS
     hv.demo_timer.stop()
     hv.demo_timer.timeout.emit()  # the pause, without waiting it out
-    assert hv.state.state == "overloaded" and hv.state.rho >= 1 and hv.state.queue_growth > 0
-    assert "overloaded" in hv.state_label.text() and "gridlock" not in hv.readout.text()
-    assert "grows" in hv.readout.text()
+    after = hv.state
+    assert after.state == "overloaded" and after.rho >= 1 and after.queue_growth > 0
+    assert math.isinf(after.point.ttft_p99) and after.point.tpot_s < 1.5 * before.point.tpot_s
+    assert "overloaded" in hv.state_label.text() and "without bound" in hv.readout.text()
+    # the cars: past capacity the on-ramp fills while the road keeps moving
+    hv.cars.queue = 0.0
+    for _ in range(4000):
+        hv.tick()
+    assert hv.cars.queue > 2 and hv.cars.left > 0
 
 
 def test_unified_memory_share_takes_lanes(qtbot, make_window):
-    from explorer.core.specs import presets
     w = make_window(default_scenario().with_(hardware=presets.device("m2-ultra")))
     w.tabs.setCurrentIndex(1)  # a hidden tab only redraws when shown
     hv = w.highway
-    assert hv.shared.isEnabled()
-    hv.shared.setValue(25)
+    assert hv.panel.shared.isEnabled()
+    hv.panel.shared.setValue(25)
+    w.settle()
     assert hv.state.shared_lanes == 4 and hv.state.open_lanes == 12
     w.store.update(hardware=presets.device("rtx-4090"))
     w.settle()
-    assert not hv.shared.isEnabled() and hv.state.open_lanes == 16
-
-
-def two_sig(v: float) -> str:
-    """Two significant figures, written by hand: 161.7 -> '160', 6855.7 -> '6,900', 6 -> '6.0'."""
-    r = float(f"{v:.2g}")
-    decimals = max(0, 1 - math.floor(math.log10(abs(r)))) if r else 0
-    return f"{r:,.{decimals}f}"
-
-
-def _overview_tokens_per_s(w) -> float:
-    """The per-sequence tokens/s the Overview's readout tile shows ("54.7 (40.5–72.2) · 55": the
-    number, its band, the whole batch)."""
-    return float(w.readouts.values["tps"].text().split("·")[0].split("(")[0].replace(",", ""))
-
-
-def test_highway_and_overview_show_the_same_tokens_per_s(qtbot, make_window):
-    w = make_window()
-    w.tabs.setCurrentIndex(1)
-    hv = w.highway
-    shown = _overview_tokens_per_s(w)
-    assert hv.state.mode == "closed" and hv.state.rho is None
-    assert shown == float(two_sig(w.store.results.estimate.decode_tokens_per_s).replace(",", ""))
-    assert f"{two_sig(shown)} tokens/s" in hv.readout.text()
-    assert "ρ" not in hv.state_label.text()
-
-
-def test_closing_lanes_in_the_closed_loop_slows_every_step(qtbot, make_window):
-    w = make_window(default_scenario().with_(runtime="ideal"))  # roofline: no fixed cost per step
-    w.tabs.setCurrentIndex(1)
-    hv = w.highway
-    all_open = w.store.results.estimate.decode_tokens_per_s
-    hv.closed.setValue(4)  # 12 of 16 lanes: a memory-bound step takes 16/12 as long
-    assert hv.state.delivered_tokens_per_s == pytest.approx(all_open * 12 / 16, rel=2e-3)
-    assert f"{two_sig(hv.state.delivered_tokens_per_s)} tokens/s" in hv.readout.text()
-    assert "closed loop" in hv.state_label.text() and "gridlock" not in hv.readout.text()
-    x, y = hv.diagram.flow_point.getData()
-    assert (x[0], y[0]) == (12, pytest.approx(all_open * 12 / 16, rel=2e-3))
-    xs, ys = hv.diagram.flow_curve.getData()
-    assert list(xs) == list(range(1, 17)) and ys[-1] == pytest.approx(all_open, rel=2e-3)
+    assert not hv.panel.shared.isEnabled() and hv.state.open_lanes == 16
 
 
 def test_a_scenario_that_does_not_fit_does_not_animate(qtbot, make_window):
-    from explorer.core.specs import presets
     w = make_window(default_scenario().with_(model=presets.model("llama-2-70b")))
     w.tabs.setCurrentIndex(1)
     hv = w.highway

@@ -44,7 +44,7 @@ def test_a_thirteenth_device_is_refused_in_words_and_its_tick_goes_back(qtbot, m
 def test_fewer_lanes_than_are_closed_closes_them_all(qtbot, make_window):
     w = make_window()
     w.tabs.setCurrentIndex(1)
-    hv = w.highway
+    hv = w.highway.panel  # the highway's controls (a panel editing view.highway)
     hv.lanes.setValue(16)
     hv.closed.setValue(10)
     assert (w.store.view.highway.lanes, w.store.view.highway.closed) == (16, 10)

@@ -19,14 +19,14 @@ def test_a_hidden_tab_does_no_work_and_catches_up_when_shown(qtbot, make_window)
     calls = []
     orig = hv.redraw
     hv.redraw = lambda: (calls.append(1), orig())
-    before = hv.state.demand
-    for batch in (2, 4, 8):
-        w.store.update(batch=batch)
+    before = hv.state.point
+    for prompt in (200, 400, 800):  # the serving model's request length (the batch is the static cohort's)
+        w.store.update(prompt=prompt)
         w.settle()
-    assert calls == [] and hv.state.demand == before  # nothing computed while hidden
+    assert calls == [] and hv.state.point == before  # nothing computed while hidden
     w.tabs.setCurrentIndex(1)
     assert len(calls) == 1  # one redraw on show, for all three edits
-    assert hv.state.demand != before and w.store.scenario.batch == 8
+    assert hv.state.point != before and w.store.scenario.prompt == 800
 
 
 def test_hidden_panels_are_built_when_first_shown(qtbot, make_window):

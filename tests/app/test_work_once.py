@@ -25,14 +25,15 @@ def test_one_highway_control_edit_computes_the_road_once(qtbot, make_window, mon
     w.tabs.setCurrentIndex(1)
     hv = w.highway
     w.settle()
-    calls = _counting(monkeypatch, traffic, "highway_state")
-    hv.closed.setValue(hv.closed.value() + 1)  # the edit redraws at once, then the store's change arrives
+    calls = _counting(monkeypatch, traffic, "highway")
+    closed = hv.panel.closed
+    closed.setValue(closed.value() + 1)  # the edit, then the store's change: the road is computed once
     w.settle()
     assert len(calls) == 1
-    hv.closed.setValue(hv.closed.value() - 1)  # back to settings already drawn for this scenario: none
+    closed.setValue(closed.value() - 1)  # back to settings already drawn for this scenario: none
     w.settle()
     assert len(calls) == 1
-    hv.closed.setValue(hv.closed.value() + 2)  # settings not seen yet: one more
+    closed.setValue(closed.value() + 2)  # settings not seen yet: one more
     w.settle()
     assert len(calls) == 2
 

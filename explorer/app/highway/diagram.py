@@ -1,21 +1,20 @@
-"""The two plots beside the road, with the live operating point.
-
-Closed loop ("as fast as the hardware allows"): tokens/s and step time against the number of
-open lanes — fewer lanes, slower steps, no queue. Open loop (users × a target rate): delivered
-vs demanded throughput, and the M/D/1 queueing delay against ρ, drawn only where it is finite
-(the curve stops at the plot's ceiling; past ρ = 1 the region is shaded "overloaded")."""
+"""The two plots beside the road, for the road's scenario (open lanes only) and with its
+operating point: completed requests/s against load (the fundamental diagram, with the capacity
+the open lanes carry), and TTFT p99 and mean TPOT against load (log y) with the knee. The curves are
+the Serving view's for the same scenario (explorer.app.serving.data)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
-from ...core.highway import traffic
-from ..theme import colour, current
-
-OVERLOAD_RHO = 1.6  # right edge of the latency plot: room for the "overloaded" region
+from ...core.highway.traffic import Road
+from ..serving.data import serving_data
+from ..theme import colour
 
 
 def _plot(title: str) -> pg.PlotWidget:
@@ -29,94 +28,62 @@ def _plot(title: str) -> pg.PlotWidget:
     return w
 
 
-def _point(plot: pg.PlotWidget):
-    return plot.plot([], [], pen=None, symbol="o", symbolSize=12, symbolBrush=colour("orange"), symbolPen=colour("black"))
+def _point(plot: pg.PlotWidget, name: str = "orange"):
+    return plot.plot([], [], pen=None, symbol="o", symbolSize=12, symbolBrush=colour(name), symbolPen=colour("black"))
 
 
 class FundamentalDiagram:
-    """Two plots, created once; :meth:`update` switches them between the closed and the open
-    loop and moves their data and operating points."""
-
     def __init__(self):
-        self.flow = _plot("")
+        self.flow = _plot("throughput vs load")
+        self.flow.setLabel("left", "completed", "requests/s")
         self.flow_curve = self.flow.plot([], [], pen=pg.mkPen(colour("blue"), width=2))
-        self.ideal = self.flow.plot([], [], pen=pg.mkPen(colour("grey"), width=1, style=Qt.PenStyle.DashLine))
+        self.capacity = pg.InfiniteLine(angle=0, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
+                                        label="capacity", labelOpts={"position": 0.05, "color": colour("vermillion"),
+                                                                     "anchors": [(0, 0), (0, 0)]})
+        self.flow.addItem(self.capacity)
         self.flow_point = _point(self.flow)
-        self.latency = _plot("")
-        self.lat_curve = self.latency.plot([], [], pen=pg.mkPen(colour("vermillion"), width=2))
-        self.lat_point = _point(self.latency)
-        self.overload = pg.LinearRegionItem((1.0, OVERLOAD_RHO), movable=False,
-                                            brush=pg.mkBrush(213, 94, 0, 40), pen=pg.mkPen(None))
-        self.overload_text = pg.TextItem("overloaded\nqueue → ∞", color=current().error, anchor=(0, 0))
-        self.capacity_line = pg.InfiniteLine(1.0, angle=90, pen=pg.mkPen(colour("grey"), style=Qt.PenStyle.DotLine))
-        for item in (self.overload, self.overload_text, self.capacity_line):
-            self.latency.addItem(item)
-        self.mode: str | None = None
-        self._key = None
+        self.latency = _plot(f"<span style='color:{colour('sky')}'>TTFT p99</span> and "
+                             f"<span style='color:{colour('orange')}'>TPOT</span> vs load")
+        self.latency.setLabel("left", "latency", "s")
+        self.ttft = self.latency.plot([], [], pen=pg.mkPen(colour("sky"), width=2), name="TTFT p99")
+        self.tpot = self.latency.plot([], [], pen=pg.mkPen(colour("orange"), width=2), name="TPOT")
+        self.ttft_point = _point(self.latency, "sky")
+        self.tpot_point = _point(self.latency, "orange")
+        self.knee = pg.InfiniteLine(angle=90, pen=pg.mkPen(colour("vermillion"), style=Qt.PenStyle.DashLine),
+                                    label="knee", labelOpts={"position": 0.9, "color": colour("vermillion")})
+        self.latency.addItem(self.knee)
+        self.data = None
 
-    def _set_mode(self, mode: str) -> None:
-        if mode == self.mode:
+    def update(self, road: Road) -> None:
+        if road.point is None:
+            for item in (self.flow_curve, self.flow_point, self.ttft, self.tpot, self.ttft_point, self.tpot_point):
+                item.setData([], [])
             return
-        self.mode = mode
-        self._key = None
-        closed = mode == "closed"
-        for item in (self.overload, self.overload_text, self.capacity_line):
-            item.setVisible(not closed)
-        self.ideal.setVisible(not closed)
-        if closed:
-            self.flow.setTitle("tokens/s vs open lanes")
-            self.flow.setLabel("bottom", "open lanes")
-            self.flow.setLabel("left", "tokens/s")
-            self.latency.setTitle("step time vs open lanes")
-            self.latency.setLabel("bottom", "open lanes")
-            self.latency.setLabel("left", "step time", "s")
-        else:
-            self.flow.setTitle("delivered vs demanded")
-            self.flow.setLabel("bottom", "demand", "B/s")
-            self.flow.setLabel("left", "delivered", "B/s")
-            self.latency.setTitle("queueing delay (M/D/1)")
-            self.latency.setLabel("bottom", "utilisation ρ")
-            self.latency.setLabel("left", "latency ×")
-            rho, mult = traffic.latency_curve()
-            self.lat_curve.setData(rho, mult)
-            self.latency.setXRange(0, OVERLOAD_RHO, padding=0)
-            self.latency.setYRange(0, traffic.PLOT_CEILING * 1.05, padding=0)
-            self.overload_text.setPos(1.01, traffic.PLOT_CEILING)
-
-    def update(self, st: traffic.HighwayState, sweep: traffic.LaneSweep | None = None) -> None:
-        self._set_mode(st.mode)
-        if st.closed_loop:
-            self._update_closed(st, sweep)
-        else:
-            self._update_open(st)
-
-    def _update_closed(self, st: traffic.HighwayState, sweep: traffic.LaneSweep | None) -> None:
-        if sweep is not None and self._key is not sweep:
-            self._key = sweep
-            self.flow_curve.setData(sweep.open_lanes, sweep.tokens_per_s)
-            self.lat_curve.setData(sweep.open_lanes, sweep.step_time)
-            x = (0.5, len(sweep.open_lanes) + 0.5)
-            self.flow.setRange(xRange=x, yRange=(0, float(np.max(sweep.tokens_per_s)) * 1.12), padding=0)
-            self.latency.setRange(xRange=x, yRange=(0, float(np.max(sweep.step_time)) * 1.12), padding=0)
-        if st.open_lanes:
-            self.flow_point.setData([st.open_lanes], [st.delivered_tokens_per_s])
-            self.lat_point.setData([st.open_lanes], [st.step_time])
-        else:
-            self.flow_point.setData([], [])
-            self.lat_point.setData([], [])
-
-    def _update_open(self, st: traffic.HighwayState) -> None:
-        top = max(st.demand, st.capacity, 1.0) * 1.6
-        if self._key != (st.capacity, top):
-            self._key = (st.capacity, top)
-            d = np.linspace(0, top, 200)
-            self.flow_curve.setData(d, traffic.delivered(d, st.capacity))
-            self.ideal.setData([0, top], [0, top])
-            self.flow.setXRange(0, top, padding=0)
-            self.flow.setYRange(0, top, padding=0)
-        self.flow_point.setData([st.demand], [st.delivered])
-        if st.rho < 1:
-            rho, y = st.rho, min(st.latency_multiplier, traffic.PLOT_CEILING)
-        else:  # off the scale: drawn on the ceiling inside the overloaded region
-            rho, y = min(st.rho, OVERLOAD_RHO - 0.02), traffic.PLOT_CEILING
-        self.lat_point.setData([rho], [y])
+        d = self.data = serving_data(road.scenario)
+        unit = "clients" if road.closed_loop else "requests/s"
+        log_x = road.closed_loop  # clients: geometric load points; a rate: linear
+        for plot in (self.flow, self.latency):
+            plot.setLabel("bottom", "concurrency" if road.closed_loop else "arrival rate", unit)
+            plot.setLogMode(x=log_x, y=plot is self.latency)
+        lx = math.log10 if log_x else float
+        c = d.curve
+        self.flow_curve.setData(d.loads, c.requests_per_s)
+        self.capacity.setPos(road.capacity)
+        self.flow.setXRange(lx(d.loads[0]), lx(d.loads[-1]), padding=0)
+        self.flow.setYRange(0, max(road.capacity, float(np.nanmax(c.requests_per_s))) * 1.15, padding=0)
+        p = road.point
+        load = float(road.scenario.load)
+        self.flow_point.setData([load], [p.requests_per_s])
+        fin = np.isfinite(c.ttft_p99)
+        self.ttft.setData(d.loads[fin], c.ttft_p99[fin])
+        self.tpot.setData(d.loads, c.tpot_s)
+        self.latency.setXRange(lx(d.loads[0]), lx(d.loads[-1]), padding=0)
+        ys = np.concatenate([c.ttft_p99[fin], c.tpot_s])
+        ys = ys[np.isfinite(ys) & (ys > 0)]
+        if ys.size:
+            self.latency.setYRange(math.log10(ys.min()) - 0.2, math.log10(ys.max()) + 0.3, padding=0)
+        self.ttft_point.setData([load] if math.isfinite(p.ttft_p99) else [], [p.ttft_p99] if math.isfinite(p.ttft_p99) else [])
+        self.tpot_point.setData([load], [p.tpot_s])
+        self.knee.setVisible(road.knee > 0)
+        if road.knee > 0:
+            self.knee.setPos(lx(road.knee))

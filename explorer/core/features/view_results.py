@@ -1,6 +1,6 @@
 """Results plus the figures of the layers above ``engine`` that the views show: the readouts'
 bottleneck sentence (with the does-not-fit advice, a search over devices, formats and batch
-sizes), the highway's state and lane sweep, the cost of a text as a prompt. Each is computed
+sizes), the highway's road, the cost of a text as a prompt. Each is computed
 once per scenario and per key (the highway settings, the token count), however many views or
 redraws ask; a new scenario gets a new ViewResults, so nothing can go stale.
 """
@@ -28,16 +28,11 @@ class ViewResults(Results):
         est = self.estimate
         return None if est.fits else self.cached("fit", lambda: report.does_not_fit(self.scenario, est))
 
-    def highway(self, lanes: int, closed: int, shared_fraction: float, target_tokens_per_s: float | None,
-                users: int) -> traffic.HighwayState:
-        """The decode traffic on the road the highway settings describe."""
-        key = ("highway", lanes, closed, shared_fraction, target_tokens_per_s, users)
-        return self.cached(key, lambda: traffic.highway_state(
-            self.scenario, lanes=lanes, closed=closed, shared_fraction=shared_fraction,
-            target_tokens_per_s=target_tokens_per_s, users=users))
-
-    def lane_sweep(self, lanes: int) -> traffic.LaneSweep:
-        return self.cached(("lane_sweep", lanes), lambda: traffic.lane_sweep(self.scenario, lanes))
+    def highway(self, lanes: int, closed: int, shared_fraction: float) -> traffic.Road:
+        """The scenario's requests on the road the highway settings describe (the serving model)."""
+        key = ("highway", lanes, closed, shared_fraction)
+        return self.cached(key, lambda: traffic.highway(self.scenario, lanes=lanes, closed=closed,
+                                                        shared_fraction=shared_fraction))
 
     def post_cost(self, count: int) -> tokens.PostCost:
         """The cost of a prompt of ``count`` tokens (the post as input) in this scenario."""

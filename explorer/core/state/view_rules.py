@@ -21,7 +21,7 @@ from explorer.core.state.scenario import ScenarioError
 if TYPE_CHECKING:
     from explorer.core.state.appstate import HighwaySettings, ViewState
 
-TABS = ("overview", "highway", "post", "validation")  # post: "this post as input"; validation: measured vs modelled
+TABS = ("overview", "highway", "post", "validation", "serving", "plan")  # post: "this post as input"; validation: measured vs modelled; serving: under load; plan: a deployment
 LOG_PLOTS = ("compute", "memory")  # plots with a log-log toggle
 THEMES = ("light", "dark", "presenter")  # presenter: the projector theme
 HIGHWAY_SHOW = ("live", "pinned", "both")  # which scenario's traffic the highway shows

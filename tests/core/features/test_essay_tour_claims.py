@@ -4,6 +4,9 @@ A caption is read aloud in front of an audience; the numbers on screen must back
 claim is checked against the app's core at that step's state, with the expectation derived here.
 """
 
+import math
+from dataclasses import replace
+
 import pytest
 
 from explorer.core.engine.estimate import estimate
@@ -20,17 +23,44 @@ def steps():
 
 def _highway(step):
     h = step.highway
-    return traffic.highway_state(step.scenario, lanes=h["lanes"], closed=h["closed"],
-                                 target_tokens_per_s=h.get("target_tokens_per_s"), users=h.get("users", 1))
+    return traffic.highway(step.scenario, lanes=h["lanes"], closed=h["closed"])
 
 
 def test_highway_step_is_near_capacity_and_one_more_lane_tips_it_over(steps):
-    before = _highway(steps["The highway: lanes are bandwidth"])
-    after = _highway(steps["One more lane closed"])
-    assert 0.95 <= before.rho < 1.0  # caption: "fill the open road to ~97 %"
-    assert before.state == "near capacity"
-    assert 1.0 < after.rho < 1.1  # caption: "ρ ≈ 1.05"
-    assert after.state == "overloaded"
+    a, b = steps["The highway: lanes are bandwidth"], steps["One more lane closed"]
+    before, after = _highway(a), _highway(b)
+    s = a.scenario
+    assert s.load_kind == "rate" and s.load == 11.0  # "arriving at 11.0 a second": an open loop
+    assert (s.prompt, s.generate, before.lanes, before.closed_lanes) == (1000, 200, 16, 4)
+    # "near capacity (ρ ≈ 0.96)": ρ = λ ÷ what the 12 open lanes carry with the batch full
+    assert before.rho == pytest.approx(11.0 / before.capacity)
+    assert 0.955 <= before.rho < 0.97 and before.state == "near capacity"
+    p = before.point
+    assert 78 <= p.mean_running <= 82 and before.batch_capacity == 98  # "~80 of the 98"
+    # 98 by hand: KV blocks for 1,200-token requests — 0.5 MiB/token (2·32 layers·32 heads·128·2 B)
+    kv_per_request = 1200 * 2 * 32 * 32 * 128 * 2
+    assert before.batch_capacity * kv_per_request < 80e9  # they fit in an 80 GB H100, with the weights
+    assert 0.50 <= p.ttft_p99 <= 0.56  # "within 0.53 s (p99)"
+    # "12/11 as long": one of 12 open lanes closes
+    assert traffic.lane_factor(before.open_lanes) == pytest.approx(12 / 11)
+    assert 10.55 <= after.capacity <= 10.65  # "~10.6 requests a second"
+    assert after.capacity < 11.0 < before.capacity  # capacity fell below demand
+    assert 1.03 <= after.rho <= 1.05 and after.state == "overloaded"  # "ρ ≈ 1.04"
+    assert math.isinf(after.point.ttft_p99) and after.queue_growth > 0  # the queue grows without bound
+    assert round(p.tpot_s * 1e3) == 36 and round(after.point.tpot_s * 1e3) == 46  # "from 36 to 46 ms"
+    assert math.isfinite(after.point.tpot_s)  # the cars keep moving: bounded
+    for n in ("11.0", "12/11", "~10.6", "0.96", "1.04", "36 to 46 ms", "~80 of the 98", "0.53 s"):
+        assert n in a.caption + b.caption
+
+
+def test_highway_step_figures_are_the_serving_views(steps):
+    """The highway's figures for the step = serving.steady of the same scenario on the open lanes."""
+    from explorer.core import serving
+    step = steps["One more lane closed"]
+    road = _highway(step)
+    s = step.scenario
+    fewer = s.with_(hardware=replace(s.hardware, bandwidth_gbs=s.hardware.bandwidth_gbs * 11 / 16))
+    assert road.point == serving.steady(fewer)
 
 
 def test_batching_step_gains_about_18x_not_64x(steps):
