@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-# What Qt needs on a bare Debian (see shared DESIGN.md "Facts measured on this machine").
-QT_LIBS  := libglib2.0-0 libgl1 libegl1 libdbus-1-3 libfontconfig1 libxkbcommon0 fonts-dejavu-core
+# What Qt needs on a bare Debian (see shared DESIGN.md "Facts measured on this machine"); libcairo2 is
+# for cairosvg, the tests' second SVG renderer.
+QT_LIBS  := libglib2.0-0 libgl1 libegl1 libdbus-1-3 libfontconfig1 libxkbcommon0 fonts-dejavu-core libcairo2
 X11_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
             libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 XVFB     := xvfb xauth

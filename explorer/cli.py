@@ -283,19 +283,24 @@ def cmd_sweep(a: argparse.Namespace) -> int:
         row = _json_safe({n: getattr(est, n) for n in names})
         row["warnings"] = "; ".join(row["warnings"])
         rows.append({field: v, **row})
+    return write_csv_rows(rows, a.csv)
+
+
+def write_csv_rows(rows: list[dict], dest: str) -> int:
+    """Rows as CSV to stdout (``-``) or a file (atomically; a failed write is one line, EXIT_FAILED)."""
     buf = io.StringIO(newline="")
     w = csv.DictWriter(buf, fieldnames=list(rows[0]))
     w.writeheader()
     w.writerows(rows)
-    if a.csv == "-":
+    if dest == "-":
         sys.stdout.write(buf.getvalue())
         return 0
     try:
-        write_text(a.csv, buf.getvalue())
+        write_text(dest, buf.getvalue())
     except WriteError as exc:
         print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"wrote {len(rows)} rows to {a.csv}", file=sys.stderr)
+    print(f"wrote {len(rows)} rows to {dest}", file=sys.stderr)
     return 0
 
 

@@ -13,10 +13,7 @@ comes from the steady-state model.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import sys
 
 import numpy as np
 
@@ -96,9 +93,8 @@ def _row(p) -> dict:
 
 
 def cmd_serve(a: argparse.Namespace) -> int:
-    from .cli import EXIT_FAILED, UsageError, _json_safe, one_line
+    from .cli import UsageError, _json_safe, write_csv_rows
     from .core import serving
-    from .core.io.atomic import WriteError, write_text
     from .core.serving.trace import TraceError, load_trace
     s = _scenario(a, UsageError)
     if a.requests is not None and not 1 <= a.requests <= 1_000_000:
@@ -131,19 +127,7 @@ def cmd_serve(a: argparse.Namespace) -> int:
     if a.json:
         print(json.dumps(rows if a.sweep else rows[0], indent=2, ensure_ascii=False))
     elif a.csv:
-        buf = io.StringIO(newline="")
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-        if a.csv == "-":
-            sys.stdout.write(buf.getvalue())
-        else:
-            try:
-                write_text(a.csv, buf.getvalue())
-            except WriteError as exc:
-                print(f"inference-explorer: error: {one_line(str(exc))}", file=sys.stderr)
-                return EXIT_FAILED
-            print(f"wrote {len(rows)} rows to {a.csv}", file=sys.stderr)
+        return write_csv_rows(rows, a.csv)
     else:
         for r in rows:
             print(_text(r, s))

@@ -42,7 +42,7 @@ def _draw_caption(p: QPainter, caption: str, top: int, width: int, height: int) 
 
 
 @contextmanager
-def _vector_items(widget: QWidget):
+def vector_items(widget: QWidget):
     """Draw plot items as vectors while exporting (they normally repaint from pixmap caches)."""
     saved, views = [], []
     for view in widget.findChildren(QGraphicsView) + ([widget] if isinstance(widget, QGraphicsView) else []):
@@ -71,7 +71,7 @@ def render_image(widget: QWidget, caption: str, scale: int = SCALE) -> QImage:
     p = QPainter(img)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    with _vector_items(widget):
+    with vector_items(widget):
         widget.render(p, QPoint(0, 0))
     _draw_caption(p, caption, h, w, ch)
     p.end()
@@ -96,7 +96,7 @@ def svg_bytes(widget: QWidget, caption: str, title: str = "") -> bytes:
     gen.setTitle(title or caption)
     gen.setDescription(caption)
     p = QPainter(gen)
-    with _vector_items(widget):
+    with vector_items(widget):
         widget.render(p, QPoint(0, 0))
     _draw_caption(p, caption, h, w, ch)
     p.end()

@@ -6,40 +6,16 @@ exporting so nothing reaches the file as a bitmap."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..images import png_bytes
+from .export import vector_items
 
 PNG_SCALE = 2
-
-
-@contextmanager
-def vectors(stage: QWidget):
-    """Plot items paint themselves (no cached pixmaps) while the stage is exported."""
-    import pyqtgraph as pg
-
-    saved = []
-    views = stage.findChildren(pg.GraphicsView)
-    view_modes = [(v, v.cacheMode()) for v in views]
-    for view in views:
-        view.setCacheMode(pg.QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)  # the background too
-        for item in view.scene().items():
-            mode = item.cacheMode()
-            if mode != QGraphicsItem.CacheMode.NoCache:
-                saved.append((item, mode))
-                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-    try:
-        yield
-    finally:
-        for item, mode in saved:
-            item.setCacheMode(mode)
-        for view, mode in view_modes:
-            view.setCacheMode(mode)
 
 
 def _paint(stage: QWidget, painter: QPainter) -> None:
@@ -74,7 +50,7 @@ def svg(stage: QWidget, title: str) -> bytes:
     gen.setViewBox(QRect(0, 0, stage.width(), stage.height()))
     gen.setTitle(title)
     gen.setResolution(96)
-    with vectors(stage):
+    with vector_items(stage):
         painter = QPainter(gen)
         _paint(stage, painter)
         painter.end()
@@ -165,7 +141,7 @@ class Pdf:
             self.painter = QPainter(self.writer)
         else:
             self.writer.newPage()
-        with vectors(stage):
+        with vector_items(stage):
             _paint(stage, self.painter)
         self.pages += 1
 
@@ -209,4 +185,4 @@ def notes_pdf(tour) -> bytes:
     return bytes(data)
 
 
-__all__ = ["Pdf", "notes_pdf", "png", "svg", "vectors"]
+__all__ = ["Pdf", "notes_pdf", "png", "svg"]
