@@ -54,6 +54,13 @@ class FastLabel(QGraphicsItem):
     def color(self) -> QColor:
         return QColor(self._color)
 
+    def setFont(self, font: QFont) -> None:
+        """A new font (the stage sets its pixel size); the label re-lays itself out."""
+        if font != self._font:
+            self.prepareGeometryChange()
+            self._font = QFont(font)
+            self._layout()
+
     def setColor(self, color) -> None:
         """The text colour (a theme swap)."""
         c = QColor(color)

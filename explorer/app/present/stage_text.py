@@ -59,17 +59,15 @@ class StagePlot:
             if axis.logMode and span > 0 and length > 0:  # whole decades, as many as fit at this size
                 most = max(2, int(length // (px * per)))
                 step = float(max(1, math.ceil(span / most)))
-                if axis._tickSpacing != [(step, 0.0), (step, 0.0)]:
+                if getattr(axis, "stage_tick_step", None) != step:  # re-laying out ticks is not free
+                    axis.stage_tick_step = step
                     axis.setTickSpacing(major=step, minor=step)
         item.getAxis("left").setWidth(int(px * 4.6))
         item.getAxis("bottom").setHeight(int(px * 3.4))
         for it in self.plot.scene().items():
             if isinstance(it, FastLabel):
-                it.prepareGeometryChange()
-                it._font = px_font(it._font, px)
-                it._color = QColor(t.text)
-                it._layout()
-                it.update()
+                it.setFont(px_font(it.font(), px))
+                it.setColor(t.text)
             elif isinstance(it, pg.TextItem):
                 if not hasattr(it, "base_point_size"):  # the desk's size, for a theme swap (PlotCard._scale_plot_text)
                     it.base_point_size = it.textItem.font().pointSizeF() if it.textItem.font().pointSizeF() > 0 else 8.0
@@ -221,7 +219,7 @@ def _plot_boxes(card, stage: QWidget) -> list[TextBox]:
             continue
         if isinstance(it, FastLabel) and it.text():
             r = it.deviceTransform(view.viewportTransform()).mapRect(it.boundingRect())
-            out.append(TextBox(it.text(), to_stage(r), _font_px(it._font), it._color, bg, f"{card.key} label"))
+            out.append(TextBox(it.text(), to_stage(r), _font_px(it.font()), it.color(), bg, f"{card.key} label"))
         elif isinstance(it, pg.TextItem) and it.textItem.toPlainText().strip():
             r = it.textItem.deviceTransform(view.viewportTransform()).mapRect(it.textItem.boundingRect())
             out.append(TextBox(it.textItem.toPlainText(), to_stage(r), _font_px(it.textItem.font()),
