@@ -148,6 +148,7 @@ class StageView(QWidget):
             if key == "highway":
                 from ..highway.view import HighwayView
                 v = HighwayView(self.store)
+                v.panel.hide()  # the road's controls are the desk's: on stage the step sets them
             else:
                 v = stage_class(PLOT_CLASSES[key])(self.store)
                 v.plot.setMouseEnabled(x=False, y=False)
