@@ -9,16 +9,23 @@ from typing import Any, Iterable
 from explorer.core.specs.checks import show
 
 
+def unknown_fields(kind: str, names) -> str:
+    """One line naming unknown field names: at most five, each shown short (a file may hold a
+    3,000-character key), and how many more."""
+    shown = sorted((k if isinstance(k, str) and k.isprintable() and len(k) <= 40 else show(k) for k in names), key=str)
+    more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+    return f"unknown {kind} field(s): {', '.join(shown[:5])}{more}"
+
+
 def check_fields(cls: type, data: dict[str, Any], required: Iterable[str], kind: str,
                  error: type[Exception]) -> None:
     """Raise ``error`` with one line naming unknown or missing fields of a ``kind`` table."""
     if not isinstance(data, dict):
         raise error(f"a {kind} must be a table of fields (got {show(data)})")
     known = {f.name for f in fields(cls)}
-    unknown = sorted((show(k) for k in set(data) - known), key=str)
+    unknown = set(data) - known
     if unknown:
-        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        raise error(f"unknown {kind} field(s): {', '.join(unknown[:5])}{more}")
+        raise error(unknown_fields(kind, unknown))
     missing = [n for n in required if n not in data]
     if missing:
         raise error(f"{kind} is missing field(s): {', '.join(missing)}")

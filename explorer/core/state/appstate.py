@@ -21,7 +21,7 @@ from typing import Any
 
 from explorer.core.io import untrusted
 from explorer.core.specs import presets
-from explorer.core.specs.fields import check_fields
+from explorer.core.specs.fields import check_fields, unknown_fields
 from explorer.core.specs.hardware import HardwareSpec
 from explorer.core.specs.checks import show
 from explorer.core.specs.model import ModelSpec
@@ -127,7 +127,7 @@ class AppState:
         data = migrate(data)
         unknown = sorted(set(data) - {"format", "version", "scenario", "pinned", "view"})
         if unknown:
-            raise StateError(f"unknown state field(s): {', '.join(unknown)}")
+            raise StateError(unknown_fields("state", unknown))
         pinned = data.get("pinned")
         return cls(scenario=Scenario.from_dict(data.get("scenario")),
                    pinned=None if pinned is None else Scenario.from_dict(pinned),
@@ -182,7 +182,7 @@ def apply_partial(state: AppState, patch: Any) -> AppState:
         raise StateError("a partial state must be an object")
     unknown = sorted(set(patch) - {"scenario", "pinned", "view"})
     if unknown:
-        raise StateError(f"unknown state field(s): {', '.join(unknown)}")
+        raise StateError(unknown_fields("state", unknown))
     scenario = state.scenario
     if "scenario" in patch:
         scenario = _scenario_patch(scenario, patch["scenario"], "scenario")
@@ -205,7 +205,7 @@ def _scenario_patch(base: Scenario, patch: Any, where: str) -> Scenario:
     patch = {k: v for k, v in patch.items() if k != "version"}
     unknown = sorted(set(patch) - set(SCENARIO_FIELDS))
     if unknown:
-        raise StateError(f"unknown {where} field(s): {', '.join(unknown)}")
+        raise StateError(unknown_fields(where, unknown))
     changes = dict(patch)
     try:
         if "model" in changes:

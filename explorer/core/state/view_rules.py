@@ -16,6 +16,7 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.specs.checks import show
+from explorer.core.specs.fields import unknown_fields
 from explorer.core.state.scenario import ScenarioError
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def view_with(view: ViewState, changes: dict[str, Any]) -> ViewState:
     store shows the line and keeps the old view)."""
     unknown = sorted(set(changes) - {f.name for f in fields(view)})
     if unknown:
-        raise StateError(f"unknown view field(s): {', '.join(unknown)}")
+        raise StateError(unknown_fields("view", unknown))
     changes = dict(changes)
     if isinstance(changes.get("compared_devices"), list):
         changes["compared_devices"] = tuple(changes["compared_devices"])
@@ -140,7 +141,7 @@ def view_with(view: ViewState, changes: dict[str, Any]) -> ViewState:
     if isinstance(hw, dict):
         unknown = sorted(set(hw) - {f.name for f in fields(view.highway)})
         if unknown:
-            raise StateError(f"unknown view.highway field(s): {', '.join(unknown)}")
+            raise StateError(unknown_fields("view.highway", unknown))
     try:
         if isinstance(hw, dict):
             changes["highway"] = replace(view.highway, **highway_changes(view.highway, hw))
