@@ -71,28 +71,20 @@ class MainWindow(QMainWindow):
             grid.setColumnStretch(i, 1)
             grid.setRowStretch(i, 1)
         self.tabs.addTab(overview, "&Overview")
-        self._highway: HighwayView | None = None  # built when its tab is first opened
-        self._highway_page = QWidget()
-        QVBoxLayout(self._highway_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._highway_page, "Hi&ghway (bandwidth)")
-        self._post: PostPane | None = None  # built when its tab is first opened
-        self._post_page = QWidget()
-        QVBoxLayout(self._post_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._post_page, "This &post as input")
-        self._validation: ValidationView | None = None  # built when its tab is first opened
-        self._validation_page = QWidget()
-        QVBoxLayout(self._validation_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._validation_page, "&Measured vs modelled")
-        self._serving: ServingView | None = None  # built when its tab is first opened
-        self._serving_page = QWidget()
-        QVBoxLayout(self._serving_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._serving_page, "&Serving under load")
-        self._planner: PlannerView | None = None  # built when its tab is first opened
-        self._planner_page = QWidget()
-        QVBoxLayout(self._planner_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._planner_page, "Plan a &deployment")
-        for page in (self._highway_page, self._serving_page, self._planner_page, self._post_page, self._validation_page):  # a hidden tab must not set the window's minimum
-            page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # nor its width (a tour builds the highway)
+        # Tabs whose view is built when first opened (keeps start-up fast): self._<name> is the view
+        # (None until then), self._<name>_page the tab page, and the property <name> builds it.
+        self._lazy_pages: dict[QWidget, str] = {}
+        for name, title in (("highway", "Hi&ghway (bandwidth)"), ("post", "This &post as input"),
+                            ("validation", "&Measured vs modelled"), ("serving", "&Serving under load"),
+                            ("planner", "Plan a &deployment")):
+            page = QWidget()
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            # A hidden tab must not set the window's minimum, nor its width (a tour builds the highway).
+            page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            setattr(self, f"_{name}", None)
+            setattr(self, f"_{name}_page", page)
+            self._lazy_pages[page] = name
+            self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 
@@ -152,16 +144,9 @@ class MainWindow(QMainWindow):
         return self._lazy_tab("_validation", self._validation_page, ValidationView)
 
     def _tab_changed(self, index: int) -> None:
-        if self.tabs.widget(index) is self._validation_page:
-            self.validation.show()
-        if self.tabs.widget(index) is self._highway_page:
-            self.highway.show()
-        elif self.tabs.widget(index) is self._serving_page:
-            self.serving.show()
-        elif self.tabs.widget(index) is self._planner_page:
-            self.planner.show()
-        elif self.tabs.widget(index) is self._post_page:
-            self.post.show()
+        name = self._lazy_pages.get(self.tabs.widget(index))
+        if name is not None:
+            getattr(self, name).show()  # the property builds the view on first use
         if 0 <= index < len(TAB_KEYS):
             self.store.set_view(tab=TAB_KEYS[index])
 
