@@ -117,6 +117,12 @@ def _eta_memory(s: Scenario, rt: Runtime) -> float:
     return s.hardware.eta_memory or rt.memory_efficiency(s.hardware.category)
 
 
+def act_quant(rt: Runtime, weights: NumberFormat) -> bool:
+    """Whether the runtime quantises each matmul's activations in a kernel of its own: FP8 and INT8
+    W8A8 weights (8-bit tensor-core GEMMs on 8-bit activations) in a runtime that does not fuse it."""
+    return rt.activation_quant_kernel and not rt.ideal and weights.throughput_key in ("fp8", "int8")
+
+
 def resolve(s: Scenario) -> Resolved:
     hw = s.hardware
     eff = presets.efficiency(hw.category)
@@ -145,9 +151,9 @@ def resolve(s: Scenario) -> Resolved:
         decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
         prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
         decode_overhead=kernels.fixed_time(s.model, rt.decode_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
-                                           rt.pass_ms, rt.attention == "flash"),
+                                           rt.pass_ms, rt.attention == "flash", act_quant(rt, weights)),
         prefill_overhead=kernels.fixed_time(s.model, rt.prefill_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
-                                            rt.pass_ms, rt.attention == "flash"),
+                                            rt.pass_ms, rt.attention == "flash", act_quant(rt, weights)),
         seq_overhead=0.0 if rt.ideal else rt.step_seq_us * 1e-6,
         kv_read=1.0 if rt.ideal else rt.kv_read,
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
