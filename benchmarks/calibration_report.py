@@ -75,6 +75,10 @@ TIED = {("llama-cpp-cuda-2023", p, k): ("llama-cpp-cuda", p, k) for p, k in (
     ("eta_compute", "datacenter-gpu"), ("prefill_kernel_us", None))}
 # Set with their fitted sibling (no rows of their own): Q8_0 in the current llama.cpp CUDA profile.
 FOLLOWS = {("llama-cpp-cuda", "prefill_format", "q8_0"): ("llama-cpp-cuda", "prefill_format", "q4_0")}
+# K-quants have no rows: each takes its profile's Q4_0 figure (runtimes.toml says so).
+FOLLOWS.update({(rid, table, kq): (rid, table, "q4_0")
+                for rid in ("llama-cpp-cuda", "llama-cpp-cuda-2023", "llama-cpp-metal")
+                for table in ("decode_format", "prefill_format") for kq in ("q4_k_m", "q5_k_m", "q6_k")})
 STEPS = (1.5, 1.2, 1.08, 1.03, 1.01)
 
 

@@ -128,7 +128,9 @@ def prefill_parts(r: Resolved, n, batch=None) -> dict[str, np.ndarray]:
     tokens = n * batch
     rate_scale = tokens / (tokens + r.gemm_half) * r.prefill_format
     # Materialised attention writes the n×n scores and reads them back (memory-bound, serial).
-    extra = r.prefill_overhead + _score_traffic(r, n, batch) / _rates(r, 1.0)[2]
+    # A dequantize-then-matmul runtime first copies each quantized matrix to FP16 (serial, memory-bound).
+    rates = _rates(r, 1.0)
+    extra = r.prefill_overhead + _score_traffic(r, n, batch) / rates[2] + r.dequant_bytes / rates[1]
     return _timed(r, work, w_bytes, kv_bytes, comm, 1.0, rate_scale, extra)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from explorer.core.physics import kernels, parallel
+from explorer.core.physics import kernels, memory, parallel
 from explorer.core.physics.units import GiB
 from explorer.core.specs import presets
 from explorer.core.specs.formats import NumberFormat
@@ -44,6 +44,7 @@ class Resolved:
     gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
     score_passes: float  # times the n×n attention scores cross memory (0: flash attention)
     score_chunk: float  # prompt tokens scored per chunk (a chunk scores against every key so far)
+    dequant_bytes: float = 0.0  # bytes a dequantize-then-matmul prefill pass copies before its GEMMs
 
     @property
     def devices(self) -> int:
@@ -88,7 +89,7 @@ def peak_label(key: str) -> str:
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
            "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
-           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
+           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk", "dequant_bytes")
 
 
 def stack(resolved: list[Resolved]) -> Resolved:
@@ -159,4 +160,6 @@ def resolve(s: Scenario) -> Resolved:
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
         score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,
         score_chunk=float(rt.prompt_chunk),
+        dequant_bytes=(memory.dequant_copy_bytes(s.model, weights)
+                       if rt.quantized_matmul == "dequantize-then-matmul" and not rt.ideal else 0.0),
     )

@@ -53,7 +53,8 @@ def mixed_step_time(r: Resolved, prefill_tokens, decode_seqs, decode_ctx, prefil
     rate, w_bw, kv_bw = _rates(r, 1.0)
     scale = np.maximum(tokens, 1.0) / (np.maximum(tokens, 1.0) + r.gemm_half) * r.prefill_format
     work = np.maximum(f / (rate * scale), w_bytes / w_bw + kv_bytes / kv_bw)
-    extra = r.prefill_overhead + r.seq_overhead * n + _score_traffic(r, np.maximum(p, 1.0), 1.0) / kv_bw
+    extra = (r.prefill_overhead + r.seq_overhead * n + _score_traffic(r, np.maximum(p, 1.0), 1.0) / kv_bw
+             + r.dequant_bytes / w_bw)
     mixed = work + comm + extra
     return np.where(p > 0, mixed, np.where(n > 0, dec, 0.0))
 
