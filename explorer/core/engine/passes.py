@@ -48,7 +48,18 @@ def _decode_terms(r: Resolution, t: np.ndarray, batch: np.ndarray) -> tuple:
     tokens = batch if s.kv_cache else batch * (t + 1)  # activations sent between devices
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices,
                               r.activation_bytes, r.link, r.link_latency)
+    comm = comm + moe_link_time(r, tokens)
     return seq_flops, seq_attn, seq_kv, w_bytes, comm
+
+
+def moe_link_time(r: Resolution, tokens) -> np.ndarray:
+    """Link time expert parallelism adds to a pass over ``tokens`` tokens (0 unless the runtime
+    runs MoE layers expert-parallel: two all-to-alls per MoE layer in place of its all-reduce)."""
+    s, m = r.scenario, r.scenario.model
+    if not (r.runtime.moe_all_to_all and m.is_moe and s.parallel == "tensor") or r.runtime.ideal:
+        return np.zeros_like(_f(tokens))
+    return parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, s.devices,
+                                       r.activation_bytes, r.link, r.link_latency)
 
 
 def _pass(r: Resolution, batch) -> np.ndarray:
@@ -117,7 +128,9 @@ def prefill_parts(r: Resolution, n, batch=None) -> dict[str, np.ndarray]:
     tokens = n * batch
     rate_scale = tokens / (tokens + r.gemm_half) * r.prefill_format
     # Materialised attention writes the n×n scores and reads them back (memory-bound, serial).
-    extra = r.prefill_overhead + _score_traffic(r, n, batch) / _rates(r, 1.0)[2]
+    # A dequantize-then-matmul runtime first copies each quantized matrix to FP16 (serial, memory-bound).
+    rates = _rates(r, 1.0)
+    extra = r.prefill_overhead + _score_traffic(r, n, batch) / rates[2] + r.dequant_bytes / rates[1]
     return _timed(r, work, w_bytes, kv_bytes, comm, 1.0, rate_scale, extra)
 
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from explorer.core.engine.assembly import Estimate, PassFigures, assemble
 from explorer.core.engine.passes import generation_grid, mean_decode
 from explorer.core.engine.resolved import Resolved
-from explorer.core.physics import memory
+from explorer.core.physics import memory, parallel
 from explorer.core.specs.model import ModelSpec
 from explorer.core.state.scenario import Scenario
 
@@ -122,6 +122,7 @@ class _Consts:
         self.emb = w.output_bytes_per_value if m.tied_embeddings else w.embedding_bytes_per_value
         self.link = r.link_bandwidth if r.link_bandwidth > 0 else 1.0
         self.act = r.activation_bytes
+        self.moe_a2a = bool(r.runtime.moe_all_to_all and m.is_moe and s.parallel == "tensor" and not r.runtime.ideal)
 
     # -- physics, one number at a time (the vectorized functions named in each docstring) ------
     def weight_bytes_read(self, tokens: float) -> float:
@@ -143,7 +144,12 @@ class _Consts:
             return 0.0
         msg = tokens * self.m.d_model * self.act
         if s.parallel == "tensor":
-            return 2 * self.m.layers * (2 * (n - 1) / n * msg / self.link + (n - 1).bit_length() * self.r.link_latency)
+            t = 2 * self.m.layers * (2 * (n - 1) / n * msg / self.link + (n - 1).bit_length() * self.r.link_latency)
+            if self.moe_a2a:  # passes.moe_link_time
+                m = self.m
+                t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
+                                                       self.act, self.link, self.r.link_latency))
+            return t
         return (n - 1) * (msg / self.link + self.r.link_latency)
 
     def attn_prefill(self, n: float) -> float:
@@ -197,7 +203,7 @@ class _Consts:
         kv_bytes = _kv_cache_bytes(self.m, self.kv_bpv, n, b)
         comm = self.comm_time(tokens)
         rate = self.rate * (tokens / (tokens + r.gemm_half) * r.prefill_format)
-        extra = r.prefill_overhead + self.score_traffic(n, b) / self.kv_bw
+        extra = r.prefill_overhead + self.score_traffic(n, b) / self.kv_bw + r.dequant_bytes / (self.w_bw * 1.0)
         mem_time = w_bytes / (self.w_bw * 1.0) + kv_bytes / self.kv_bw
         tc = work / rate
         busy = max(tc, mem_time)

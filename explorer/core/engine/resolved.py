@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from explorer.core.physics import kernels, parallel
+from explorer.core.physics import kernels, memory, parallel
 from explorer.core.physics.units import GiB
 from explorer.core.specs import presets
 from explorer.core.specs.formats import NumberFormat
@@ -55,6 +55,7 @@ class Resolution(Generic[F]):
     gemm_half: F  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
     score_passes: F  # times the n×n attention scores cross memory (0: flash attention)
     score_chunk: F  # prompt tokens scored per chunk (a chunk scores against every key so far)
+    dequant_bytes: F = 0.0  # type: ignore[assignment]  # bytes a dequantize-then-matmul prefill pass copies before its GEMMs
 
     @property
     def devices(self) -> int:
@@ -109,7 +110,7 @@ def peak_label(key: str) -> str:
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
            "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
-           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
+           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk", "dequant_bytes")
 
 
 def stack(resolved: list[Resolved]) -> ResolvedStack:
@@ -137,6 +138,12 @@ def _eta_memory(s: Scenario, rt: Runtime) -> float:
         return 1.0
     # A device-specific figure (two-die Ultra chips) replaces the category's.
     return s.hardware.eta_memory or rt.memory_efficiency(s.hardware.category)
+
+
+def act_quant(rt: Runtime, weights: NumberFormat) -> bool:
+    """Whether the runtime quantises each matmul's activations in a kernel of its own: FP8 and INT8
+    W8A8 weights (8-bit tensor-core GEMMs on 8-bit activations) in a runtime that does not fuse it."""
+    return rt.activation_quant_kernel and not rt.ideal and weights.throughput_key in ("fp8", "int8")
 
 
 def resolve(s: Scenario) -> Resolved:
@@ -167,12 +174,14 @@ def resolve(s: Scenario) -> Resolved:
         decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
         prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
         decode_overhead=kernels.fixed_time(s.model, rt.decode_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
-                                           rt.pass_ms, rt.attention == "flash"),
+                                           rt.pass_ms, rt.attention == "flash", act_quant(rt, weights)),
         prefill_overhead=kernels.fixed_time(s.model, rt.prefill_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
-                                            rt.pass_ms, rt.attention == "flash"),
+                                            rt.pass_ms, rt.attention == "flash", act_quant(rt, weights)),
         seq_overhead=0.0 if rt.ideal else rt.step_seq_us * 1e-6,
         kv_read=1.0 if rt.ideal else rt.kv_read,
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
         score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,
         score_chunk=float(rt.prompt_chunk),
+        dequant_bytes=(memory.dequant_copy_bytes(s.model, weights)
+                       if rt.quantized_matmul == "dequantize-then-matmul" and not rt.ideal else 0.0),
     )

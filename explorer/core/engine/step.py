@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.core.engine.passes import _rates, _score_traffic, decode_step_time
+from explorer.core.engine.passes import _rates, _score_traffic, decode_step_time, moe_link_time
 from explorer.core.engine.resolved import Resolved
 from explorer.core.physics import flops, memory, parallel
 
@@ -49,10 +49,12 @@ def mixed_step_time(r: Resolved, prefill_tokens, decode_seqs, decode_ctx, prefil
                                                                + memory.kv_bytes_per_token(m, r.kv)))
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices, r.activation_bytes, r.link,
                               r.link_latency)
+    comm = comm + moe_link_time(r, tokens)
     rate, w_bw, kv_bw = _rates(r, 1.0)
     scale = np.maximum(tokens, 1.0) / (np.maximum(tokens, 1.0) + r.gemm_half) * r.prefill_format
     work = np.maximum(f / (rate * scale), w_bytes / w_bw + kv_bytes / kv_bw)
-    extra = r.prefill_overhead + r.seq_overhead * n + _score_traffic(r, np.maximum(p, 1.0), 1.0) / kv_bw
+    extra = (r.prefill_overhead + r.seq_overhead * n + _score_traffic(r, np.maximum(p, 1.0), 1.0) / kv_bw
+             + r.dequant_bytes / w_bw)
     mixed = work + comm + extra
     return np.where(p > 0, mixed, np.where(n > 0, dec, 0.0))
 

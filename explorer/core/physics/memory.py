@@ -128,6 +128,18 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     return body * per_param + model.lm_head_matmul_params * weights.output_bytes_per_value + rows * emb
 
 
+def dequant_copy_bytes(model: ModelSpec, weights: NumberFormat) -> float:
+    """Bytes a dequantize-then-matmul prefill moves in kernels of their own, before its GEMMs: every
+    quantized layer matrix read (at its own bits) and written out as an FP16 copy for cuBLAS (2 bytes
+    a weight) — llama.cpp CUDA builds of 2023–24 ran quantized prefill this way (ggml-cuda.cu:
+    ggml_get_to_fp16_cuda on src0, then cublasGemmEx on the copy). cuBLAS's own read of the copy
+    is the GEMM's, hidden under its compute. 0 for 16- and 32-bit weights (no copy)."""
+    if weights.bits_per_weight >= 16:
+        return 0.0
+    body = model.params_total - model.embedding_params - model.lm_head_params
+    return _body_bytes(model, weights) + 2.0 * body
+
+
 def context_that_fits(model: ModelSpec, kv: NumberFormat, batch: float, room_bytes: float) -> float:
     """Largest context t whose KV cache for ``batch`` sequences fits in ``room_bytes``:
     the inverse of :func:`kv_cache_bytes` (piecewise linear: global layers grow with t,

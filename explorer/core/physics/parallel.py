@@ -52,6 +52,32 @@ def comm_time(mode: str, layers: int, d_model: int, tokens: np.ndarray | float, 
     return (devices - 1) * (msg / link_bw + hop_latency)
 
 
+def alltoall_time(message_bytes: np.ndarray | float, devices: int, link_bw: float, hop_latency: float) -> np.ndarray:
+    """One all-to-all of ``message_bytes`` per device (DeepEP / NCCL all-to-all): each device sends
+    (N−1)/N of its message to its peers at once, over its own link, in one step of the fabric's
+    latency — at decode sizes that latency is the whole cost."""
+    m = np.asarray(message_bytes, dtype=np.float64)
+    if devices <= 1:
+        return np.zeros_like(m)
+    return (devices - 1) / devices * m / link_bw + hop_latency
+
+
+def moe_alltoall_extra(moe_layers: int, d_model: int, top_k: int, tokens: np.ndarray | float, devices: int,
+                       act_bytes: float, link_bw: float, hop_latency: float) -> np.ndarray:
+    """What expert parallelism behind data-parallel attention adds to a pass's link time: every MoE
+    layer dispatches its tokens' hidden states to the devices holding their k experts and combines
+    the results back (two all-to-alls of tokens·k·d_model values, DeepSeek-V3 report §3.4; vLLM
+    --enable-expert-parallel with data parallel attention, SGLang --enable-dp-attention), in place of
+    the MLP's all-reduce of tokens·d_model values. At batch 1 both are latency-bound: about one
+    all-to-all's latency more per MoE layer."""
+    t = np.asarray(tokens, dtype=np.float64)
+    if devices <= 1 or moe_layers <= 0:
+        return np.zeros_like(t)
+    dispatch = alltoall_time(t * top_k * d_model * act_bytes, devices, link_bw, hop_latency)
+    reduce = allreduce_time(t * d_model * act_bytes, devices, link_bw, hop_latency)
+    return moe_layers * (2 * dispatch - reduce)
+
+
 def work_divisor(mode: str, devices: int) -> int:
     """How many ways one pass's FLOPs and weight bytes are split on the critical path."""
     return devices if mode == "tensor" else 1

@@ -30,6 +30,10 @@ source in ``explorer/data/runtimes.toml``:
 - ``quantized_matmul`` — which path quantized weights take into the matmul: ``fused``
   (dequantized inside the kernel), ``integer`` (int8 tensor-core kernels on quantized activations)
   or ``dequantize-then-matmul`` (an FP16 copy first: extra traffic, the prefill format factor < 1);
+- ``activation_quant_kernel`` — FP8 / INT8 W8A8 matmuls quantise their activations in a kernel of
+  their own before each GEMM (vLLM, SGLang), counted with the layer's kernels;
+- ``moe_all_to_all`` — MoE layers run expert parallel behind data-parallel attention: each sends its
+  tokens to the experts' devices and back (two all-to-alls) in place of the MLP's all-reduce;
 - ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous;
 - ``weight_formats`` / ``kv_formats`` — the formats it can load (empty: any); outside them a
   scenario gets a warning (llama.cpp loads GGUF types, not AWQ or FP8 checkpoints).
@@ -101,6 +105,8 @@ class Runtime:
     weight_formats: tuple[str, ...] = ()  # formats it can load (empty: any)
     kv_formats: tuple[str, ...] = ()
     default_for: tuple[str, ...] = ()  # hardware categories that get this runtime by default
+    activation_quant_kernel: bool = False  # FP8 / W8A8 activations quantised by a kernel of their own
+    moe_all_to_all: bool = False  # expert parallel with data-parallel attention: MoE layers dispatch/combine
     ideal: bool = False  # the physical limit: data-sheet peaks, no overheads, no format costs
     sources: Mapping[str, str] = field(default_factory=dict)
 
