@@ -57,7 +57,7 @@ class StageHighway(HighwayView):
                 axis.setTickFont(font)
                 axis.setTextPen(t.text)
                 axis.setPen(t.foreground)
-                axis.setStyle(tickTextOffset=max(5, px // 3))
+                axis.setStyle(tickTextOffset=max(5, px // 3), maxTextLevel=0)  # labelled ticks: the major ones
             item.getAxis("left").setWidth(int(px * 4.2))
             item.getAxis("bottom").setHeight(int(px * 3.4))
             title = latency_title() if name == "latency" else "throughput vs load"

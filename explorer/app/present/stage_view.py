@@ -171,12 +171,11 @@ class StageView(QWidget):
         self.notes.setText(step.notes or "(no notes for this step)")
         wanted = [self.view(k) for k in step.stage_views()]
         for v in self._shown:
+            self.hero.removeWidget(v)
             if v not in wanted:
-                self.hero.removeWidget(v)
                 v.hide()
-        for v in wanted:
-            if self.hero.indexOf(v) < 0:
-                self.hero.addWidget(v, 1)
+        for v in wanted:  # in the step's order: the first on the left
+            self.hero.addWidget(v, 1)
             if hasattr(v, "stage_curves"):
                 v.stage_curves = tuple(step.curves)
             v.show()
