@@ -147,9 +147,10 @@ class RoadWidget(QWidget):
         # on-ramp: the admission queue, the cars stacked from its bottom
         ramp = left - 6
         p.fillRect(QRectF(0, top, ramp, h), QColor(t.ramp))
-        per_row = max(int((ramp - 4) // 12), 1)
+        k_ = (self.text_px or 11) / 11  # waiting cars grow with the text
+        per_row = max(int((ramp - 4) // (12 * k_)), 1)
         shown = int(min(r.queue, per_row * 12))
         p.setBrush(QBrush(QColor(t.colour("vermillion"))))
         for k in range(shown):
             row, col = divmod(k, per_row)
-            p.drawRect(QRectF(4 + col * 12, top + h - 10 - row * 9, 9, 6))
+            p.drawRect(QRectF(4 + col * 12 * k_, top + h - 10 * k_ - row * 9 * k_, 9 * k_, 6 * k_))

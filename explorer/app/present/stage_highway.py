@@ -62,8 +62,13 @@ class StageHighway(HighwayView):
             item.getAxis("bottom").setHeight(int(px * 3.4))
             title = latency_title() if name == "latency" else "throughput vs load"
             item.setTitle(title, size=f"{px}px", color=t.text)
-        for line in (self.diagram.capacity, self.diagram.knee):
+        d = self.diagram
+        for line in (d.capacity, d.knee):
             line.label.setFont(font)
+        for curve, name in ((d.flow_curve, "blue"), (d.ttft, "sky"), (d.tpot, "orange")):  # thicker on stage
+            curve.setPen(pg.mkPen(t.colour(name), width=px / 4))
+        for point in (d.flow_point, d.ttft_point, d.tpot_point):
+            point.setSymbolSize(int(px * 0.9))
         self.refresh()
 
     def _axis_titles(self) -> None:
@@ -75,3 +80,7 @@ class StageHighway(HighwayView):
                 axis = item.getAxis(side)
                 axis.setLabel(axis.labelText, units=axis.labelUnits or None,
                               **{"font-size": f"{px}px", "color": t.text})
+                spacing = (1.0, 1.0) if axis.logMode else None  # log: whole decades only (1, 0.1, 0.01)
+                if getattr(axis, "stage_tick_step", None) != spacing:
+                    axis.stage_tick_step = spacing
+                    axis.setTickSpacing(*(spacing or ()))
