@@ -145,3 +145,42 @@ def test_every_step_fits_reads_and_nothing_overlaps(make_window, size, theme):
     assert seen > 16 * 8
     assert not problems, "\n".join(problems)
     assert not low, f"{len(low)} texts under {AA}:1 in {theme}:\n" + "\n".join(low)
+
+
+TWO = [i for i, s in enumerate(load_tour(resources.essay_tour()).steps) if len(s.stage_views()) == 2]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_step_with_two_views_shows_both_side_by_side(make_window, size):
+    """A comparison step lists two views: both on stage, in its order left to right, the same
+    height, each about half the stage wide, neither cut off (sizes and overlaps: the test above)."""
+    assert TWO, "the essay tour has a step with two views side by side"
+    w, p = open_stage(make_window, size, "presenter")
+    for i in TWO:
+        show(w, p, i)
+        step = p.player.step
+        left, right = p.stage.hero_views()
+        assert [left.key, right.key] == list(step.stage_views())
+        assert left.isVisible() and right.isVisible()
+        a, b = (v.geometry() for v in (left, right))
+        assert a.right() < b.left() and a.top() == b.top() and a.height() == b.height()
+        for g in (a, b):
+            assert 0.4 * size[0] < g.width() < 0.55 * size[0], (g.width(), size)
+            assert g.height() > 0.4 * size[1]
+        for v in (left, right):  # each plot keeps the step's curves it has, and shows them
+            shown = [k for k, c, _u in v.series() if c.isVisible()]
+            assert shown and set(shown) <= set(step.curves), (v.key, shown)
+        show(w, p, i + 1)  # the next step: one view again, the other gone
+        (only,) = p.stage.hero_views()
+        gone = [v for v in (left, right) if v is not only]
+        assert gone and not any(v.isVisible() for v in gone)
+
+
+def test_a_tour_step_lists_at_most_two_views():
+    from explorer.core.features.tour import TourError, parse_tour
+
+    head = '[tour]\ntitle = "t"\nversion = 1\n[[step]]\ntitle = "s"\ncaption = "c"\n'
+    step = parse_tour(head + 'stage = { views = ["memory", "compute"] }\n').steps[0]
+    assert step.stage_views() == ("memory", "compute")
+    with pytest.raises(TourError, match="views"):
+        parse_tour(head + 'stage = { views = ["memory", "compute", "roofline"] }\n')
