@@ -9,16 +9,18 @@ Every quantity is a time average in steady state, solved as a fixed point over t
   (mixed) or budget (separate prefill steps); the share of steps carrying one is q = X·I·τ̄ ÷ chunk;
 - mean step τ̄ = (1 − q)·D(n) + q·M(chunk, n), with D and M from the one step function
   (explorer.core.engine.step); TPOT = τ̄ when chunks ride in decode steps, D + q/(1 − q)·M when they stall them;
-- TTFT = per-request cost + residual of the step in flight + ⌈I ÷ c⌉ prefill steps + the wait for the
-  prefill queue (Kingman's G/G/1, ρ = X·I ÷ (c ÷ M)) + the wait for admission;
+- TTFT = per-request cost + residual of the step in flight + the prompt's steps (⌈I ÷ c⌉ − 1 full
+  chunks, then the rest) + the wait for the prefill queue (Kingman's G/G/1, ρ = X·I ÷ (c ÷ M)) + the
+  closed-loop wave (below) + the wait for admission;
 - admission: at most C = min(running limit, KV slots) requests run. Closed loop: X = min(N ÷ (R + Z), C ÷ R)
   and the clients that do not fit wait (W = N ÷ X − Z − R, Little's law); open loop: an M/G/C queue
   (Sakasegawa's M/M/c approximation × Allen–Cunneen's (ca² + cs²)/2), unstable when λ·R ≥ C.
 
-Phases are assumed random: clients of a closed loop are not in lockstep. (Identical requests started
-at the same instant with no jitter would move in cohorts, each prefilled in one step; the measured vLLM
-runs at fixed concurrency do not show that, so neither model assumes it; the simulation staggers the
-clients' first requests over one service time.)
+Phases are mostly random: clients of a closed loop are not in lockstep. A runtime's fitted
+``wave_share`` is the share of requests that do arrive in a wave with all N clients' prompts (a
+benchmark that starts every client at once, identical lengths keeping them in step): those wait
+(N − 1)/2 prompts through the token budget (``_wave_wait``). The simulation does not add it: it
+staggers the clients' first requests over one service time and leaves out the first and last tenth.
 
 Percentiles: ITL is two-valued per token (D or M); TPOT is a mean over O − 1 gaps (normal, σ ÷ √(O − 1));
 TTFT = its service part at the input length's percentile + a wait with an atom at 0 and an exponential
