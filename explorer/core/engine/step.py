@@ -4,10 +4,10 @@ for global attention, so the mean gives the sum exactly; sliding-window layers m
 
 This is the step function both the single-stream estimate and the serving model use:
 
-- n decoding sequences and no prompt tokens: exactly :func:`estimate.decode_step_time` (the matmuls as
+- n decoding sequences and no prompt tokens: exactly :func:`passes.decode_step_time` (the matmuls as
   mat-vec/GEMM kernels bound by max(FLOPs, weight bytes), attention per sequence bound by max(FLOPs,
   KV bytes), the all-reduces, the runtime's cost per pass and per sequence);
-- a prompt chunk alone: exactly :func:`estimate.prefill_parts` (one roofline over the chunk's GEMMs and
+- a prompt chunk alone: exactly :func:`passes.prefill_parts` (one roofline over the chunk's GEMMs and
   attention, small-GEMM efficiency over its P tokens, the runtime's prefill cost per pass);
 - both: one pass over P + n tokens (chunked prefill, Sarathi-Serve / vLLM v1): the GEMMs run over all
   P + n rows, so the weights are read once for both; the decodes' KV reads are added to the memory side
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.core.engine.estimate import _rates, _score_traffic, decode_step_time
+from explorer.core.engine.passes import _rates, _score_traffic, decode_step_time
 from explorer.core.engine.resolved import Resolved
 from explorer.core.physics import flops, memory, parallel
 

@@ -29,7 +29,10 @@ def allreduce_steps(devices: int) -> int:
     return int(np.ceil(np.log2(devices))) if devices > 1 else 0
 
 
-def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: float, hop_latency: float) -> np.ndarray:
+Figure = np.ndarray | float  # one device's figure, or a column per device (a stacked resolution)
+
+
+def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: Figure, hop_latency: Figure) -> np.ndarray:
     m = np.asarray(message_bytes, dtype=np.float64)
     if devices <= 1:
         return np.zeros_like(m)
@@ -38,7 +41,7 @@ def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: flo
 
 
 def comm_time(mode: str, layers: int, d_model: int, tokens: np.ndarray | float, devices: int,
-              act_bytes: float, link_bw: float, hop_latency: float) -> np.ndarray:
+              act_bytes: float, link_bw: Figure, hop_latency: Figure) -> np.ndarray:
     """Interconnect time of one forward pass over ``tokens`` tokens (all sequences)."""
     msg = np.asarray(tokens, dtype=np.float64) * d_model * act_bytes
     if devices <= 1:

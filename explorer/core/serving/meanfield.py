@@ -114,7 +114,7 @@ def length_quantile(kind: str, mean: float, spread: float, p: float) -> float:
 
 def step_bound(r, p, n, ctx) -> np.ndarray:
     """1 where a step's FLOP time exceeds its memory time (compute-bound), else 0."""
-    from explorer.core.engine.estimate import _rates
+    from explorer.core.engine.passes import _rates
     from explorer.core.physics import flops, memory
     m = r.scenario.model
     rate, w_bw, kv_bw = _rates(r, 1.0)
