@@ -45,7 +45,9 @@ per-step token budget; ``chunked_prefill`` whether a prompt is split across step
 wait: prefill priority); ``block_size`` the KV block in tokens; ``memory_fraction`` the share of device
 memory for weights + KV (0: the hardware category's); ``step_seq_us`` host time per running sequence
 per step (scheduling, sampling, detokenising); ``request_ms`` per-request cost before its first step
-(tokenising, admission); ``serving_rows`` how many measured serving rows calibrate them.
+(tokenising, admission); ``wave_share`` the share of a closed loop's requests whose prompts arrive
+together with all the clients' (a benchmark's launch wave, kept in step by identical lengths) and
+queue through the token budget; ``serving_rows`` how many measured serving rows calibrate them.
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ class Runtime:
     memory_fraction: float = 0.0  # share of device memory for weights + KV cache (0: category default)
     step_seq_us: float = 0.0  # host time per running sequence per step, µs
     request_ms: float = 0.0  # per-request cost before its first step, ms
+    wave_share: float = 0.0  # closed loop: share of requests arriving in a wave with all the clients
     serving_rows: int = 0  # measured serving rows that calibrate step_seq_us / request_ms / pass_ms
     weight_formats: tuple[str, ...] = ()  # formats it can load (empty: any)
     kv_formats: tuple[str, ...] = ()
@@ -147,6 +150,8 @@ class Runtime:
         for name in ("step_seq_us", "request_ms"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} cannot be negative")
+        if not 0 <= self.wave_share <= 1:
+            problems.append(f"wave_share must be in [0, 1] (got {self.wave_share!r})")
         if self.prompt_chunk < 1:
             problems.append("prompt_chunk must be ≥ 1")
         if self.max_batch < 1:
