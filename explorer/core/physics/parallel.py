@@ -52,7 +52,8 @@ def comm_time(mode: str, layers: int, d_model: int, tokens: np.ndarray | float, 
     return (devices - 1) * (msg / link_bw + hop_latency)
 
 
-def alltoall_time(message_bytes: np.ndarray | float, devices: int, link_bw: float, hop_latency: float) -> np.ndarray:
+def alltoall_time(message_bytes: np.ndarray | float, devices: int, link_bw: np.ndarray | float,
+                  hop_latency: np.ndarray | float) -> np.ndarray:
     """One all-to-all of ``message_bytes`` per device (DeepEP / NCCL all-to-all): each device sends
     (N−1)/N of its message to its peers at once, over its own link, in one step of the fabric's
     latency — at decode sizes that latency is the whole cost."""
@@ -63,7 +64,7 @@ def alltoall_time(message_bytes: np.ndarray | float, devices: int, link_bw: floa
 
 
 def moe_alltoall_extra(moe_layers: int, d_model: int, top_k: int, tokens: np.ndarray | float, devices: int,
-                       act_bytes: float, link_bw: float, hop_latency: float) -> np.ndarray:
+                       act_bytes: float, link_bw: np.ndarray | float, hop_latency: np.ndarray | float) -> np.ndarray:
     """What expert parallelism behind data-parallel attention adds to a pass's link time: every MoE
     layer dispatches its tokens' hidden states to the devices holding their k experts and combines
     the results back (two all-to-alls of tokens·k·d_model values, DeepSeek-V3 report §3.4; vLLM
