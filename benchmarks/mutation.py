@@ -41,14 +41,15 @@ def status_of(code) -> str:
 
 
 def equivalent_names() -> set[str]:
-    """Mutant names the notes judge equivalent (backticked names under a heading with 'Equivalent')."""
+    """Mutant names the notes judge equivalent (backticked names in the '## Equivalent …' section,
+    its subsections included)."""
     if not NOTES.exists():
         return set()
     out: set[str] = set()
     inside = False
     for line in NOTES.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            inside = "equivalent" in line.lower()
+        if line.startswith("## "):
+            inside = line.lower().startswith("## equivalent")
         elif inside:
             out.update(re.findall(r"`(explorer\.core\.[\w.]+__mutmut_\d+)`", line))
     return out
