@@ -22,6 +22,7 @@ class ErrorBox(QDialog):
         lay = QVBoxLayout(self)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # the summary quotes an exception: may hold a file's text
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.message)
         self.count = QLabel()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
-from .. import APP_NAME
+from . import message_box
 from ..core.io.atomic import WriteError, write_text
 from ..core.state.appstate import AppState
 
@@ -87,4 +87,4 @@ class FileActions:
 
     def error(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 10000)
-        QMessageBox.warning(self.window, APP_NAME, text)
+        message_box.warn(self.window, text)

@@ -39,4 +39,6 @@ def no_modal_boxes(monkeypatch):
         return QMessageBox.StandardButton.Discard
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    # message_box.warn builds its own plain-text box and runs it modally: record its text instead
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or QMessageBox.StandardButton.Ok)
     return shown

@@ -46,3 +46,27 @@ def test_tour_titles_and_captions_are_plain_text(make_window):
 
     bar = CaptionBar()
     assert bar.title.textFormat() == Qt.TextFormat.PlainText and bar.caption.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_refused_file_whose_name_holds_markup_is_named_as_text_in_the_warning(make_window, tmp_path, monkeypatch):
+    """File › Open of a bad file named ``<img …><b>Evil.json``: the warning box quotes the path
+    literally (Qt's static QMessageBox.warning would guess rich text and render the tag)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append((box.text(), box.textFormat())))
+    bad = tmp_path / '<img src="x.png"><b>Evil.json'
+    bad.write_text("{ not json")
+    w = make_window()
+    assert not w.files.open_scenario(str(bad))
+    (text, fmt), = boxes
+    assert '<img src="x.png"><b>Evil.json' in text and fmt == Qt.TextFormat.PlainText
+
+
+def test_the_unexpected_error_box_shows_its_summary_as_text(qtbot):
+    from explorer.app.error_box import ErrorBox
+
+    box = ErrorBox()
+    qtbot.addWidget(box)
+    box.set_error('ValueError: <img src="x.png"><b>Evil</b>', "Traceback …", None)
+    assert box.message.textFormat() == Qt.TextFormat.PlainText and "<img" in box.message.text()

@@ -14,7 +14,7 @@ def test_file_open(qtbot, tmp_path, monkeypatch):
     from explorer.core.state.scenario import default_scenario
 
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: shown.append(text)))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or QMessageBox.StandardButton.Ok)
     w = MainWindow(default_scenario(), settings=Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(w)
     w.show()

@@ -19,6 +19,7 @@ def test_set_view(qtbot, tmp_path, monkeypatch):
     boxes = []
     for name in ("warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: boxes.append(a)))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box.text()) or QMessageBox.StandardButton.Ok)
     w = MainWindow(default_scenario(), settings=Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(w)
     w.show()

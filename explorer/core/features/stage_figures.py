@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from explorer.core.engine.estimate import Estimate, estimate
 from explorer.core.physics import flops
+from explorer.core.specs.checks import show
 from explorer.core.state.scenario import Scenario
 
 MAX_READOUTS = 3
@@ -105,14 +106,20 @@ def placeholders(caption: str) -> list[str]:
 
 def fill_caption(caption: str, figures: dict[str, float]) -> str:
     """``{name:fmt}`` in a caption → the step's figure; a plain caption comes back unchanged."""
-    missing = [f for f in placeholders(caption) if f.split(".")[0].split("[")[0] not in figures]
+    fields = placeholders(caption)
+    access = [f for f in fields if "." in f or "[" in f]  # {x.attr} / {x[0]}: never reach into objects
+    if access:
+        raise CaptionError(f"caption field {show(access[0])} is not a figure name "
+                           f"(a format goes after a colon, as in {{context:.0f}})")
+    missing = [f for f in fields if f not in figures]
     if missing:
-        raise CaptionError(f"caption names unknown figure(s): {', '.join(missing)} "
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise CaptionError(f"caption names unknown figure(s): {', '.join(show(m) for m in missing[:5])}{more} "
                            f"(known: {', '.join(sorted(k for k in figures if '_' not in k or k in FIGURES))} …)")
     try:
         return caption.format_map(figures)
-    except (ValueError, KeyError, IndexError) as exc:
-        raise CaptionError(f"caption cannot be filled ({exc})") from None
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        raise CaptionError(f"caption cannot be filled ({str(exc)[:200]})") from None
 
 
 def _base(name: str) -> tuple[str, str]:

@@ -193,7 +193,8 @@ def _step(raw: dict[str, Any], scenario: Scenario, pin: Scenario | None, where: 
             figures = stage_figures.step_figures(scenario, pin, (play.field, play.start, play.stop) if play else None)
         unknown = [r for r in readouts if not stage_figures.known(r)]
         if unknown:
-            raise stage_figures.CaptionError(f"stage.readouts names unknown figure(s): {', '.join(unknown)}")
+            raise stage_figures.CaptionError(f"stage.readouts names unknown figure(s): "
+                                             f"{', '.join(show(u) for u in unknown[:5])}")
         caption = stage_figures.fill_caption(caption, figures)
     except stage_figures.CaptionError as exc:
         raise TourError(f"{where}: {exc}") from None

@@ -115,6 +115,13 @@ def test_scenario_changes_carry_over_and_the_rest_is_per_step():
     ("version = 1", "version = 2", 3, "tour.version"),
     ('title = "three"', 'title = "three', 24, "not valid TOML"),
     ('caption = "first"\n', 'caption = "first"\nplay = { field = "batch", from = 1, to = 1e9 }\n', 11, "play.to"),
+    # a caption's fields are bare figure names: "{context.0f}" (a typo for :.0f) reached into the
+    # float for an attribute "0f" and raised AttributeError (found by make fuzz at 10,000)
+    ('caption = "second"', 'caption = "{context.0f} tokens"', 15, "caption field 'context.0f' is not a figure name"),
+    ('caption = "second"', 'caption = "{context.__class__}"', 15, "is not a figure name"),
+    ('caption = "second"', 'caption = "{context[0]:,.0f}"', 15, "is not a figure name"),
+    ('caption = "second"', 'caption = "{context:,q}"', 15, "caption cannot be filled"),
+    ('caption = "second"', 'caption = "{' + "x" * 500 + '} {y1} {y2} {y3} {y4} {y5} {y6}"', 15, "unknown figure(s): 'xxxx"),
 ])
 def test_a_bad_tour_is_refused_with_its_line_and_problem(old, new, line, words):
     assert old in GOOD
@@ -123,7 +130,7 @@ def test_a_bad_tour_is_refused_with_its_line_and_problem(old, new, line, words):
     msg = str(err.value)
     assert msg.startswith(f"talk.toml, line {line}") or f"line {line}" in msg, msg
     assert words in msg, msg
-    assert "\n" not in msg
+    assert "\n" not in msg and len(msg) < 1200
 
 
 def test_a_tour_without_steps_is_refused():
