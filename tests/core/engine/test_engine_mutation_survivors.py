@@ -280,3 +280,20 @@ def test_fit_limit_without_a_cache_or_without_room():
     # Linear attention never outgrows its fixed state: fits at any length.
     lin = s.with_(kv_cache=True, model=presets.model("llama-2-7b").edited(attention="linear"))
     assert series.memory_traffic(lin, np.array([10.0])).fit_limit is None
+
+
+def test_comparison_starts_with_the_scenarios_own_device_and_its_fit_boundary():
+    # The scenario's device comes first when the list lacks it, once, under its own name.
+    s = scen(hw="a100-40gb-sxm", runtime="vllm", prompt=1000, generate=1000)
+    out = series.compare_devices(s, ("h100-sxm", "rtx-4090"))
+    assert [r.device_id for r in out] == ["a100-40gb-sxm", "h100-sxm", "rtx-4090"]
+    assert [r.name for r in out] == [presets.device(d).name for d in ("a100-40gb-sxm", "h100-sxm", "rtx-4090")]
+    assert [r.device_id for r in series.compare_devices(s, ("h100-sxm", "a100-40gb-sxm"))] == ["h100-sxm",
+                                                                                              "a100-40gb-sxm"]
+    # At the largest batch that fits (2,000-token sequences of 512 KiB per token) it fits;
+    # one more sequence does not: the comparison counts every sequence's whole context.
+    most = estimate(s).max_batch
+    assert series.compare_devices(s.with_(batch=most), ())[0].fits
+    assert not series.compare_devices(s.with_(batch=most + 1), ())[0].fits
+    custom = series.compare_devices(s, ("not-here",))[1]
+    assert (custom.device_id, custom.name) == ("not-here", "not-here") and "not a preset" in custom.error
