@@ -297,3 +297,15 @@ def test_comparison_starts_with_the_scenarios_own_device_and_its_fit_boundary():
     assert not series.compare_devices(s.with_(batch=most + 1), ())[0].fits
     custom = series.compare_devices(s, ("not-here",))[1]
     assert (custom.device_id, custom.name) == ("not-here", "not-here") and "not a preset" in custom.error
+
+
+@pytest.mark.parametrize("p", [1, 300])
+@pytest.mark.parametrize("runtime, weights", [("llama-cpp-cuda-2023", "q4_0"), ("vllm", "int4-g128")])
+def test_a_prompt_chunk_alone_costs_a_prefill_with_its_runtimes_losses(runtime, weights, p):
+    # llama.cpp (2023 builds) writes the n×n scores to memory and dequantizes Q4_0 per tile; vLLM loses
+    # GEMM rate below its M½ tokens: a chunk with no decodes is exactly the single-stream prefill, which
+    # costs those in estimate.prefill_parts (another code path).
+    from explorer.core.engine.estimate import prefill_parts
+    r = resolve(scen(hw="rtx-4090", runtime=runtime, weights=weights))
+    assert (r.score_passes > 0 and r.prefill_format != 1.0) if runtime != "vllm" else r.gemm_half > 0
+    assert float(mixed_step_time(r, p, 0, 0)) == pytest.approx(float(prefill_parts(r, p)["time"]), rel=1e-12)
