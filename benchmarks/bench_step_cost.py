@@ -1,4 +1,6 @@
-"""Cost of one step-cost evaluation: µs per warm ``estimate()`` (one scenario, every readout), per call
+"""Cost of one step-cost evaluation: µs per warm ``estimate()`` (one scenario, every readout: the scalar
+path, engine/point.py), of the ``resolve()`` inside it and of the same estimate through the vectorized
+pass functions (``estimate_vectorized``, what ``estimate()`` ran before the scalar path), per call
 of the mixed-batch step function on one point (engine/step.py), and per table read of the simulation
 (StepTable.decode / .mixed). The planner and the simulation call the step cost 10⁴–10⁶ times.
 
@@ -22,12 +24,14 @@ from explorer.core.specs import presets
 from explorer.core.engine.estimate import estimate
 from explorer.core.engine.resolved import resolve
 from explorer.core.engine.step import mixed_step_time, StepTable
+from explorer.core.engine.sweep import estimate_vectorized
 s = Scenario(model=presets.model('llama-3.1-8b'), hardware=presets.device('h100-sxm'), runtime='vllm')
 r = resolve(s)
 tab = StepTable(r, 256, 8192, 4096, 1024)
 estimate(s); mixed_step_time(r, 512, 32, 1500); tab.decode(64, 1500.0); tab.mixed(512, 32, 1500.0, 0.0)
 """
-CALLS = {"estimate()": "estimate(s)", "mixed_step_time (one point)": "mixed_step_time(r, 512, 32, 1500)",
+CALLS = {"estimate()": "estimate(s)", "resolve() (inside estimate)": "resolve(s)",
+         "estimate_vectorized() (numpy path)": "estimate_vectorized(s)", "mixed_step_time (one point)": "mixed_step_time(r, 512, 32, 1500)",
          "StepTable.decode": "tab.decode(64, 1500.0)", "StepTable.mixed (memoised)": "tab.mixed(512, 32, 1500.0, 0.0)"}
 
 
@@ -53,7 +57,7 @@ def main() -> None:
     env: dict = {}
     exec(SETUP, env)
     for name, stmt in CALLS.items():
-        n = 300 if name == "estimate()" else 3000
+        n = 300 if name.startswith("estimate") else 3000
         wall, cpu = per_call_us(stmt, env, n)
         print(f"{name}: {wall:.1f} µs wall, {cpu:.1f} µs CPU per call (n={n})")
     if "--instructions" in sys.argv:

@@ -5,6 +5,8 @@ in-sample and leave-one-out errors.
     python benchmarks/calibration_report.py --fit      # refit, print the fitted values, in-sample
     python benchmarks/calibration_report.py --loo      # leave-one-out: per dataset and device class
     python benchmarks/calibration_report.py --rows     # every row's prediction and error
+    python benchmarks/calibration_report.py --table    # per fitted number and runtime: in-sample now, in-sample
+        # and leave-one-dataset-out at the last --write (held_out.csv), without refitting (fast)
     python benchmarks/calibration_report.py --write    # leave-one-dataset-out: the fitted-number table,
         # held-out bands and coverage into explorer/data/calibration.toml, every held-out prediction
         # into resources/validation/held_out.csv
@@ -73,6 +75,10 @@ TIED = {("llama-cpp-cuda-2023", p, k): ("llama-cpp-cuda", p, k) for p, k in (
     ("eta_compute", "datacenter-gpu"), ("prefill_kernel_us", None))}
 # Set with their fitted sibling (no rows of their own): Q8_0 in the current llama.cpp CUDA profile.
 FOLLOWS = {("llama-cpp-cuda", "prefill_format", "q8_0"): ("llama-cpp-cuda", "prefill_format", "q4_0")}
+# K-quants have no rows: each takes its profile's Q4_0 figure (runtimes.toml says so).
+FOLLOWS.update({(rid, table, kq): (rid, table, "q4_0")
+                for rid in ("llama-cpp-cuda", "llama-cpp-cuda-2023", "llama-cpp-metal")
+                for table in ("decode_format", "prefill_format") for kq in ("q4_k_m", "q5_k_m", "q6_k")})
 STEPS = (1.5, 1.2, 1.08, 1.03, 1.01)
 
 
@@ -91,8 +97,11 @@ class Profiles:
     """Swap runtime parameters in the loaded presets (the script's own copy), and restore."""
 
     def __init__(self):
-        self.table = presets.runtimes()
-        self.original = dict(self.table)
+        # The shipped tables are read-only mapping proxies: fit on a mutable copy that
+        # presets.runtime() reads through while this script runs.
+        self.original = dict(presets.runtimes())
+        self.table = dict(self.original)
+        presets.runtimes = lambda: self.table  # type: ignore[assignment]
 
     def set(self, values: dict) -> None:
         for target, v in values.items():
@@ -298,7 +307,6 @@ def write(profiles: Profiles, fields_list: list[dict]) -> None:
     allr = [r for r in rows if r.error is not None]
     print(f"  {'all':48} n={len(allr):3}  in-sample {_pct([abs(r.error) for r in allr])}  held out "
           f"{_pct([abs(preds[id(r.fields)] / r.measured - 1) for r in allr if preds.get(id(r.fields))])}")
-
     with HELD_OUT.open("w", encoding="utf-8", newline="") as fh:
         fh.write("line,dataset,runtime,hardware,model,weights,metric,measured,in_sample,held_out\n")
         for i, r in enumerate(rows, start=2):
@@ -307,6 +315,41 @@ def write(profiles: Profiles, fields_list: list[dict]) -> None:
                      f"{r.measured:.6g},{r.predicted:.6g},{preds[id(f)]:.6g}\n")
     _write_calibration(rows, preds)
     print(f"\nwrote {HELD_OUT} and {CALIBRATION}")
+
+
+def error_table(profiles: Profiles, fields_list: list[dict]) -> None:
+    """The --write table without the refits: in-sample errors of the shipped profiles now, and the
+    in-sample and held-out predictions stored by the last --write (resources/validation/held_out.csv,
+    one line per calibration row in order). A change that moves no calibrated prediction leaves the
+    two in-sample columns equal."""
+    import csv
+    stored = list(csv.DictReader(HELD_OUT.open(encoding="utf-8")))
+    rows = predict(fields_list)
+    if len(stored) != len(rows):
+        raise SystemExit(f"{HELD_OUT} has {len(stored)} rows, the calibration set {len(rows)}: run --write")
+    then = {id(r.fields): float(st["in_sample"]) for r, st in zip(rows, stored)}
+    held = {id(r.fields): float(st["held_out"]) for r, st in zip(rows, stored)}
+    shipped = profiles.current()
+    ident = identifying_rows(profiles, fields_list, shipped)
+    profiles.restore()
+
+    def errs(rs, table=None):
+        return [abs((table[id(r.fields)] if table else r.predicted) / r.measured - 1) for r in rs
+                if r.error is not None]
+
+    print("|error| median / p90: in-sample now | in-sample at the last --write | leave-one-dataset-out (last --write)")
+    print("\nper fitted number (its identifying rows: predictions that move when it moves 10 %)")
+    by_id = {id(r.fields): r for r in rows}
+    for key, v in shipped.items():
+        rs = [by_id[id(f)] for f in ident[key]]
+        name = f"{key[0]} {key[1]}{'.' + key[2] if key[2] else ''}"
+        print(f"  {name:46} {v:8.4g} rows {len(rs):3}  {_pct(errs(rs))} | {_pct(errs(rs, then))} | {_pct(errs(rs, held))}")
+    print("\nper metric · runtime")
+    by: dict[str, list] = {}
+    for r in rows:
+        by.setdefault(f"{r.metric} · {r.runtime}", []).append(r)
+    for k, rs in sorted(by.items()) + [("all", rows)]:
+        print(f"  {k:48} n={len(rs):3}  {_pct(errs(rs))} | {_pct(errs(rs, then))} | {_pct(errs(rs, held))}")
 
 
 def _write_calibration(rows: list[Row], preds: dict) -> None:
@@ -344,6 +387,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--loo", action="store_true")
     ap.add_argument("--rows", action="store_true")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--table", action="store_true",
+                    help="in-sample (now, and at the last --write) and held-out errors per fitted number and "
+                         "runtime, from held_out.csv: no refit")
     ap.add_argument("csv", nargs="?", default=str(DATA))
     a = ap.parse_args(argv)
     fields_list = read_rows(Path(a.csv).read_text(encoding="utf-8"))
@@ -351,6 +397,9 @@ def main(argv: list[str]) -> int:
     try:
         if a.write:
             write(profiles, fields_list)
+            return 0
+        if a.table:
+            error_table(profiles, fields_list)
             return 0
         if a.fit:
             values = fit(profiles, fields_list)

@@ -2,22 +2,26 @@
 (resources/validation/serving_aic_llama31_h100_h200.csv: Llama-3.1-8B/70B on H100 SXM / H200 under
 vLLM, SGLang and TensorRT-LLM at a fixed concurrency; see resources/validation/README.md).
 
-Fits ONLY three named per-runtime constants (runtimes.toml): ``pass_ms`` (fixed host time per step),
-``step_seq_us`` (host time per running request per step) and ``request_ms`` (per-request cost before
-its first step), by coordinate search minimising the median |log(model ÷ measured)| of TPOT and TTFT.
+Fits ONLY four named per-runtime constants (runtimes.toml): ``pass_ms`` (fixed host time per step),
+``step_seq_us`` (host time per running request per step), ``request_ms`` (per-request cost before
+its first step) and ``wave_share`` (closed loop: the share of requests whose prompts arrive in a wave
+with all the clients', see meanfield._wave_wait), by coordinate search from zero minimising the median |log(model ÷ measured)| of TPOT and TTFT.
 TensorRT-LLM's TTFT at concurrency ≤ 16 is left out of the fit (the source's caveat: harness settings
 make it high and non-monotone) but reported.
 
-Prints the in-sample table and leave-one-group-out tables (leave out a model, a GPU, an engine: fit on
+Prints the in-sample table, the knee per concurrency sweep that shows one (measured vs model), and
+leave-one-group-out tables (leave out a model, a GPU, an engine: fit on
 the rest, predict the left-out rows; a left-out engine gets the mean of the other engines' constants).
 
-    .venv/bin/python benchmarks/serving_calibration.py [--write]   # --write: print the fitted TOML lines
+    .venv/bin/python benchmarks/serving_calibration.py   # the fits run in parallel, one process per group
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,10 +41,11 @@ MODELS = {"meta-llama/Llama-3.1-8B-Instruct": "llama-3.1-8b", "nvidia/Llama-3.1-
           "meta-llama/Llama-3.1-70B": "llama-3.1-70b"}
 GPUS = {"h100_sxm": "h100-sxm", "h200_sxm": "h200"}
 ENGINES = {"vllm": "vllm", "sglang": "sglang", "trtllm": "tensorrt-llm"}
-PARAMS = ("pass_ms", "step_seq_us", "request_ms")
+PARAMS = ("pass_ms", "step_seq_us", "request_ms", "wave_share")
 GRID = {"pass_ms": np.array([0, 0.5, 1, 2, 3, 5]),
         "step_seq_us": np.array([0, 10, 20, 40, 70, 110]),
-        "request_ms": np.array([0, 2, 5, 10, 20, 40])}
+        "request_ms": np.array([0, 2, 5, 10, 20, 40, 80]),
+        "wave_share": np.array([0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0])}
 
 
 def rows() -> list[dict]:
@@ -114,7 +119,7 @@ def fit(rs, rt_id: str, start: dict[str, float]) -> dict[str, float]:
         return dict(start)
     best = dict(start)
     best_loss = loss(mine, {rt_id: best})
-    for _ in range(1):
+    for _ in range(2):
         for p in PARAMS:
             for v in GRID[p]:
                 trial = {**best, p: float(v)}
@@ -124,12 +129,25 @@ def fit(rs, rt_id: str, start: dict[str, float]) -> dict[str, float]:
     return best
 
 
+START = {"pass_ms": 0.0, "step_seq_us": 0.0, "request_ms": 0.0, "wave_share": 0.0}  # every fit starts here
+
+
 def fit_all(rs) -> dict[str, dict[str, float]]:
-    out = {}
-    for rt_id in ENGINES.values():
-        rt = presets.runtime(rt_id)
-        out[rt_id] = fit(rs, rt_id, {p: float(getattr(rt, p)) for p in PARAMS})
-    return out
+    """Each runtime's constants fitted on its rows of ``rs``, from the same neutral start (so a
+    left-out group's fit never starts from constants that saw it)."""
+    return {rt_id: fit(rs, rt_id, dict(START)) for rt_id in ENGINES.values()}
+
+
+def _fit_job(job: tuple) -> tuple:
+    """(name, left-out key, value) → (name, constants): one fit, run in a worker process."""
+    name, key, value = job
+    rs = rows()
+    c = fit_all([r for r in rs if key is None or r[key] != value])
+    if key == "engine":
+        rt_id = ENGINES[value]
+        others = [c[o] for o in ENGINES.values() if o != rt_id]
+        c[rt_id] = {p: float(np.mean([o[p] for o in others])) for p in PARAMS}
+    return name, c
 
 
 def table_line(name: str, rs, ttft, tpot) -> str:
@@ -137,6 +155,67 @@ def table_line(name: str, rs, ttft, tpot) -> str:
     f = lambda a, q: f"{100 * np.percentile(a, q):5.0f} %" if a.size else "    –  "  # noqa: E731
     return (f"| {name:<28} | {len(rs):4d} | {f(e['tpot'], 50)} | {f(e['tpot'], 90)} | {f(e['ttft'], 50)} | "
             f"{f(e['ttft'], 90)} |")
+
+
+CLIFF = 3.0  # a visible knee: TTFT grows ≥ 3× from one sweep point to the next (at most a doubling of load)
+KNEE_RATIO = 2.0  # the knee: where TTFT passes 2 × its value at the last point before the cliff
+
+
+def crossing(c: np.ndarray, ttft: np.ndarray, level: float) -> float:
+    """Concurrency where TTFT first rises past ``level`` (log-log interpolation between the two
+    bracketing points); NaN when it never does inside the sweep."""
+    above = np.nonzero(ttft > level)[0]
+    if above.size == 0 or above[0] == 0:
+        return float("nan")
+    j = above[0]
+    f = (np.log(level) - np.log(ttft[j - 1])) / (np.log(ttft[j]) - np.log(ttft[j - 1]))
+    return float(np.exp(np.log(c[j - 1]) + f * (np.log(c[j]) - np.log(c[j - 1]))))
+
+
+def knees(rs, consts) -> list[tuple]:
+    """Per concurrency sweep (≥ 4 points) with a visible knee (TTFT grows ≥ CLIFF× between two
+    neighbouring points, after the lowest): (group, bracket, measured, model). Both knees are where
+    TTFT passes KNEE_RATIO × its value at the point before the cliff — the measured one interpolated
+    between the two sweep points, the model's read on a fine concurrency grid from that point up."""
+    groups: dict[tuple, list[int]] = {}
+    for i, r in enumerate(rs):
+        groups.setdefault((r["runtime"], r["model"], r["gpu"], r["weights"], r["tp"], r["isl"], r["osl"]), []).append(i)
+    out = []
+    for key, idx in sorted(groups.items()):
+        if len(idx) < 4:
+            continue
+        idx = sorted(idx, key=lambda i: rs[i]["c"])
+        c = np.array([rs[i]["c"] for i in idx], float)
+        m = np.array([rs[i]["ttft"] for i in idx])
+        lo = int(np.argmin(m))
+        jumps = [j for j in range(lo + 1, len(c)) if m[j] >= CLIFF * m[j - 1]]
+        if not jumps:
+            continue
+        j = jumps[0]
+        meas = crossing(c[j - 1:j + 1], m[j - 1:j + 1], KNEE_RATIO * m[j - 1])
+        fine = np.unique(np.rint(np.geomspace(c[j - 1], 4 * c[-1], 64)))
+        probe = [dict(rs[idx[j - 1]], c=int(v)) for v in fine]
+        tt, _ = predict(probe, consts)
+        model = crossing(fine, tt, KNEE_RATIO * m[j - 1])
+        out.append((key, (c[j - 1], c[j]), meas, model))
+    return out
+
+
+def print_knees(rs, consts) -> None:
+    ks = knees(rs, consts)
+    print(f"\nThe knee, where a sweep shows one (TTFT ≥ {CLIFF:g}× from one point to the next): the load where TTFT "
+          f"passes {KNEE_RATIO:g}× its value before the jump, measured vs model:")
+    print("| group | measured bracket | measured | model | model ÷ measured |\n|---|---:|---:|---:|---:|")
+    ratios = []
+    for key, (a, b), meas, model in ks:
+        ratios.append(model / meas if np.isfinite(model) else np.inf)
+        rt, mdl, gpu, w, tp, isl, osl = key
+        print(f"| {rt} {mdl} {gpu} {w} TP{tp} {isl}/{osl} | {a:.0f}–{b:.0f} | {meas:.0f} | "
+              f"{model:.0f} | {ratios[-1]:.2f} |")
+    r = np.array(ratios)
+    within = np.abs(r - 1) <= 0.3
+    print(f"{within.sum()} of {len(r)} knees within 30 % (median |model ÷ measured − 1| "
+          f"{100 * np.median(np.abs(r - 1)):.0f} %)")
 
 
 def main() -> int:
@@ -154,7 +233,12 @@ def main() -> int:
     e = errors(rs, tt, tp)
     print(f"TTFT of every row, the caveat rows included: median {100 * np.median(e['ttft_all']):.0f} %, "
           f"p90 {100 * np.percentile(e['ttft_all'], 90):.0f} %")
-    consts = fit_all(rs)
+    jobs = [("all", None, None)] + [(f"without {k} {v}", k, v) for k, vs in (
+        ("model", sorted(set(MODELS.values()))), ("gpu", sorted(set(GPUS.values()))), ("engine", sorted(ENGINES)))
+        for v in vs]
+    with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+        fitted = dict(pool.map(_fit_job, jobs))
+    consts = fitted["all"]
     print("\nFitted constants:", consts)
     tt, tp = predict(rs, consts)
     print("\nIn-sample (TTFT columns leave out TensorRT-LLM at concurrency ≤ 16):")
@@ -163,20 +247,13 @@ def main() -> int:
     for eng in ENGINES:
         idx = [i for i, r in enumerate(rs) if r["engine"] == eng]
         print(table_line(f"  {eng}", [rs[i] for i in idx], tt[idx], tp[idx]))
-    print("\nLeave one group out (fit without it, predict it):")
+    print_knees(rs, consts)
+    print("\nLeave one group out (fit without it, predict it; a left-out engine gets the others' mean):")
     print(header)
-    for key, values in (("model", sorted(set(MODELS.values()))), ("gpu", sorted(set(GPUS.values()))),
-                        ("engine", sorted(ENGINES))):
-        for v in values:
-            train = [r for r in rs if r[key] != v]
-            test = [r for r in rs if r[key] == v]
-            c = fit_all(train)
-            if key == "engine":
-                rt_id = ENGINES[v]
-                others = [c[o] for o in ENGINES.values() if o != rt_id]
-                c[rt_id] = {p: float(np.mean([o[p] for o in others])) for p in PARAMS}
-            tt, tp = predict(test, c)
-            print(table_line(f"without {key} {v}", test, tt, tp))
+    for name, key, value in jobs[1:]:
+        test = [r for r in rs if r[key] == value]
+        tt, tp = predict(test, fitted[name])
+        print(table_line(name, test, tt, tp), " constants:", fitted[name])
     return 0
 
 

@@ -110,6 +110,24 @@ def test_cancel_stops_the_simulation_and_keeps_the_app_running(qtbot, serving_wi
     assert sv.simulate.isEnabled()
 
 
+def test_cancel_pressed_at_once_before_any_request_completes(qtbot, serving_window):
+    # Simulate then Cancel straight away, as a user double-clicking would: the run stops before its
+    # first completion; the worker must report a cancelled run with no requests, not fail.
+    w = serving_window(load=200.0)
+    sv = w.serving
+    sv.requests.setValue(100_000)
+    failures = []
+    qtbot.mouseClick(sv.simulate, Qt.MouseButton.LeftButton)
+    sv.worker.failed.connect(failures.append)
+    qtbot.mouseClick(sv.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not sv.running(), timeout=60_000)
+    assert failures == [] and sv.progress.format() == "cancelled", w.statusBar().currentMessage()
+    assert sv.last_result is not None and sv.last_result.cancelled and sv.last_result.completed < 100_000
+    xs = sv.cards["latency"].curve("sim_ttft_p50").getOriginalDataset()[0]
+    assert sv.sim_points == [] and (xs is None or xs.size == 0)  # no dot from a run that completed nothing
+    assert sv.simulate.isEnabled() and not sv.cancel.isEnabled()
+
+
 def test_rate_load_and_ab_overlay(qtbot, serving_window):
     w = serving_window()
     w.pin_action.trigger()

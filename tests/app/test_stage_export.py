@@ -101,3 +101,39 @@ def test_format_and_theme_options():
     assert opts.export_formats == ("png", "svg") and opts.theme == "dark"
     with pytest.raises(SystemExit):
         p.parse_args(["--export-tour", "--out", "x", "--format", "gif"])
+
+
+def _car_rects(svg: str) -> dict[str, int]:
+    """Rectangles per fill colour (a car, a waiting car, …) in an exported slide."""
+    out: dict[str, int] = {}
+    for m in re.finditer(r"<g ([^>]*)>(.*?)</g>", svg, re.S):
+        fill = re.search(r'fill="(#[0-9a-f]{6})"', m.group(1))
+        n = len(re.findall(r"<rect\b", m.group(2)))
+        if fill and n:
+            out[fill.group(1)] = out.get(fill.group(1), 0) + n
+    return out
+
+
+@pytest.mark.parametrize("index", [i for i, s in enumerate(TOUR.steps) if s.tab == "highway"])
+def test_the_exported_highway_shows_the_serving_models_cars(exported, index):
+    """A still of the road is the serving model's steady state: its mean batch as cars on the
+    road, its queue on the ramp (past capacity: the queue a minute after arrivals outgrew the
+    road, λ − capacity per second × 60 s) — not the empty road the live animation starts from."""
+    from explorer.app.highway.road import CAR_COLOURS
+    from explorer.core.highway import traffic
+
+    step = TOUR.steps[index]
+    road = traffic.highway(step.scenario, lanes=step.highway["lanes"], closed=step.highway["closed"])
+    want_cars = round(road.point.mean_running)
+    want_queue = int(road.queue_growth * 60) if road.rho >= 1 else int(road.point.queue_length)
+    svg = next(exported.glob(f"{index + 1:02d}-*.svg")).read_text()
+    rects = _car_rects(svg)
+    assert sum(rects.get(c.lower(), 0) for c in CAR_COLOURS) == want_cars, rects
+    assert rects.get("#d55e00", 0) == want_queue, rects  # the on-ramp's waiting cars (vermillion)
+    # the PNG too: green and purple are the cars' alone on a highway slide (the plots use blue,
+    # sky, orange, vermillion): about 2 in 5 cars, each some hundreds of pixels at 2×
+    img = QImage(str(next(exported.glob(f"{index + 1:02d}-*.png")))).convertToFormat(QImage.Format.Format_RGB32)
+    bits = img.constBits()
+    px = np.frombuffer(bits, np.uint32, count=img.width() * img.height()) & 0xFFFFFF
+    car_px = int(np.isin(px, [0x009E73, 0xCC79A7]).sum())
+    assert car_px > want_cars * 2 / 5 * 200, car_px

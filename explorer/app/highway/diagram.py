@@ -17,6 +17,13 @@ from ..serving.data import serving_data
 from ..theme import colour
 
 
+def latency_title() -> str:
+    """The latency plot's title: its curves named in the text colour, each after a swatch of its
+    line (a curve's colour as text would not read on every background)."""
+    return (f"<span style='color:{colour('sky')}'>━</span> TTFT p99 and "
+            f"<span style='color:{colour('orange')}'>━</span> TPOT vs load")
+
+
 def _plot(title: str) -> pg.PlotWidget:
     w = pg.PlotWidget(title=title)
     w.setMenuEnabled(False)
@@ -42,8 +49,7 @@ class FundamentalDiagram:
                                                                      "anchors": [(0, 0), (0, 0)]})
         self.flow.addItem(self.capacity)
         self.flow_point = _point(self.flow)
-        self.latency = _plot(f"<span style='color:{colour('sky')}'>TTFT p99</span> and "
-                             f"<span style='color:{colour('orange')}'>TPOT</span> vs load")
+        self.latency = _plot(latency_title())
         self.latency.setLabel("left", "latency", "s")
         self.ttft = self.latency.plot([], [], pen=pg.mkPen(colour("sky"), width=2), name="TTFT p99")
         self.tpot = self.latency.plot([], [], pen=pg.mkPen(colour("orange"), width=2), name="TPOT")

@@ -31,6 +31,7 @@ DEMO_DELAY_MS = 2500
 
 class HighwayView(StoreView):
     view_fields = frozenset({"highway", "theme", "font_scale"})
+    word_size = "15pt"  # the state word's size (the stage's copy sets its own)
 
     def __init__(self, store, parent: QWidget | None = None, seed: int = 0):
         super().__init__(store, parent)
@@ -126,7 +127,7 @@ class HighwayView(StoreView):
         self.road.blocked = None if self.fits else "does not fit in memory: nothing to drive"
         word, sub = state_words(st, self.fits)
         colour = self.theme.colour(STATE_COLOURS.get(word, "vermillion"))
-        self.state_label.setText(f"<div style='font-size:15pt; font-weight:700; color:{colour}'>{word}</div>"
+        self.state_label.setText(f"<div style='font-size:{self.word_size}; font-weight:700; color:{colour}'>{word}</div>"
                                  f"<div>{sub}{self._side()}</div>")
         self.readout.setText(readout_text(st, self.fits, self.theme.error))
         self._sync_timer()
@@ -152,6 +153,15 @@ class HighwayView(StoreView):
         if self.store.pinned is None:
             return ""
         return " · A (pinned)" if self.shown_scenario is self.store.pinned else " · B (live)"
+
+    def snapshot(self) -> None:
+        """The road as the serving model's steady state: its batch on the road, its queue on the
+        ramp (a still: an exported slide, a step's first frame)."""
+        st = self.state
+        if st is None or st.point is None or self.cars is None:
+            return
+        self.cars.snapshot(st.point.mean_running, st.point.queue_length, st.queue_growth)
+        self.road.update()
 
     # -- animation ------------------------------------------------------------------------------
     def tick(self) -> None:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
+import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from ...core.io.atomic import write_bytes, write_text
@@ -44,7 +45,7 @@ def _draw_caption(p: QPainter, caption: str, top: int, width: int, height: int) 
 @contextmanager
 def vector_items(widget: QWidget):
     """Draw plot items as vectors while exporting (they normally repaint from pixmap caches)."""
-    saved, views = [], []
+    saved, views, scatters = [], [], []
     for view in widget.findChildren(QGraphicsView) + ([widget] if isinstance(widget, QGraphicsView) else []):
         views.append((view, view.cacheMode()))
         view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)  # else the background is a bitmap
@@ -52,9 +53,14 @@ def vector_items(widget: QWidget):
             if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
                 saved.append((item, item.cacheMode()))
                 item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            if isinstance(item, pg.ScatterPlotItem):  # symbols as paths, not stamps from a pixmap atlas
+                item.setExportMode(True, {"antialias": True})
+                scatters.append(item)
     try:
         yield
     finally:
+        for scatter in scatters:
+            scatter.setExportMode(False)
         for item, mode in saved:
             item.setCacheMode(mode)
         for view, mode in views:

@@ -13,6 +13,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 from ..images import png_bytes
+from . import svg_clip
 from .export import vector_items
 
 PNG_SCALE = 2
@@ -76,19 +77,20 @@ _PAIR = re.compile(r"(-?[\d.]+(?:e[-+]?\d+)?),(-?[\d.]+(?:e[-+]?\d+)?)")
 
 
 def device_coordinates(svg_bytes: bytes, areas: list[QRectF]) -> bytes:
-    """Qt writes a plot's curves in data coordinates under a scaling matrix with
-    ``vector-effect="non-scaling-stroke"``; renderers that ignore that effect (cairo, some
+    """Qt writes a plot's curves and fills in data coordinates under a scaling matrix (curves with
+    ``vector-effect="non-scaling-stroke"``); renderers that ignore that effect (cairo, some
     editors) scale the line width with the data and draw thick bands. Put the points in the
     page's coordinates instead (line widths then mean what they say) and clip them to their
-    plot's area, as the screen does."""
+    plot's area, as the screen does (a fill under a curve that leaves the plot included)."""
     text = svg_bytes.decode("utf-8")
     clips: list[str] = []
 
     def fix(m: re.Match) -> str:
         head, matrix, tail, body = m.groups()
         a, b, c, d, e, f = (float(v) for v in matrix.split(","))
-        if (a, b, c, d) == (1.0, 0.0, 0.0, 1.0) or "non-scaling-stroke" not in body:
-            return m.group(0)
+        if (a, b, c, d) == (1.0, 0.0, 0.0, 1.0) or "<text" in body or "<image" in body \
+                or not re.search(r'\b(?:d|points)="', body):
+            return m.group(0)  # text and pictures keep their matrix; shapes in data units do not
         pts = []
 
         def move(p: re.Match) -> str:
@@ -102,14 +104,19 @@ def device_coordinates(svg_bytes: bytes, areas: list[QRectF]) -> bytes:
         body = body.replace(' vector-effect="non-scaling-stroke"', "")
         clip = ""
         if pts and areas:
-            xs, ys = sorted(p[0] for p in pts), sorted(p[1] for p in pts)
-            mid = QPoint(int(xs[len(xs) // 2]), int(ys[len(ys) // 2]))
-            area = next((r for r in areas if r.contains(mid)), None)
-            if area is None:
+            # its plot: the area holding most of its points (a curve may run far outside its plot,
+            # and two plots side by side make "the nearest" ambiguous), else the nearest
+            inside = [sum(r.left() <= x <= r.right() and r.top() <= y <= r.bottom() for x, y in pts) for r in areas]
+            if max(inside) > 0:
+                area = areas[inside.index(max(inside))]
+            else:
+                xs, ys = sorted(p[0] for p in pts), sorted(p[1] for p in pts)
+                mid = QPoint(int(xs[len(xs) // 2]), int(ys[len(ys) // 2]))
                 area = min(areas, key=lambda r: (r.center().x() - mid.x()) ** 2 + (r.center().y() - mid.y()) ** 2)
             clips.append(f'<clipPath id="plot{len(clips)}"><rect x="{area.x():.1f}" y="{area.y():.1f}" '
                          f'width="{area.width():.1f}" height="{area.height():.1f}"/></clipPath>')
             clip = f' clip-path="url(#plot{len(clips) - 1})"'
+            body = _clipped(body, area, 'fill="none"' not in head + tail)
         return f"<g {head}{tail}{clip}>{body}</g>"
 
     text = _GROUP.sub(fix, text)
@@ -118,6 +125,14 @@ def device_coordinates(svg_bytes: bytes, areas: list[QRectF]) -> bytes:
         text = text.replace("<desc>", "<defs>" + "".join(clips) + "</defs>\n<desc>", 1) if "<desc>" in text \
             else re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + "<defs>" + "".join(clips) + "</defs>", text, count=1)
     return text.encode("utf-8")
+
+
+def _clipped(body: str, area: QRectF, filled: bool) -> str:
+    """The group's shapes cut at its plot's area (for renderers without clip-path: Qt's)."""
+    box = (area.left(), area.top(), area.right(), area.bottom())
+    body = re.sub(r'<polyline([^>]*?)points="([^"]*)"', lambda m: f'<path{m.group(1)}d="M{" L".join(m.group(2).split())}"',
+                  body)
+    return re.sub(r'(\bd=")([^"]*)(")', lambda m: m.group(1) + svg_clip.clip_d(m.group(2), box, filled) + m.group(3), body)
 
 
 class Pdf:

@@ -181,11 +181,9 @@ def _font_px(font: QFont) -> float:
     return font.pointSizeF() * 96.0 / 72.0
 
 
-def _plot_boxes(card, stage: QWidget) -> list[TextBox]:
+def _plot_boxes(view: pg.PlotWidget, key: str, t, stage: QWidget) -> list[TextBox]:
     out = []
-    t = card.theme
     bg = QColor(t.background)
-    view = card.plot
     origin = view.mapTo(stage, view.rect().topLeft())
 
     def to_stage(r: QRectF) -> QRectF:
@@ -204,27 +202,39 @@ def _plot_boxes(card, stage: QWidget) -> list[TextBox]:
         for rect, _flags, text in specs[2]:
             scene = axis.mapRectToScene(rect)
             r = view.mapFromScene(scene).boundingRect()
-            out.append(TextBox(text, to_stage(QRectF(r)), _font_px(axis.style["tickFont"] or card.font()),
-                               QColor(axis.textPen().color()), bg, f"{card.key} {side} ticks"))
+            out.append(TextBox(text, to_stage(QRectF(r)), _font_px(axis.style["tickFont"] or view.font()),
+                               QColor(axis.textPen().color()), bg, f"{key} {side} ticks"))
         if axis.label.isVisible() and axis.labelText:
             m = axis.label.document().documentMargin()  # the text, not its margin
             r = view.mapFromScene(axis.label.sceneBoundingRect().adjusted(m, m, -m, -m)).boundingRect()
             doc_font = axis.label.font()
             size = float(axis.labelStyle.get("font-size", "0px").rstrip("px") or 0) or _font_px(doc_font)
             colour = QColor(axis.labelStyle.get("color", t.text))
-            out.append(TextBox(axis.labelText, to_stage(QRectF(r)), size, colour, bg, f"{card.key} {side} title"))
+            out.append(TextBox(axis.labelText, to_stage(QRectF(r)), size, colour, bg, f"{key} {side} title"))
     painter.end()
     for it in view.scene().items():
         if not it.isVisible() or (it.parentItem() is not None and not it.parentItem().isVisible()):
             continue
         if isinstance(it, FastLabel) and it.text():
             r = it.deviceTransform(view.viewportTransform()).mapRect(it.boundingRect())
-            out.append(TextBox(it.text(), to_stage(r), _font_px(it.font()), it.color(), bg, f"{card.key} label"))
+            out.append(TextBox(it.text(), to_stage(r), _font_px(it.font()), it.color(), bg, f"{key} label"))
         elif isinstance(it, pg.TextItem) and it.textItem.toPlainText().strip():
             r = it.textItem.deviceTransform(view.viewportTransform()).mapRect(it.textItem.boundingRect())
             out.append(TextBox(it.textItem.toPlainText(), to_stage(r), _font_px(it.textItem.font()),
-                               QColor(it.color), bg, f"{card.key} label"))
+                               QColor(it.color), bg, f"{key} label"))
+        elif isinstance(it, pg.LabelItem) and it.item.toPlainText().strip():  # a plot's title
+            m = it.item.document().documentMargin()
+            r = view.mapFromScene(it.item.sceneBoundingRect().adjusted(m, m, -m, -m)).boundingRect()
+            size = float(str(it.opts.get("size") or "0px").rstrip("px").rstrip("pt") or 0) or _font_px(it.item.font())
+            colour = QColor(pg.mkColor(it.opts["color"])) if it.opts.get("color") else it.item.defaultTextColor()
+            out.append(TextBox(it.item.toPlainText(), to_stage(QRectF(r)), size, colour, bg, f"{key} title"))
     return out
+
+
+def _road_boxes(road, stage: QWidget) -> list[TextBox]:
+    origin = road.mapTo(stage, road.rect().topLeft())
+    return [TextBox(t.text, t.rect.translated(origin.x(), origin.y()), _font_px(t.font), t.colour, t.background,
+                    "highway road") for t in road.texts()]
 
 
 def _widget_boxes(root: QWidget, stage: QWidget, skip: set) -> list[TextBox]:
@@ -249,10 +259,18 @@ def _widget_boxes(root: QWidget, stage: QWidget, skip: set) -> list[TextBox]:
 
 def text_boxes(stage) -> list[TextBox]:
     """Every text item shown on ``stage`` (a StageView): plot text and the stage's own labels."""
-    cards = [v for v in stage.hero_views() if hasattr(v, "plot")]
+    plots: list[tuple[pg.PlotWidget, str, object]] = []
     boxes = []
-    for card in cards:
-        boxes += _plot_boxes(card, stage)
-    boxes += _widget_boxes(stage, stage, {c.plot for c in cards})
+    for view in stage.hero_views():
+        if hasattr(view, "plot"):
+            plots.append((view.plot, view.key, view.theme))
+        else:  # the highway: its plots and its road's words
+            plots += [(w, f"highway {i}", view.theme) for i, w in enumerate(view.findChildren(pg.PlotWidget))
+                      if w.isVisible()]
+            if view.road.isVisible():
+                boxes += _road_boxes(view.road, stage)
+    for plot, key, t in plots:
+        boxes += _plot_boxes(plot, key, t, stage)
+    boxes += _widget_boxes(stage, stage, {p for p, _k, _t in plots})
     return boxes
 

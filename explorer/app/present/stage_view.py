@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBo
                                QLineEdit, QSizePolicy, QVBoxLayout, QWidget)
 
 from ...core.features.stage_figures import readout_text, step_figures
+from ...core.features.tour import highway_args
 from ...core.state.scenario import ScenarioError
 from .. import theme as themes
 from ..plots.compare_plot import ComparePlot
@@ -131,10 +132,9 @@ class StageView(QWidget):
             if hasattr(view, "stage_px") and view.stage_px != px:
                 view.stage_px = px
                 view.stage_fix()
-            elif not hasattr(view, "stage_px"):  # the highway: its labels at the stage's size at least
-                for lab in view.findChildren(QLabel):
-                    if lab.font().pixelSize() != px:
-                        lab.setFont(px_font(lab.font(), px, lab.font().bold()))
+            for lab in ([] if hasattr(view, "plot") else view.findChildren(QLabel)):  # the highway's own labels
+                if lab.font().pixelSize() != px:
+                    lab.setFont(px_font(lab.font(), px, lab.font().bold()))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -146,9 +146,10 @@ class StageView(QWidget):
         """The stage's own copy of a view (built on first use; it follows the same store)."""
         if key not in self._views:
             if key == "highway":
-                from ..highway.view import HighwayView
-                v = HighwayView(self.store)
+                from .stage_highway import StageHighway
+                v = StageHighway(self.store)
                 v.panel.hide()  # the road's controls are the desk's: on stage the step sets them
+                v.stage_px = self.px(TEXT_PX)
             else:
                 v = stage_class(PLOT_CLASSES[key])(self.store)
                 v.plot.setMouseEnabled(x=False, y=False)
@@ -170,12 +171,11 @@ class StageView(QWidget):
         self.notes.setText(step.notes or "(no notes for this step)")
         wanted = [self.view(k) for k in step.stage_views()]
         for v in self._shown:
+            self.hero.removeWidget(v)
             if v not in wanted:
-                self.hero.removeWidget(v)
                 v.hide()
-        for v in wanted:
-            if self.hero.indexOf(v) < 0:
-                self.hero.addWidget(v, 1)
+        for v in wanted:  # in the step's order: the first on the left
+            self.hero.addWidget(v, 1)
             if hasattr(v, "stage_curves"):
                 v.stage_curves = tuple(step.curves)
             v.show()
@@ -183,6 +183,8 @@ class StageView(QWidget):
         for v in wanted:
             if hasattr(v, "stage_fix"):
                 v.stage_fix()
+            if hasattr(v, "snapshot"):  # the road starts in the serving model's steady state
+                v.snapshot()
         self._fill_readouts()
 
     def _on_changed(self, change) -> None:
@@ -198,8 +200,9 @@ class StageView(QWidget):
         s = self.store.scenario
         if step.play is not None:
             play = (step.play.field, step.play.start, float(getattr(s, step.play.field)))
+        road = highway_args(s, self.store.view.highway) if step.tab == "highway" else None
         try:
-            return step_figures(s, self.store.pinned, play)
+            return step_figures(s, self.store.pinned, play, road)
         except (ScenarioError, ValueError):
             return {}
 

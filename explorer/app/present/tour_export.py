@@ -19,7 +19,6 @@ THEME_ALIASES = {"projector": "presenter"}
 DEFAULT_SIZE = (1920, 1080)
 FORMATS = ("png", "pdf", "svg")
 DEFAULT_FORMATS = ("png", "pdf")
-WARM_FRAMES = 600  # highway animation frames run before a highway step is captured
 
 
 def _name(index: int, title: str, ext: str = "png") -> str:
@@ -76,9 +75,10 @@ def export_tour(app, tour_path: str | None, out: str, size: tuple[int, int] | No
             p.player.go(i)
             window.settle()
             app.processEvents()
-            if step.tab == "highway":  # let the traffic flow a while: a still frame shows the jam
-                for _ in range(WARM_FRAMES):
-                    window.highway.tick()
+            for view in stage.hero_views():  # the road as the serving model's steady state (cars, queue)
+                if hasattr(view, "snapshot"):
+                    view.set_paused(True)
+                    view.snapshot()
             window.settle()
             stage.grab()  # one paint: plots update their transforms when they draw
             if "png" in kinds:

@@ -1,16 +1,24 @@
 """A Scenario resolved to the numbers the formulas need: formats, effective peaks, budgets.
 
-Built once per scenario (cheap), then shared by every vectorized function of ``estimate``.
+Two types share one generic shape, :class:`Resolution`, over the type of the device figures:
+
+- :class:`Resolved` (``Resolution[float]``): one scenario on one device, every figure a float. Built
+  once per scenario (:func:`resolve`); the scalar estimate (``engine/point.py``) reads only this.
+- :class:`ResolvedStack` (``Resolution[np.ndarray]``): one workload on several devices
+  (:func:`stack`), the device figures as column arrays (devices × 1), so the vectorized pass
+  functions (``engine/passes.py``) evaluate every device at once.
+
+The pass functions take either (``Resolution``); numpy broadcasting does the rest.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from explorer.core.physics import kernels, parallel
+from explorer.core.physics import kernels, memory, parallel
 from explorer.core.physics.units import GiB
 from explorer.core.specs import presets
 from explorer.core.specs.formats import NumberFormat
@@ -18,32 +26,36 @@ from explorer.core.specs.runtime import SCORE_PASSES, Runtime
 from explorer.core.state.scenario import Scenario, runtime_of
 
 
+F = TypeVar("F", float, np.ndarray)  # a device figure: one float, or a column per device
+
+
 @dataclass(frozen=True)
-class Resolved:
+class Resolution(Generic[F]):
     scenario: Scenario
     weights: NumberFormat
     kv: NumberFormat
     compute: NumberFormat
-    peak_flops: float  # dense peak of one device for the compute format (after fallback)
+    peak_flops: F  # dense peak of one device for the compute format (after fallback)
     peak_key: str  # the hardware throughput key actually used
-    bandwidth: float  # B/s of one device
-    eta_compute: float
-    eta_memory: float
-    usable_bytes: float  # per device
-    reserve_bytes: float  # per device
-    link_bandwidth: float  # B/s per direction between devices, as the runtime's all-reduces reach it
-    link_latency: float  # s per hop
+    bandwidth: F  # B/s of one device
+    eta_compute: F
+    eta_memory: F
+    usable_bytes: F  # per device
+    reserve_bytes: F  # per device
+    link_bandwidth: F  # B/s per direction between devices, as the runtime's all-reduces reach it
+    link_latency: F  # s per hop
     price_per_hour: float | None  # per device
     runtime: Runtime
-    decode_format: float  # share of the FP16 mat-vec bandwidth the weight format reaches
-    prefill_format: float  # share of the FP16 GEMM rate the weight format reaches
-    decode_overhead: float  # s per decode pass (launches, host)
-    seq_overhead: float  # s per sequence in a pass (the runtime's host work per running request)
-    prefill_overhead: float  # s per prefill pass
-    kv_read: float  # share of the bandwidth KV-cache reads reach
-    gemm_half: float  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
-    score_passes: float  # times the n×n attention scores cross memory (0: flash attention)
-    score_chunk: float  # prompt tokens scored per chunk (a chunk scores against every key so far)
+    decode_format: F  # share of the FP16 mat-vec bandwidth the weight format reaches
+    prefill_format: F  # share of the FP16 GEMM rate the weight format reaches
+    decode_overhead: F  # s per decode pass (launches, host)
+    seq_overhead: F  # s per sequence in a pass (the runtime's host work per running request)
+    prefill_overhead: F  # s per prefill pass
+    kv_read: F  # share of the bandwidth KV-cache reads reach
+    gemm_half: F  # tokens at which a prefill GEMM reaches half its large-GEMM rate (0: no loss)
+    score_passes: F  # times the n×n attention scores cross memory (0: flash attention)
+    score_chunk: F  # prompt tokens scored per chunk (a chunk scores against every key so far)
+    dequant_bytes: F = 0.0  # type: ignore[assignment]  # bytes a dequantize-then-matmul prefill pass copies before its GEMMs
 
     @property
     def devices(self) -> int:
@@ -70,14 +82,24 @@ class Resolved:
         return parallel.kv_ways(s.parallel, s.devices, s.model.kv_shards)
 
     @property
-    def link(self):
+    def link(self) -> np.ndarray:
         """Link bandwidth safe to divide by (a device with no link figure is never split)."""
         return np.where(np.asarray(self.link_bandwidth) > 0, self.link_bandwidth, 1.0)
 
     @property
-    def ridge_intensity(self) -> float:
+    def ridge_intensity(self) -> F:
         """FLOP per byte where the effective roofline turns from memory- to compute-bound."""
         return (self.peak_flops * self.eta_compute) / (self.bandwidth * self.eta_memory)
+
+
+@dataclass(frozen=True)
+class Resolved(Resolution[float]):
+    """One scenario on one device: every figure a plain float."""
+
+
+@dataclass(frozen=True)
+class ResolvedStack(Resolution[np.ndarray]):
+    """One workload on several devices: each device figure a column (devices × 1)."""
 
 
 def peak_label(key: str) -> str:
@@ -88,16 +110,17 @@ def peak_label(key: str) -> str:
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
            "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
-           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk")
+           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk", "dequant_bytes")
 
 
-def stack(resolved: list[Resolved]) -> Resolved:
-    """Several resolutions of one workload on different devices, as one Resolved whose device
+def stack(resolved: list[Resolved]) -> ResolvedStack:
+    """Several resolutions of one workload on different devices, as one ResolvedStack whose device
     figures are column arrays (devices × 1): every vectorized formula then evaluates all the
     devices at once, broadcasting against its own sample axis."""
     first = resolved[0]
-    columns: dict[str, Any] = {f: np.array([[getattr(r, f)] for r in resolved], dtype=np.float64) for f in STACKED}
-    return replace(first, price_per_hour=None, **columns)
+    fields_: dict[str, Any] = {f.name: getattr(first, f.name) for f in fields(first)}
+    fields_.update({f: np.array([[getattr(r, f)] for r in resolved], dtype=np.float64) for f in STACKED})
+    return ResolvedStack(**{**fields_, "price_per_hour": None})
 
 
 def _peak(hw, compute: NumberFormat, rt: Runtime) -> tuple[float, str]:
@@ -115,6 +138,12 @@ def _eta_memory(s: Scenario, rt: Runtime) -> float:
         return 1.0
     # A device-specific figure (two-die Ultra chips) replaces the category's.
     return s.hardware.eta_memory or rt.memory_efficiency(s.hardware.category)
+
+
+def act_quant(rt: Runtime, weights: NumberFormat) -> bool:
+    """Whether the runtime quantises each matmul's activations in a kernel of its own: FP8 and INT8
+    W8A8 weights (8-bit tensor-core GEMMs on 8-bit activations) in a runtime that does not fuse it."""
+    return rt.activation_quant_kernel and not rt.ideal and weights.throughput_key in ("fp8", "int8")
 
 
 def resolve(s: Scenario) -> Resolved:
@@ -145,12 +174,14 @@ def resolve(s: Scenario) -> Resolved:
         decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
         prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
         decode_overhead=kernels.fixed_time(s.model, rt.decode_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
-                                           rt.pass_ms, rt.attention == "flash"),
+                                           rt.pass_ms, rt.attention == "flash", act_quant(rt, weights)),
         prefill_overhead=kernels.fixed_time(s.model, rt.prefill_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
-                                            rt.pass_ms, rt.attention == "flash"),
+                                            rt.pass_ms, rt.attention == "flash", act_quant(rt, weights)),
         seq_overhead=0.0 if rt.ideal else rt.step_seq_us * 1e-6,
         kv_read=1.0 if rt.ideal else rt.kv_read,
         gemm_half=0.0 if rt.ideal else rt.gemm_half_tokens,
         score_passes=float(SCORE_PASSES) if rt.attention == "materialised" and not rt.ideal else 0.0,
         score_chunk=float(rt.prompt_chunk),
+        dequant_bytes=(memory.dequant_copy_bytes(s.model, weights)
+                       if rt.quantized_matmul == "dequantize-then-matmul" and not rt.ideal else 0.0),
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.core.engine.estimate import (
+from explorer.core.engine.passes import (
     BOUND_NAMES,
     decode_step_parts,
     first_token,

@@ -4,10 +4,10 @@ for global attention, so the mean gives the sum exactly; sliding-window layers m
 
 This is the step function both the single-stream estimate and the serving model use:
 
-- n decoding sequences and no prompt tokens: exactly :func:`estimate.decode_step_time` (the matmuls as
+- n decoding sequences and no prompt tokens: exactly :func:`passes.decode_step_time` (the matmuls as
   mat-vec/GEMM kernels bound by max(FLOPs, weight bytes), attention per sequence bound by max(FLOPs,
   KV bytes), the all-reduces, the runtime's cost per pass and per sequence);
-- a prompt chunk alone: exactly :func:`estimate.prefill_parts` (one roofline over the chunk's GEMMs and
+- a prompt chunk alone: exactly :func:`passes.prefill_parts` (one roofline over the chunk's GEMMs and
   attention, small-GEMM efficiency over its P tokens, the runtime's prefill cost per pass);
 - both: one pass over P + n tokens (chunked prefill, Sarathi-Serve / vLLM v1): the GEMMs run over all
   P + n rows, so the weights are read once for both; the decodes' KV reads are added to the memory side
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.core.engine.estimate import _rates, _score_traffic, decode_step_time
+from explorer.core.engine.passes import _rates, _score_traffic, decode_step_time, moe_link_time
 from explorer.core.engine.resolved import Resolved
 from explorer.core.physics import flops, memory, parallel
 
@@ -49,10 +49,12 @@ def mixed_step_time(r: Resolved, prefill_tokens, decode_seqs, decode_ctx, prefil
                                                                + memory.kv_bytes_per_token(m, r.kv)))
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices, r.activation_bytes, r.link,
                               r.link_latency)
+    comm = comm + moe_link_time(r, tokens)
     rate, w_bw, kv_bw = _rates(r, 1.0)
     scale = np.maximum(tokens, 1.0) / (np.maximum(tokens, 1.0) + r.gemm_half) * r.prefill_format
     work = np.maximum(f / (rate * scale), w_bytes / w_bw + kv_bytes / kv_bw)
-    extra = r.prefill_overhead + r.seq_overhead * n + _score_traffic(r, np.maximum(p, 1.0), 1.0) / kv_bw
+    extra = (r.prefill_overhead + r.seq_overhead * n + _score_traffic(r, np.maximum(p, 1.0), 1.0) / kv_bw
+             + r.dequant_bytes / w_bw)
     mixed = work + comm + extra
     return np.where(p > 0, mixed, np.where(n > 0, dec, 0.0))
 

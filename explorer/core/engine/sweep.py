@@ -3,27 +3,23 @@ vectorized pass (the CLI's ``sweep``), not one ``estimate()`` per point.
 
 Prompt, generate and batch do not change how a scenario resolves (device, formats, runtime,
 layout), so one :class:`Resolved` serves every point and the prefill and the averaged decode
-run once over the whole array; what is left per point is arithmetic on floats and the
-warnings. Devices change the resolution (links, layout), so a devices sweep — a handful of
-points — is estimated point by point. ``tests/core/engine/test_sweep.py`` holds every field of
-every point equal to ``estimate()`` of that point.
+run once over the whole array; what is left per point is :func:`assembly.assemble`, the same
+assembly the scalar ``estimate()`` uses. Devices change the resolution (links, layout), so a
+devices sweep — a handful of points — is estimated point by point.
+
+:func:`estimate_vectorized` is one scenario through this array path: the independent reference
+``tests/core/engine/test_point.py`` holds the scalar ``estimate()`` to.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from explorer.core.engine.estimate import (
-    BOUND_NAMES,
-    Estimate,
-    decode_step_time,
-    estimate,
-    mean_decode,
-    prefill_parts,
-    scenario_warnings,
-)
-from explorer.core.engine.resolved import resolve
-from explorer.core.physics import cost, flops, memory, parallel
+from explorer.core.engine.assembly import Estimate, PassFigures, assemble
+from explorer.core.engine.estimate import estimate
+from explorer.core.engine.passes import decode_step_time, mean_decode, prefill_parts
+from explorer.core.engine.resolved import Resolved, resolve
+from explorer.core.physics import flops, memory, parallel
 from explorer.core.state.scenario import Scenario
 
 VECTORIZED = ("prompt", "generate", "batch")
@@ -35,13 +31,24 @@ def estimate_sweep(s: Scenario, field: str, values) -> list[Estimate]:
     points = [s.with_(**{field: int(v)}) for v in values]  # each point validated, as estimate() would see it
     if field not in VECTORIZED or len(points) < 2:
         return [estimate(p) for p in points]
-    r = resolve(s)
+    return _estimates(resolve(s), points)
+
+
+def estimate_vectorized(s: Scenario) -> Estimate:
+    """``estimate(s)`` computed by the vectorized pass functions (arrays of one point)."""
+    return _estimates(resolve(s), [s])[0]
+
+
+def _estimates(r: Resolved, points: list[Scenario]) -> list[Estimate]:
+    """The Estimate of each point: scenarios that differ from ``r.scenario`` only in prompt,
+    generate and batch (so ``r`` resolves every one of them)."""
+    s = r.scenario
     m = s.model
     p = np.array([q.prompt for q in points], dtype=np.float64)
     g = np.array([q.generate for q in points], dtype=np.float64)
     b = np.array([q.batch for q in points], dtype=np.float64)
     context = p + g
-    kv_on = 1.0 if s.kv_cache else 0.0
+    kv_on = 1.0 if s.kv_cache else 0.0  # without a KV cache every step re-runs the prefix: no KV bytes
     w_bytes = memory.weight_bytes(m, r.weights)
     kv_total = kv_on * memory.kv_cache_bytes(m, r.kv, context, b)
     kv_per_seq = kv_on * memory.kv_cache_bytes(m, r.kv, context, 1)
@@ -52,51 +59,13 @@ def estimate_sweep(s: Scenario, field: str, values) -> list[Estimate]:
     dec = mean_decode(r, p, np.maximum(g, 1), b)
     per_pass = parallel.pass_batch(s.parallel, s.devices, b)
     relationships = flops.relationships_per_forward(m, context)
-    peak_ridge = r.peak_flops / r.bandwidth
-    out = []
-    for i, q in enumerate(points):
-        t = float(ttft[i])
-        if q.generate > 0:
-            tpot: float | None = float(dec["time"][i])
-            src, tokens = dec, float(per_pass[i])
-        else:
-            tpot, src, tokens = None, pre, float(per_pass[i]) * max(q.prompt, 1)
-        total_time = t + (max(q.generate - 1, 0) * tpot if tpot else 0.0)
-        tokens_out = q.batch * (q.generate if q.generate > 0 else q.prompt)
-        energy = cost.energy_joules(s.devices, s.hardware.tdp_w, total_time)
-        money = cost.usd(s.devices, r.price_per_hour, total_time)
-        out.append(Estimate(
-            params_total=m.params_total,
-            params_active=m.params_active,
-            weight_bytes=w_bytes,
-            kv_cache_bytes=float(kv_total[i]),
-            kv_bytes_per_token=kv_on * memory.kv_bytes_per_token(m, r.kv),
-            memory_needed_per_device=float(need[i]),
-            memory_usable_per_device=r.usable_bytes,
-            fits=bool(need[i] <= r.usable_bytes),
-            max_batch=memory.max_batch(r.usable_bytes, w_bytes, r.reserve_bytes, float(kv_per_seq[i]), s.devices,
-                                       r.kv_ways),
-            ttft_s=t,
-            prefill_tokens_per_s=(q.batch * q.prompt / t) if q.prompt > 0 else None,
-            tpot_s=tpot,
-            decode_tokens_per_s=(1.0 / tpot) if tpot else None,
-            total_tokens_per_s=(q.batch / tpot) if tpot else None,
-            output_tokens_per_s=(q.batch * q.generate / total_time) if q.generate > 0 else None,
-            bound=BOUND_NAMES[int(src["bound"][i])],
-            prefill_bound=BOUND_NAMES[int(pre["bound"][i])],
-            arithmetic_intensity=float(src["flops"][i] / src["bytes"][i]),
-            ridge_intensity=r.ridge_intensity,
-            peak_ridge_intensity=peak_ridge,
-            bytes_per_token=float(src["bytes"][i]) / tokens,
-            flops_per_token=float(src["flops"][i]) / tokens,
-            interconnect_s_per_step=float(src["comm_time"][i]),
-            energy_j_per_token=energy / tokens_out,
-            usd_per_million_tokens=cost.per_million(money, tokens_out),
-            relationships_per_forward=float(relationships[i]),
-            peak_key=r.peak_key,
-            eta_compute=r.eta_compute,
-            eta_memory=r.eta_memory,
-            runtime=r.runtime.id,
-            warnings=scenario_warnings(q, r.runtime),
-        ))
-    return out
+
+    def figures(parts: dict[str, np.ndarray], i: int) -> PassFigures:
+        return PassFigures(float(parts["time"][i]), float(parts["flops"][i]), float(parts["bytes"][i]),
+                           float(parts["comm_time"][i]), int(parts["bound"][i]))
+
+    return [assemble(q, r, w_bytes=w_bytes, kv_total=float(kv_total[i]), kv_per_seq=float(kv_per_seq[i]),
+                     need=float(need[i]), ttft=float(ttft[i]), pre=figures(pre, i),
+                     dec=figures(dec, i) if q.generate > 0 else None, per_pass=float(per_pass[i]),
+                     relationships=float(relationships[i]))
+            for i, q in enumerate(points)]

@@ -6,6 +6,9 @@ A tour caption writes ``{kv_per_token_less:.0f}×`` and :func:`fill_caption` fil
 stage shows each with :func:`readout_text`. Ratios: ``<figure>_ratio`` is B ÷ A and
 ``<figure>_less`` is A ÷ B (both only when the step pins an A). ``play_`` figures are the
 step's own figures at the start of its ``play`` sweep, ``<figure>_gain`` the end over the start.
+A highway step's figures (``hw_``, :data:`HIGHWAY`) are the serving model's on its road
+(:func:`explorer.core.highway.traffic.highway`); ``hw_prev_`` the same road with one lane fewer
+closed — what the step before "one more lane closed" showed.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from explorer.core.engine.estimate import Estimate, estimate
+from explorer.core.highway import traffic
 from explorer.core.physics import flops
 from explorer.core.specs.checks import show
 from explorer.core.state.scenario import Scenario
@@ -46,6 +50,24 @@ FIGURES: dict[str, Figure] = {
     "usd_per_m": Figure("$ per million tokens", "$", lambda e: e.usd_per_million_tokens),
     "params_b": Figure("parameters", "B", lambda e: e.params_total / 1e9),
 }
+# The highway's figures: (label above the number, unit). Open loop unless said.
+HIGHWAY: dict[str, tuple[str, str]] = {
+    "hw_rate": ("requests arriving per second", ""),
+    "hw_capacity": ("requests/s the road carries", ""),
+    "hw_rho": ("load ÷ capacity (ρ)", ""),
+    "hw_lanes": ("lanes", ""),
+    "hw_open": ("lanes open", ""),
+    "hw_closed": ("lanes closed", ""),
+    "hw_running": ("requests in the batch", ""),
+    "hw_batch_capacity": ("requests the KV cache admits", ""),
+    "hw_ttft_p99_s": ("time to first token, p99", "s"),
+    "hw_tpot_ms": ("time per token", "ms"),
+    "hw_step_ms": ("one step", "ms"),
+    "hw_tokens_per_s": ("tokens/s, all requests", ""),
+    "hw_queue_growth": ("queue growth, requests/s", ""),
+    "hw_prompt": ("prompt", " tokens"),
+    "hw_generate": ("reply", " tokens"),
+}
 RATIO_LABELS = {"_ratio": "B ÷ A", "_less": "A ÷ B", "_gain": "end ÷ start"}
 
 
@@ -68,12 +90,41 @@ def _scenario_figures(s: Scenario) -> dict[str, float]:
     return out
 
 
-def step_figures(scenario: Scenario, pin: Scenario | None = None, play: tuple[str, float, float] | None = None
-                 ) -> dict[str, float]:
+def _road_figures(road: traffic.Road) -> dict[str, float]:
+    out = {"hw_lanes": float(road.lanes), "hw_open": float(road.open_lanes), "hw_closed": float(road.closed_lanes),
+           "hw_capacity": road.capacity, "hw_batch_capacity": road.batch_capacity,
+           "hw_prompt": float(road.scenario.prompt), "hw_generate": float(road.scenario.generate)}
+    if not road.closed_loop:
+        out["hw_rate"] = road.demand
+        out["hw_queue_growth"] = road.queue_growth
+        if road.rho is not None:
+            out["hw_rho"] = road.rho
+    p = road.point
+    if p is not None:
+        out.update(hw_running=p.mean_running, hw_ttft_p99_s=p.ttft_p99, hw_tpot_ms=p.tpot_s * 1e3,
+                   hw_step_ms=p.step_s * 1e3, hw_tokens_per_s=p.output_tokens_per_s)
+    return {k: float(v) for k, v in out.items() if math.isfinite(v)}  # unbounded (past capacity): absent
+
+
+def highway_figures(s: Scenario, lanes: int = traffic.DEFAULT_LANES, closed: int = 0,
+                    shared_fraction: float = 0.0) -> dict[str, float]:
+    """The highway's figures for ``s`` on its road, and (``hw_prev_``) with one lane fewer closed."""
+    out = _road_figures(traffic.highway(s, lanes, closed, shared_fraction))
+    if closed >= 1:
+        out.update({"hw_prev_" + k[3:]: v for k, v in
+                    _road_figures(traffic.highway(s, lanes, closed - 1, shared_fraction)).items()})
+    return out
+
+
+def step_figures(scenario: Scenario, pin: Scenario | None = None, play: tuple[str, float, float] | None = None,
+                 highway: dict | None = None) -> dict[str, float]:
     """Every figure of the step: B's, ``a_``-prefixed A's and the ratios (with a pin), ``play_``-
-    prefixed ones at the start of the sweep and their gains (with a play: field, from, to)."""
+    prefixed ones at the start of the sweep and their gains (with a play: field, from, to), and
+    the highway's (``highway``: lanes, closed, shared_fraction)."""
     b = _scenario_figures(scenario)
     out = dict(b)
+    if highway is not None:
+        out.update(highway_figures(scenario, **highway))
     if pin is not None:
         a = _scenario_figures(pin)
         for k, va in a.items():
@@ -127,6 +178,8 @@ def _base(name: str) -> tuple[str, str]:
     for suffix in RATIO_LABELS:
         if name.endswith(suffix):
             return name[: -len(suffix)], suffix
+    if name.startswith("hw_prev_"):
+        return "hw_" + name[len("hw_prev_"):], "hw_prev_"
     for prefix in ("a_", "play_", "end_"):
         if name.startswith(prefix):
             return name[len(prefix):], prefix
@@ -135,7 +188,7 @@ def _base(name: str) -> tuple[str, str]:
 
 def known(name: str) -> bool:
     base, _kind = _base(name)
-    return base in FIGURES or base in ("last_token_cost", "mean_token_cost", "n_star", "context", "pairs_per_head")
+    return base in FIGURES or base in HIGHWAY or base in ("last_token_cost", "mean_token_cost", "n_star", "context", "pairs_per_head")
 
 
 def number(v: float, digits: int = 3) -> str:
@@ -155,12 +208,13 @@ def readout_text(name: str, figures: dict[str, float]) -> tuple[str, str]:
     extra = {"last_token_cost": ("last token's FLOPs ÷ first's", "×"), "mean_token_cost": ("mean token's FLOPs ÷ first's", "×"),
              "n_star": ("n*", " tokens"), "context": ("context", " tokens"),
              "pairs_per_head": ("pairs per head", "")}
+    extra.update(HIGHWAY)
     label, unit = (FIGURES[base].label, FIGURES[base].unit) if base in FIGURES else extra.get(base, (base, ""))
     if v is None:
         return label, "—"
     if kind in RATIO_LABELS:
         return f"{label}: {RATIO_LABELS[kind]}", f"{number(v, 2)}×"
-    prefix = {"a_": "A: ", "play_": "start: ", "end_": "end: "}.get(kind, "")
+    prefix = {"a_": "A: ", "play_": "start: ", "end_": "end: ", "hw_prev_": "before: "}.get(kind, "")
     if unit.startswith(" "):  # a word (tokens) goes with the label: the number stays big
         return f"{prefix}{label} ({unit.strip()})", number(v)
     text = f"${number(v)}" if unit == "$" else f"{number(v)}{unit if unit.startswith('×') else ' ' + unit if unit else ''}"

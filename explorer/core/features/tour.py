@@ -169,6 +169,14 @@ def _changed(base: Scenario, changes: dict[str, Any], part: str = "scenario") ->
     return new.scenario if key == "scenario" else cast(Scenario, new.pinned)
 
 
+def highway_args(scenario: Scenario, settings: dict[str, Any] | HighwaySettings) -> dict[str, Any]:
+    """lanes, closed and shared_fraction of a step's road (its ``highway`` table, or the view's
+    settings) for :func:`stage_figures.step_figures`."""
+    hw = settings if isinstance(settings, HighwaySettings) else HighwaySettings(**settings)
+    shared = hw.shared_percent / 100.0 if scenario.hardware.unified_memory else 0.0
+    return {"lanes": hw.lanes, "closed": hw.closed, "shared_fraction": shared}
+
+
 def _step(raw: dict[str, Any], scenario: Scenario, pin: Scenario | None, where: str, line: int) -> TourStep:
     view = raw.get("view", {})
     hw = dict(raw.get("highway", {}))
@@ -190,7 +198,9 @@ def _step(raw: dict[str, Any], scenario: Scenario, pin: Scenario | None, where: 
     figures: dict[str, float] = {}
     try:
         if readouts or stage_figures.placeholders(caption):
-            figures = stage_figures.step_figures(scenario, pin, (play.field, play.start, play.stop) if play else None)
+            road = highway_args(scenario, hw) if view.get("tab") == "highway" else None
+            figures = stage_figures.step_figures(scenario, pin, (play.field, play.start, play.stop) if play else None,
+                                                 road)
         unknown = [r for r in readouts if not stage_figures.known(r)]
         if unknown:
             raise stage_figures.CaptionError(f"stage.readouts names unknown figure(s): "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 MAX_CARS = 400  # drawn on the road at most (a larger batch is drawn thinned, same speed)
+SNAPSHOT_S = 60.0  # a still of an overloaded road shows its on-ramp after this long past capacity
 
 
 class RequestRoad:
@@ -53,6 +54,19 @@ class RequestRoad:
     @property
     def shown_capacity(self) -> int:
         return int(min(np.floor(self.batch_capacity), MAX_CARS))
+
+    def snapshot(self, running: float, queue: float, queue_growth: float = 0.0) -> None:
+        """A still of the steady state (an exported slide, the first frame): ``running`` requests
+        on the road, evenly spread along it (in steady state a request's progress is uniform over
+        its time on the road), in random lanes, and ``queue`` waiting on the ramp — past capacity
+        (``queue`` infinite) the queue ``SNAPSHOT_S`` seconds after arrivals outgrew the road."""
+        n = int(min(round(running), self.shown_capacity, MAX_CARS)) if self.open_lanes else 0
+        self.x = (np.arange(n) + self.rng.uniform(0.1, 0.9, n)) / max(n, 1)
+        self.lane = self.rng.integers(0, max(self.open_lanes, 1), n)
+        self.ids = np.arange(self._next_id, self._next_id + n)
+        self._next_id += n
+        self.queue = float(np.floor(queue if np.isfinite(queue) else queue_growth * SNAPSHOT_S))
+        self._arrivals = 0.0
 
     def step(self, dt: float) -> None:
         """Advance ``dt`` simulated seconds."""

@@ -45,6 +45,17 @@ DENSE_MLP = 7
 ROUTED_MLP = 16
 SHARED_EXPERT = 4  # a shared expert's gate, up, activation, down (plus its add, counted in combine)
 
+# Dynamic activation quantisation. vLLM and SGLang run an FP8 (or INT8 W8A8) checkpoint's linear
+# layers as two kernels: the activation is quantised first, then multiplied — vLLM's
+# apply_w8a8_block_fp8_linear calls per_token_group_quant_fp8 and then w8a8_block_fp8_matmul
+# (model_executor/layers/quantization/utils/fp8_utils.py), per-tensor FP8 calls scaled_fp8_quant
+# before cutlass_scaled_mm (fp8.py), and fused_experts quantises its input and the intermediate
+# between its two grouped GEMMs (fused_moe.py). TensorRT-LLM fuses the quantisation into the
+# norm or activation before it (no extra kernel). One kernel per distinct matmul input of a layer:
+QUANT_ATTENTION = 2  # the normed input of Q/K/V, the attention output into O
+QUANT_LATENT = 2  # latent attention adds kv_a (its own ReplicatedLinear on the same input) and q_b
+QUANT_MLP = 2  # dense or fused-MoE: the MLP input, and the activation into down / the second GEMM
+
 
 def attention_kernels(m: "ModelSpec", flash: bool = True) -> int:
     """Kernels of one layer's attention block."""
@@ -59,13 +70,24 @@ def mlp_kernels(m: "ModelSpec", routed: bool) -> int:
     return ROUTED_MLP + SHARED_EXPERT * (1 if m.shared_experts else 0)
 
 
-def per_pass(m: "ModelSpec", flash: bool = True) -> float:
+def quant_kernels(m: "ModelSpec", routed: bool) -> int:
+    """Activation-quantisation kernels of one layer (runtimes that quantise in a kernel of their own)."""
+    attention = QUANT_ATTENTION + (QUANT_LATENT if m.is_mla else 0)
+    mlp = QUANT_MLP * (2 if routed and m.shared_experts else 1)  # a shared expert quantises its own input
+    return attention + mlp
+
+
+def per_pass(m: "ModelSpec", flash: bool = True, act_quant: bool = False) -> float:
     """Kernels of one forward pass over every layer (the LM head and sampling are the runtime's
-    per-pass cost, ``pass_ms``)."""
+    per-pass cost, ``pass_ms``); ``act_quant``: the runtime quantises each matmul's activations in a
+    kernel of its own (FP8 / W8A8 weights in vLLM and SGLang)."""
     routed_layers = (m.layers - m.dense_layers) if m.experts > 1 else 0
     dense_layers = m.layers - routed_layers
-    return float(m.layers * attention_kernels(m, flash) + dense_layers * mlp_kernels(m, False)
-                 + routed_layers * mlp_kernels(m, True))
+    count = (m.layers * attention_kernels(m, flash) + dense_layers * mlp_kernels(m, False)
+             + routed_layers * mlp_kernels(m, True))
+    if act_quant:
+        count += dense_layers * quant_kernels(m, False) + routed_layers * quant_kernels(m, True)
+    return float(count)
 
 
 def dense_layer(flash: bool = True) -> int:
@@ -73,7 +95,8 @@ def dense_layer(flash: bool = True) -> int:
     return ATTENTION_BLOCK + (FLASH_ATTENTION if flash else MATERIALISED_ATTENTION) + DENSE_MLP
 
 
-def fixed_time(m: "ModelSpec", tau_us: float, sync_us: float, pass_ms: float, flash: bool = True) -> float:
+def fixed_time(m: "ModelSpec", tau_us: float, sync_us: float, pass_ms: float, flash: bool = True,
+               act_quant: bool = False) -> float:
     """Seconds a forward pass spends on fixed costs: kernels × (τ of the runtime + the device's
     per-kernel barrier, two-die chips only) + the runtime's cost per pass."""
-    return per_pass(m, flash) * (tau_us + sync_us) * 1e-6 + pass_ms * 1e-3
+    return per_pass(m, flash, act_quant) * (tau_us + sync_us) * 1e-6 + pass_ms * 1e-3

@@ -41,7 +41,7 @@ def more_bits_params(model: ModelSpec) -> float:
     return float(chosen * (attn_v + down))
 
 
-def _body_bytes(model: ModelSpec, weights: NumberFormat) -> float:
+def body_bytes(model: ModelSpec, weights: NumberFormat) -> float:
     """Bytes of everything but the embedding table and LM head (layers, final norm)."""
     body = model.params_total - model.embedding_params - model.lm_head_params
     if not weights.more_bits:
@@ -65,7 +65,7 @@ def weight_bytes(model: ModelSpec, weights: NumberFormat) -> float:
     AWQ/GPTQ and FP8 checkpoints; Q6_K for the output tensor of GGUF Q4 files), and GGUF _M
     mixes' larger attn_v / ffn_down tensors. Llama-2-7B Q4_0 = 3.56 GiB and Llama-3-8B
     Q4_K_M = 4.58 GiB, as llama-bench prints (tests/core/test_memory_and_estimate.py)."""
-    return _body_bytes(model, weights) + _edge_bytes(model, weights)
+    return body_bytes(model, weights) + _edge_bytes(model, weights)
 
 
 def kv_bytes_per_token(model: ModelSpec, kv: NumberFormat) -> float:
@@ -115,7 +115,7 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     The embedding table is a lookup: only one row per token is read."""
     tokens = _f(tokens)
     stored = model.params_total - model.embedding_params - model.lm_head_params  # layers + final norm
-    per_param = _body_bytes(model, weights) / stored  # mixes (Q4_K_M) averaged over the body
+    per_param = body_bytes(model, weights) / stored  # mixes (Q4_K_M) averaged over the body
     body: np.ndarray | float = float(stored)
     if model.is_moe:
         routed_all = model.moe_layers * model.experts * model.expert_params
@@ -126,6 +126,18 @@ def weight_bytes_read(model: ModelSpec, weights: NumberFormat, tokens: ArrayLike
     rows = np.minimum(tokens, model.vocab) * model.d_model
     emb = weights.output_bytes_per_value if model.tied_embeddings else weights.embedding_bytes_per_value
     return body * per_param + model.lm_head_matmul_params * weights.output_bytes_per_value + rows * emb
+
+
+def dequant_copy_bytes(model: ModelSpec, weights: NumberFormat) -> float:
+    """Bytes a dequantize-then-matmul prefill moves in kernels of their own, before its GEMMs: every
+    quantized layer matrix read (at its own bits) and written out as an FP16 copy for cuBLAS (2 bytes
+    a weight) — llama.cpp CUDA builds of 2023–24 ran quantized prefill this way (ggml-cuda.cu:
+    ggml_get_to_fp16_cuda on src0, then cublasGemmEx on the copy). cuBLAS's own read of the copy
+    is the GEMM's, hidden under its compute. 0 for 16- and 32-bit weights (no copy)."""
+    if weights.bits_per_weight >= 16:
+        return 0.0
+    body = model.params_total - model.embedding_params - model.lm_head_params
+    return _body_bytes(model, weights) + 2.0 * body
 
 
 def context_that_fits(model: ModelSpec, kv: NumberFormat, batch: float, room_bytes: float) -> float:
@@ -145,7 +157,7 @@ def context_that_fits(model: ModelSpec, kv: NumberFormat, batch: float, room_byt
     return (x * layers - sl * model.window) / g
 
 
-def memory_needed(weights_b: ArrayLike, kv_b: ArrayLike, reserve_b: float, devices: int,
+def memory_needed(weights_b: ArrayLike, kv_b: ArrayLike, reserve_b: ArrayLike, devices: int,
                   kv_ways: int | None = None) -> np.ndarray:
     """Bytes needed per device: weights split over ``devices``, the KV cache over ``kv_ways``
     (fewer when KV heads are replicated), plus the runtime reserve."""

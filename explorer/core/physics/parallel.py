@@ -29,7 +29,10 @@ def allreduce_steps(devices: int) -> int:
     return int(np.ceil(np.log2(devices))) if devices > 1 else 0
 
 
-def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: float, hop_latency: float) -> np.ndarray:
+Figure = np.ndarray | float  # one device's figure, or a column per device (a stacked resolution)
+
+
+def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: Figure, hop_latency: Figure) -> np.ndarray:
     m = np.asarray(message_bytes, dtype=np.float64)
     if devices <= 1:
         return np.zeros_like(m)
@@ -38,7 +41,7 @@ def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: flo
 
 
 def comm_time(mode: str, layers: int, d_model: int, tokens: np.ndarray | float, devices: int,
-              act_bytes: float, link_bw: float, hop_latency: float) -> np.ndarray:
+              act_bytes: float, link_bw: Figure, hop_latency: Figure) -> np.ndarray:
     """Interconnect time of one forward pass over ``tokens`` tokens (all sequences)."""
     msg = np.asarray(tokens, dtype=np.float64) * d_model * act_bytes
     if devices <= 1:
@@ -47,6 +50,32 @@ def comm_time(mode: str, layers: int, d_model: int, tokens: np.ndarray | float, 
         return 2 * layers * allreduce_time(msg, devices, link_bw, hop_latency)
     # pipeline: N−1 stage boundaries, each a point-to-point send of the activations
     return (devices - 1) * (msg / link_bw + hop_latency)
+
+
+def alltoall_time(message_bytes: np.ndarray | float, devices: int, link_bw: float, hop_latency: float) -> np.ndarray:
+    """One all-to-all of ``message_bytes`` per device (DeepEP / NCCL all-to-all): each device sends
+    (N−1)/N of its message to its peers at once, over its own link, in one step of the fabric's
+    latency — at decode sizes that latency is the whole cost."""
+    m = np.asarray(message_bytes, dtype=np.float64)
+    if devices <= 1:
+        return np.zeros_like(m)
+    return (devices - 1) / devices * m / link_bw + hop_latency
+
+
+def moe_alltoall_extra(moe_layers: int, d_model: int, top_k: int, tokens: np.ndarray | float, devices: int,
+                       act_bytes: float, link_bw: float, hop_latency: float) -> np.ndarray:
+    """What expert parallelism behind data-parallel attention adds to a pass's link time: every MoE
+    layer dispatches its tokens' hidden states to the devices holding their k experts and combines
+    the results back (two all-to-alls of tokens·k·d_model values, DeepSeek-V3 report §3.4; vLLM
+    --enable-expert-parallel with data parallel attention, SGLang --enable-dp-attention), in place of
+    the MLP's all-reduce of tokens·d_model values. At batch 1 both are latency-bound: about one
+    all-to-all's latency more per MoE layer."""
+    t = np.asarray(tokens, dtype=np.float64)
+    if devices <= 1 or moe_layers <= 0:
+        return np.zeros_like(t)
+    dispatch = alltoall_time(t * top_k * d_model * act_bytes, devices, link_bw, hop_latency)
+    reduce = allreduce_time(t * d_model * act_bytes, devices, link_bw, hop_latency)
+    return moe_layers * (2 * dispatch - reduce)
 
 
 def work_divisor(mode: str, devices: int) -> int:

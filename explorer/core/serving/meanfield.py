@@ -9,16 +9,18 @@ Every quantity is a time average in steady state, solved as a fixed point over t
   (mixed) or budget (separate prefill steps); the share of steps carrying one is q = X·I·τ̄ ÷ chunk;
 - mean step τ̄ = (1 − q)·D(n) + q·M(chunk, n), with D and M from the one step function
   (explorer.core.engine.step); TPOT = τ̄ when chunks ride in decode steps, D + q/(1 − q)·M when they stall them;
-- TTFT = per-request cost + residual of the step in flight + ⌈I ÷ c⌉ prefill steps + the wait for the
-  prefill queue (Kingman's G/G/1, ρ = X·I ÷ (c ÷ M)) + the wait for admission;
+- TTFT = per-request cost + residual of the step in flight + the prompt's steps (⌈I ÷ c⌉ − 1 full
+  chunks, then the rest) + the wait for the prefill queue (Kingman's G/G/1, ρ = X·I ÷ (c ÷ M)) + the
+  closed-loop wave (below) + the wait for admission;
 - admission: at most C = min(running limit, KV slots) requests run. Closed loop: X = min(N ÷ (R + Z), C ÷ R)
   and the clients that do not fit wait (W = N ÷ X − Z − R, Little's law); open loop: an M/G/C queue
   (Sakasegawa's M/M/c approximation × Allen–Cunneen's (ca² + cs²)/2), unstable when λ·R ≥ C.
 
-Phases are assumed random: clients of a closed loop are not in lockstep. (Identical requests started
-at the same instant with no jitter would move in cohorts, each prefilled in one step; the measured vLLM
-runs at fixed concurrency do not show that, so neither model assumes it; the simulation staggers the
-clients' first requests over one service time.)
+Phases are mostly random: clients of a closed loop are not in lockstep. A runtime's fitted
+``wave_share`` is the share of requests that do arrive in a wave with all N clients' prompts (a
+benchmark that starts every client at once, identical lengths keeping them in step): those wait
+(N − 1)/2 prompts through the token budget (``_wave_wait``). The simulation does not add it: it
+staggers the clients' first requests over one service time and leaves out the first and last tenth.
 
 Percentiles: ITL is two-valued per token (D or M); TPOT is a mean over O − 1 gaps (normal, σ ÷ √(O − 1));
 TTFT = its service part at the input length's percentile + a wait with an atom at 0 and an exponential
@@ -69,24 +71,32 @@ class Table:
             self.t[k] = mixed_step_time(r, pp, n[None, :], ctx, np.maximum(inp - pp, 0.0) / 2)
         self.flat = self.t.reshape(-1)
 
-    def _pos(self, p, n, idx):
+    def npos(self, n, idx):
+        """Where decode counts ``n`` fall on the grid: (flat offset of the cell, weight of the next)."""
         fn = np.where(n < 1.0, np.maximum(n, 0.0), 1.0 + (n - 1.0) / self.hn[idx])
         j = np.minimum(fn.astype(np.int64), self.gn - 2)
-        b = np.minimum(fn - j, 1.0)
+        return idx * (self.gp * self.gn) + j, np.minimum(fn - j, 1.0)
+
+    def at(self, p, pos, idx):
+        """Step time of ``p`` prompt tokens beside the decodes at ``pos`` (from :meth:`npos`)."""
+        base0, b = pos
         fp = np.maximum(p, 0.0) / self.hp[idx]
         i = np.minimum(fp.astype(np.int64), self.gp - 2)
         a = np.minimum(fp - i, 1.0)
-        return i, j, a, b
-
-    def mixed(self, p, n, idx):
-        i, j, a, b = self._pos(p, n, idx)
-        base = (idx * self.gp + i) * self.gn + j
+        base = base0 + i * self.gn
         f = self.flat
         return ((1 - a) * ((1 - b) * f[base] + b * f[base + 1])
                 + a * ((1 - b) * f[base + self.gn] + b * f[base + self.gn + 1]))
 
+    def at_decode(self, pos):
+        base, b = pos
+        return (1 - b) * self.flat[base] + b * self.flat[base + 1]
+
+    def mixed(self, p, n, idx):
+        return self.at(p, self.npos(n, idx), idx)
+
     def decode(self, n, idx):
-        return self.mixed(0.0 * n, n, idx)
+        return self.at_decode(self.npos(n, idx))
 
 
 def length_quantile(kind: str, mean: float, spread: float, p: float) -> float:
@@ -104,7 +114,7 @@ def length_quantile(kind: str, mean: float, spread: float, p: float) -> float:
 
 def step_bound(r, p, n, ctx) -> np.ndarray:
     """1 where a step's FLOP time exceeds its memory time (compute-bound), else 0."""
-    from explorer.core.engine.estimate import _rates
+    from explorer.core.engine.passes import _rates
     from explorer.core.physics import flops, memory
     m = r.scenario.model
     rate, w_bw, kv_bw = _rates(r, 1.0)
@@ -126,6 +136,8 @@ def iterate(a: dict, tab: Table) -> dict:
     x = np.minimum(x, cap_f / (out * d1))
     tau = d1 * one
     tpot = d1 * one
+    all_mixed, none_mixed = bool(np.all(mixed)), not bool(np.any(mixed))
+    waves = closed and inp > 0 and bool(np.any(a["wave_share"] > 0))
     for _ in range(ITERATIONS):
         n_d = np.minimum(x * (out - 1.0) * tpot, cap_f)
         others = n_d * not_alone
@@ -135,9 +147,12 @@ def iterate(a: dict, tab: Table) -> dict:
         c_own = np.minimum(inp, c_max)
         lam_p = x * inp
         p_m = np.minimum(np.maximum(lam_p * tau, c_own), np.maximum(c_max, c_own)) if inp > 0 else one
-        n_mix = np.where(mixed, n_seen, 0.0)
-        dec = tab.decode(np.maximum(n_seen, 1.0), idx)
-        mix = tab.mixed(p_m, n_mix, idx)  # a chunk step as decoders see it
+        # grid positions of the decode counts, each found once per iteration
+        at_seen = tab.npos(np.maximum(n_seen, 1.0), idx)
+        at_mix = at_seen if all_mixed and out > 1 else tab.npos(np.where(mixed, n_seen, 0.0), idx)
+        at_own = tab.npos(0 * others if none_mixed else np.where(mixed, others, 0.0), idx)
+        dec = tab.at_decode(at_seen)
+        mix = tab.at(p_m, at_mix, idx)  # a chunk step as decoders see it
         q = np.minimum(lam_p * tau / np.maximum(p_m, 1.0), 0.999) if inp > 0 else 0 * one
         q_seen = q * not_alone  # a decoding request meets the OTHER requests' prompt chunks
         tau_new = (1 - q) * dec + q * mix
@@ -145,24 +160,47 @@ def iterate(a: dict, tab: Table) -> dict:
         tau = 0.5 * tau + 0.5 * tau_new
         tpot = 0.5 * tpot + 0.5 * tpot_new
         k = np.ceil(inp / c_max) if inp > 0 else one
+        wave = _wave_wait(a, tab, c_max, at_mix, idx, cap_f) if waves else 0 * one
         busy = 1.0 - np.exp(-others)
         residual = ((1 - q) * dec * dec + q * mix * mix) / (2 * np.maximum(tau, 1e-300))  # length-biased
         # Prompts that arrive while one waits for the step boundary share its step (Poisson packing).
-        packed = np.minimum(c_max, c_own + lam_p * busy * residual) if inp > 0 else one
-        mix_own = tab.mixed(packed, np.where(mixed, others, 0.0), idx)
-        first = k * (mix_own if inp > 0 else dec)
+        # A prompt takes k steps: k − 1 full chunks, then the rest (with the prompts packed beside it).
+        rest = inp - (k - 1.0) * c_max if inp > 0 else one
+        packed = np.minimum(c_max, rest + lam_p * busy * residual) if inp > 0 else one
+        mix_own = tab.at(packed, at_own, idx)
+        if inp > 0:
+            first = mix_own + ((k - 1.0) * tab.at(c_max, at_own, idx) if bool(np.any(k > 1)) else 0.0)
+        else:
+            first = dec
         rho_p = np.minimum(lam_p * mix / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
         kingman = rho_p / (1 - rho_p) * ca2 / 2 * first * not_alone
-        ttft_svc = request_s + busy * residual + first + kingman
+        ttft_svc = request_s + busy * residual + first + kingman + wave
         r_svc = ttft_svc + (out - 1.0) * tpot
         if closed:
             x_new = np.minimum(clients / (r_svc + think), cap_f / r_svc)
         else:
             x_new = np.minimum(loads, cap_f / r_svc * 0.9999)
+        settled = bool(np.all(np.abs(x_new - x) <= 1e-10 * np.abs(x))) and bool(np.all(np.abs(tpot_new - tpot) <= 1e-10 * tpot))
         x = 0.5 * x + 0.5 * x_new
+        if settled:
+            break
     x = x_new  # the last evaluation, undamped: Little's law then holds exactly for it
     return dict(x=x, tau=tau, tpot=tpot, dec=dec, mix=mix, q=q, q_seen=q_seen, ttft_svc=ttft_svc, r_svc=r_svc,
-                n_d=n_d, n_seen=n_seen, first=first, kingman=kingman, p_m=p_m, rho_p=rho_p, c_max=c_max)
+                n_d=n_d, n_seen=n_seen, first=first, kingman=kingman, p_m=p_m, rho_p=rho_p, c_max=c_max, wave=wave)
+
+
+def _wave_wait(a: dict, tab: Table, c_max, at_mix, idx, cap_f) -> np.ndarray:
+    """Closed loop: the mean wait of a request whose prompt arrives in a wave with the other clients'.
+
+    A benchmark at fixed concurrency starts its N clients together, and identical fixed lengths keep
+    them in step after that: N prompts then queue through the token budget at once, the j-th behind
+    j − 1 others, a mean of (N − 1)/2 prompts of I tokens, each token at the time per token of a full
+    prefill step. ``wave_share`` (per runtime, fitted) is the share of requests that meet such a wave;
+    the others arrive spread out (the Kingman term). Exact for one wave of N identical prompts."""
+    chunk = np.maximum(c_max, 1.0)
+    per_token = tab.at(chunk, at_mix, idx) / chunk
+    n_wave = np.minimum(a["clients"], cap_f)
+    return a["wave_share"] * np.maximum(n_wave - 1.0, 0.0) / 2.0 * a["inp"] * per_token
 
 
 def setup(s: Scenario, sch: Scheduler, loads: np.ndarray, idx: int = 0) -> tuple[dict, tuple]:
@@ -179,7 +217,7 @@ def setup(s: Scenario, sch: Scheduler, loads: np.ndarray, idx: int = 0) -> tuple
              loads=loads, clients=np.maximum(loads, 1.0) if closed else one * np.inf,
              idx=np.full(loads.shape, idx, dtype=np.int64), cap=cap_f * one, budget=float(sch.budget) * one,
              mixed=np.full(loads.shape, sch.mixed), chunked=np.full(loads.shape, sch.chunked),
-             request_s=sch.request_s * one, d1=float(mixed_step_time(r, 0.0, 1.0, ctx)) * one)
+             request_s=sch.request_s * one, wave_share=sch.wave_share * one, d1=float(mixed_step_time(r, 0.0, 1.0, ctx)) * one)
     return a, (r, ctx, inp, cap_f, max(sch.budget, inp))
 
 

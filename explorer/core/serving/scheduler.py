@@ -34,6 +34,7 @@ class Scheduler:
     kv_blocks: int  # KV blocks in all (0: the weights leave no room)
     block_bytes: float  # bytes of one block, all devices together
     request_s: float  # per-request cost before its first step
+    wave_share: float  # closed loop: share of requests whose prompt arrives with all the clients' (meanfield)
     resolved: Resolved
 
     def blocks_for(self, tokens: float) -> int:
@@ -64,4 +65,5 @@ def scheduler(s: Scenario, r: Resolved | None = None) -> Scheduler:
     blocks = int(min(room // block_bytes, 10**9)) if block_bytes > 0 and room > 0 else (10**9 if room > 0 else 0)
     return Scheduler(max_running=int(rt.max_batch), budget=int(rt.max_batched_tokens), chunked=bool(rt.chunked_prefill),
                      mixed=rt.prefill_mode == "mixed", block_size=int(rt.block_size), kv_blocks=blocks,
-                     block_bytes=float(block_bytes), request_s=0.0 if rt.ideal else rt.request_ms * 1e-3, resolved=r)
+                     block_bytes=float(block_bytes), request_s=0.0 if rt.ideal else rt.request_ms * 1e-3,
+                     wave_share=0.0 if rt.ideal else rt.wave_share, resolved=r)

@@ -299,7 +299,6 @@ class _Sim:
         tok = rps * (o[sel].mean() if sel.any() else 0.0)
         iw, it = np.array(itl_w, dtype=np.float64), np.array(itl_t)
         p = slo.percentile
-        meets = (ttft <= slo.ttft_s) & (np.interp(np.arange(len(ttft)), np.arange(len(ttft)), ttft) >= 0)
         tp_all = np.where(o[sel] > 1, (fin[sel] - fst[sel]) / np.maximum(o[sel] - 1, 1), 0.0)
         meets = (ttft <= slo.ttft_s) & (tp_all <= slo.tpot_s)
         weights = np.diff(t_arr, append=t_arr[-1]) if len(t_arr) else np.zeros(0)

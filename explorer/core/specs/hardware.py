@@ -41,6 +41,19 @@ class HardwareError(ValueError):
     """A device description that cannot be used (zero bandwidth, no throughput figures, ...)."""
 
 
+# The wider formats a runtime upcasts to when a device lists no rate for a format (peak_flops).
+_FALLBACKS = {
+    "int4": ("int4", "int8", "fp16", "fp32"),
+    "int8": ("int8", "fp16", "fp32"),
+    "fp4": ("fp4", "fp8", "fp16", "fp32"),
+    "fp8": ("fp8", "fp16", "fp32"),
+    "bf16": ("bf16", "fp16", "fp32"),
+    "fp16": ("fp16", "fp32"),
+    "tf32": ("tf32", "fp32"),
+    "fp32": ("fp32",),
+}
+
+
 @dataclass(frozen=True)
 class HardwareSpec:
     id: str
@@ -128,16 +141,7 @@ class HardwareSpec:
         Apple GPU) it falls back to the nearest wider format it does list, as a runtime would
         upcast: fp4 → fp8 → fp16 → fp32, fp8 → fp16 → fp32, int4 → int8 → fp16 → fp32, tf32 → fp32, bf16 → fp16 → fp32.
         """
-        chain = {
-            "int4": ("int4", "int8", "fp16", "fp32"),
-            "int8": ("int8", "fp16", "fp32"),
-            "fp4": ("fp4", "fp8", "fp16", "fp32"),
-            "fp8": ("fp8", "fp16", "fp32"),
-            "bf16": ("bf16", "fp16", "fp32"),
-            "fp16": ("fp16", "fp32"),
-            "tf32": ("tf32", "fp32"),
-            "fp32": ("fp32",),
-        }.get(key, (key, "fp16", "fp32"))
+        chain = _FALLBACKS.get(key, (key, "fp16", "fp32"))
         for k in chain:
             if k in self.tflops:
                 return self.tflops[k] * TFLOPS, k

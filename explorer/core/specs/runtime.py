@@ -30,6 +30,10 @@ source in ``explorer/data/runtimes.toml``:
 - ``quantized_matmul`` — which path quantized weights take into the matmul: ``fused``
   (dequantized inside the kernel), ``integer`` (int8 tensor-core kernels on quantized activations)
   or ``dequantize-then-matmul`` (an FP16 copy first: extra traffic, the prefill format factor < 1);
+- ``activation_quant_kernel`` — FP8 / INT8 W8A8 matmuls quantise their activations in a kernel of
+  their own before each GEMM (vLLM, SGLang), counted with the layer's kernels;
+- ``moe_all_to_all`` — MoE layers run expert parallel behind data-parallel attention: each sends its
+  tokens to the experts' devices and back (two all-to-alls) in place of the MLP's all-reduce;
 - ``max_batch`` and ``batching`` — the largest batch it schedules, static or continuous;
 - ``weight_formats`` / ``kv_formats`` — the formats it can load (empty: any); outside them a
   scenario gets a warning (llama.cpp loads GGUF types, not AWQ or FP8 checkpoints).
@@ -41,7 +45,9 @@ per-step token budget; ``chunked_prefill`` whether a prompt is split across step
 wait: prefill priority); ``block_size`` the KV block in tokens; ``memory_fraction`` the share of device
 memory for weights + KV (0: the hardware category's); ``step_seq_us`` host time per running sequence
 per step (scheduling, sampling, detokenising); ``request_ms`` per-request cost before its first step
-(tokenising, admission); ``serving_rows`` how many measured serving rows calibrate them.
+(tokenising, admission); ``wave_share`` the share of a closed loop's requests whose prompts arrive
+together with all the clients' (a benchmark's launch wave, kept in step by identical lengths) and
+queue through the token budget; ``serving_rows`` how many measured serving rows calibrate them.
 """
 
 from __future__ import annotations
@@ -97,10 +103,13 @@ class Runtime:
     memory_fraction: float = 0.0  # share of device memory for weights + KV cache (0: category default)
     step_seq_us: float = 0.0  # host time per running sequence per step, µs
     request_ms: float = 0.0  # per-request cost before its first step, ms
+    wave_share: float = 0.0  # closed loop: share of requests arriving in a wave with all the clients
     serving_rows: int = 0  # measured serving rows that calibrate step_seq_us / request_ms / pass_ms
     weight_formats: tuple[str, ...] = ()  # formats it can load (empty: any)
     kv_formats: tuple[str, ...] = ()
     default_for: tuple[str, ...] = ()  # hardware categories that get this runtime by default
+    activation_quant_kernel: bool = False  # FP8 / W8A8 activations quantised by a kernel of their own
+    moe_all_to_all: bool = False  # expert parallel with data-parallel attention: MoE layers dispatch/combine
     ideal: bool = False  # the physical limit: data-sheet peaks, no overheads, no format costs
     sources: Mapping[str, str] = field(default_factory=dict)
 
@@ -141,6 +150,8 @@ class Runtime:
         for name in ("step_seq_us", "request_ms"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} cannot be negative")
+        if not 0 <= self.wave_share <= 1:
+            problems.append(f"wave_share must be in [0, 1] (got {self.wave_share!r})")
         if self.prompt_chunk < 1:
             problems.append("prompt_chunk must be ≥ 1")
         if self.max_batch < 1:

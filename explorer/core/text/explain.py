@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from explorer.core.engine import bands
 from explorer.core.engine.estimate import decode_step_parts, estimate, prefill_parts
-from explorer.core.engine.resolved import resolve
+from explorer.core.engine.resolved import act_quant, resolve
 from explorer.core.physics import kernels, memory, parallel
 from explorer.core.physics.units import bandwidth, binary_bytes, duration, energy, money, rate, si, sig
 from explorer.core.state.scenario import Scenario
@@ -109,7 +109,7 @@ def _decode(s: Scenario, r, est, cov) -> Explanation:
     ins = _common(s, r) + [
         Input("format factor", f"{r.decode_format:.2f}", _rt_source(r, "decode_format")),
         Input("quantized matmul", r.runtime.quantized_matmul, _rt_source(r, "quantized_matmul")),
-        Input("fixed cost / pass", f"{duration(r.decode_overhead)} ({kernels.per_pass(s.model, r.runtime.attention == 'flash'):,.0f} kernels)",
+        Input("fixed cost / pass", f"{duration(r.decode_overhead)} ({kernels.per_pass(s.model, r.runtime.attention == 'flash', act_quant(r.runtime, r.weights)):,.0f} kernels)",
               _rt_source(r, "decode_kernel_us")),
         Input("KV cache / token", binary_bytes(est.kv_bytes_per_token), f"model: 2·layers·kv_heads·head_dim × {r.kv.name}"),
     ]

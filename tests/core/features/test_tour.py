@@ -165,3 +165,19 @@ def test_too_many_steps_names_the_count_and_limit_not_the_list():
         parse_tour('[tour]\ntitle = "T"\nversion = 1\n[start]\nmodel = "llama-2-7b"\n' + steps, "t.toml")
     msg = str(info.value)
     assert msg.endswith("step: 201 entries; at most 200") and "{'title'" not in msg and len(msg) < 120, msg
+
+
+def test_a_highway_caption_is_filled_from_its_road_and_refused_elsewhere():
+    """hw_ figures are the serving model's on the step's road (open lanes of lanes, the load);
+    hw_prev_ the same road with one lane fewer closed. A step not on the highway has none."""
+    head = ('[tour]\ntitle = "T"\nversion = 1\n[start]\nmodel = "llama-2-7b"\nhardware = "h100-sxm"\n'
+            'prompt = 1000\ngenerate = 200\nload_kind = "rate"\nload = 5.0\n')
+    road = ('[[step]]\ntitle = "road"\ncaption = "{hw_open:.0f} of {hw_lanes:.0f} open, {hw_rate:.1f}/s, '
+            'TPOT {hw_prev_tpot_ms:.1f} → {hw_tpot_ms:.1f} ms"\nview = { tab = "highway" }\n'
+            'highway = { lanes = 8, closed = 2 }\n')
+    step = parse_tour(head + road).steps[0]
+    m = re.fullmatch(r"6 of 8 open, 5\.0/s, TPOT ([\d.]+) → ([\d.]+) ms", step.caption)
+    assert m, step.caption
+    assert float(m.group(2)) > float(m.group(1))  # one lane fewer: each step's memory-bound part is longer
+    with pytest.raises(TourError, match="unknown figure"):
+        parse_tour(head + road.replace('view = { tab = "highway" }\n', ""))

@@ -97,3 +97,25 @@ def test_cars_queue_on_the_ramp_past_capacity_and_flow_below():
         for _ in range(300):
             r.step(0.01)
     assert np.array_equal(a.lane, b.lane) and np.array_equal(a.x, b.x)
+
+
+def test_a_still_of_the_road_is_its_steady_state():
+    """snapshot: the mean batch as cars spread evenly along the road (in steady state a request's
+    progress is uniform over its time on the road: one car in each 1/n of it), in open lanes
+    only; below capacity the model's queue, past it the queue a minute after arrivals outgrew the
+    road; and a still that then runs is the animation's own steady state (Little: λ × time)."""
+    road = RequestRoad(16, seed=2)
+    road.configure(12, crossing_s=2.0, batch_capacity=98, rate=11.0)
+    road.snapshot(running=80.2, queue=0.16)
+    assert road.running == 80 and road.queue == 0
+    bins = np.floor(road.x * 80).astype(int)
+    assert sorted(bins.tolist()) == list(range(80))  # one car in each eightieth of the road
+    assert road.lane.max() < 12  # the closed lanes stay empty
+    road.snapshot(running=120.0, queue=float("inf"), queue_growth=0.4)
+    assert road.running == 98 and road.queue == 24  # at most the batch the KV cache admits; 0.4/s × 60 s
+    calm = RequestRoad(4, seed=1)
+    calm.configure(4, crossing_s=2.0, batch_capacity=10, rate=3.0)
+    calm.snapshot(running=6.0, queue=0.0)  # Little: 3/s × 2 s
+    for _ in range(400):
+        calm.step(0.01)
+    assert calm.running == pytest.approx(6, abs=2) and calm.queue < 2

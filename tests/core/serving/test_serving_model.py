@@ -58,6 +58,43 @@ def test_concurrency_one_is_the_single_stream_estimate_plus_the_per_request_cost
     assert sim.tpot_s == pytest.approx(est.tpot_s, rel=2e-3)
 
 
+def test_a_prompt_longer_than_the_chunk_costs_one_prefill_not_one_per_chunk():
+    # vLLM's budget is 8,192 tokens a step, one of them taken by the request's own decode slot: an
+    # 8,192-token prompt goes in two chunks (8,191 + 1). Its first token then costs about one
+    # prefill (plus at most one small step), not two full chunks.
+    s = llama8(load=1, prompt=8192, generate=256)
+    r = resolve(s)
+    prefill = float(prefill_parts(r, 8192)["time"])
+    small = float(mixed_step_time(r, 1, 1, 8192))  # the last chunk: one token beside one decode
+    ttft = serving.steady(s).ttft_s - REQUEST_S
+    assert prefill <= ttft <= prefill + small * 1.05
+    assert ttft < 1.5 * prefill
+
+
+def _with_wave(s, share):
+    from dataclasses import replace
+    return replace(scheduler(s), wave_share=share)
+
+
+def test_the_closed_loop_wave_queues_n_minus_one_half_prompts_ahead():
+    # N clients whose prompts arrive together: the j-th waits for j − 1 others through the token
+    # budget, a mean of (N − 1)/2 prompts of I tokens at the time per token of a full chunk step.
+    s = llama8(generate=128)
+    loads = np.array([1.0, 8.0, 32.0])
+    r = resolve(s)
+    base = meanfield.solve(s, loads, _with_wave(s, 0.0))
+    m = meanfield.solve(s, loads, _with_wave(s, 0.5))
+    assert np.all(base["wave"] == 0.0)
+    chunk, n = m["c_max"], m["n_seen"]
+    per_token = mixed_step_time(r, chunk, n, 1024 + 127 / 2, np.maximum(1024 - chunk, 0) / 2) / chunk
+    hand = 0.5 * (loads - 1) / 2 * 1024 * per_token
+    assert m["wave"][0] == 0.0  # one client: no wave
+    assert np.allclose(m["wave"][1:], hand[1:], rtol=0.03)
+    # it is part of every request's time in the system, so Little's law still holds exactly
+    assert np.allclose(m["x"] * (m["ttft_svc"] + m["w_adm"] + (128 - 1) * m["tpot"]), loads, rtol=1e-9)
+    assert np.all(m["ttft_svc"][1:] > base["ttft_svc"][1:])
+
+
 # -- Little's law and queueing formulas ------------------------------------------------------------
 def test_littles_law_holds_exactly_in_the_closed_loop_mean_field():
     s = llama8(think_s=0.5)

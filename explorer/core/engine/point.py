@@ -1,0 +1,329 @@
+"""One scenario's estimate in plain floats: the scalar twin of the vectorized pass functions
+(``passes.py``), for the one point ``estimate()`` asks for (numpy costs ~1 µs a call on a single
+number; here every figure is Python float arithmetic, in the same order as the vectorized path).
+
+The mean decode over a generation is the vectorized path's weighted sum over its sampled contexts
+(``passes.mean_decode``: exact up to MEAN_SAMPLES steps, a trapezoid beyond), taken in closed form:
+with a KV cache a decode pass costs max(matmul FLOPs, weight bytes) — both independent of the
+context t — plus max(attention FLOPs, KV bytes), each linear in t on either side of a sliding window's
+edge. So the weighted sum needs only Σw and Σw·t over the samples on each side of two points: the
+window's edge and where attention turns from memory- to compute-bound (kept per sample grid as
+prefix sums). Without a KV cache (each step re-runs the prefix: quadratic in t) the vectorized mean
+is used as it is.
+
+``tests/core/engine/test_point.py`` holds every field equal to ``sweep.estimate_vectorized`` over
+random scenarios (models × runtimes × formats × lengths × batch × devices × layouts).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+from explorer.core.engine.assembly import Estimate, PassFigures, assemble
+from explorer.core.engine.passes import generation_grid, mean_decode
+from explorer.core.engine.resolved import Resolved
+from explorer.core.physics import memory, parallel
+from explorer.core.specs.model import ModelSpec
+from explorer.core.state.scenario import Scenario
+
+
+def estimate_point(s: Scenario, r: Resolved) -> Estimate:
+    """The Estimate of ``s`` (resolved as ``r``), every figure computed on floats."""
+    m = s.model
+    kv = r.kv
+    context = float(s.prompt + s.generate)
+    w_bytes = memory.weight_bytes(m, r.weights)
+    kv_per_seq = _kv_cache_bytes(m, kv.bytes_per_value, context, 1.0) if s.kv_cache else 0.0
+    kv_total = _kv_cache_bytes(m, kv.bytes_per_value, context, float(s.batch)) if s.kv_cache else 0.0
+    need = w_bytes / s.devices + kv_total / (r.kv_ways or s.devices) + r.reserve_bytes
+    c = _Consts(s, r)
+    pre = c.prefill(float(max(s.prompt, 1)))
+    if s.prompt > 0:
+        ttft = pre.time * _pipeline_fill(s)
+    else:
+        ttft = c.decode_time(0.0)
+    dec = None
+    if s.generate > 0:
+        dec = c.mean_decode(s.prompt, s.generate) if s.kv_cache else _vector_mean(r, s)
+    return assemble(s, r, w_bytes=w_bytes, kv_total=kv_total, kv_per_seq=kv_per_seq, need=need, ttft=ttft,
+                    pre=pre, dec=dec, per_pass=c.batch, relationships=_relationships(m, context))
+
+
+def _vector_mean(r: Resolved, s: Scenario) -> PassFigures:
+    d = mean_decode(r, s.prompt, s.generate)
+    return PassFigures(float(d["time"]), float(d["flops"]), float(d["bytes"]), float(d["comm_time"]),
+                       int(d["bound"]))
+
+
+def _pipeline_fill(s: Scenario) -> float:
+    """parallel.pipeline_fill."""
+    if s.parallel != "pipeline" or s.devices <= 1:
+        return 1.0
+    n = s.devices
+    return (min(n, s.batch) + n - 1) / n
+
+
+def _cached_tokens(m: ModelSpec, t: float) -> float:
+    """memory.cached_tokens_per_layer (softmax attention)."""
+    held = m.global_layers * t
+    if m.sliding_layers:
+        held = held + m.sliding_layers * min(t, m.window)
+    return held / m.layers
+
+
+def _kv_cache_bytes(m: ModelSpec, kv_bpv: float, t: float, batch: float) -> float:
+    """memory.kv_cache_bytes."""
+    if m.attention == "linear":
+        return batch * m.state_elements * kv_bpv
+    return batch * (m.kv_elements_per_token * kv_bpv) * _cached_tokens(m, t)
+
+
+def _relationships(m: ModelSpec, n: float) -> float:
+    """flops.relationships_per_forward."""
+    if m.attention == "linear":
+        return 0.0
+    full = m.global_layers * n * n
+    windowed = m.sliding_layers * n * min(n, m.window or 1)
+    return m.layers * (m.heads * ((full + windowed) / m.layers))
+
+
+def _causal_pairs(n: float, window: float | None) -> float:
+    if window is None:
+        return n * (n + 1) / 2
+    k = min(n, window)
+    return k * (k + 1) / 2 + max(n - window, 0.0) * window
+
+
+class _Consts:
+    """What every pass of one resolved scenario shares: rates, link time, weight bytes."""
+
+    def __init__(self, s: Scenario, r: Resolved):
+        m = s.model
+        self.s, self.r, self.m = s, r, m
+        devices = s.devices
+        b = float(s.batch)
+        self.batch = b if s.parallel != "pipeline" or devices <= 1 else b / min(devices, b)
+        split = devices if s.parallel == "tensor" else 1
+        bw = r.bandwidth * r.eta_memory
+        kv_split = min(devices, m.kv_shards) if s.parallel == "tensor" else 1
+        self.rate = r.peak_flops * r.eta_compute * split
+        self.w_bw = bw * split  # × the weight format's stream share
+        self.kv_bw = bw * kv_split * r.kv_read
+        self.kv_bpv = r.kv.bytes_per_value
+        self.kv_per_token = m.kv_elements_per_token * self.kv_bpv
+        self.lin = 2.0 * m.matmul_params_per_token
+        self.head = 2.0 * m.lm_head_matmul_params
+        stored = m.params_total - m.embedding_params - m.lm_head_params
+        self.stored = float(stored)
+        self.per_param = memory.body_bytes(m, r.weights) / stored
+        w = r.weights
+        self.head_bytes = m.lm_head_matmul_params * w.output_bytes_per_value
+        self.emb = w.output_bytes_per_value if m.tied_embeddings else w.embedding_bytes_per_value
+        self.link = r.link_bandwidth if r.link_bandwidth > 0 else 1.0
+        self.act = r.activation_bytes
+        self.moe_a2a = bool(r.runtime.moe_all_to_all and m.is_moe and s.parallel == "tensor" and not r.runtime.ideal)
+
+    # -- physics, one number at a time (the vectorized functions named in each docstring) ------
+    def weight_bytes_read(self, tokens: float) -> float:
+        """memory.weight_bytes_read."""
+        m = self.m
+        body = self.stored
+        if m.is_moe:
+            e, k = m.experts, m.active_experts
+            touched = e * (1.0 - (1.0 - k / e) ** tokens)
+            body = body - m.moe_layers * m.experts * m.expert_params + m.moe_layers * touched * m.expert_params
+        rows = min(tokens, m.vocab) * m.d_model
+        return body * self.per_param + self.head_bytes + rows * self.emb
+
+    def comm_time(self, tokens: float) -> float:
+        """parallel.comm_time."""
+        s = self.s
+        n = s.devices
+        if n <= 1:
+            return 0.0
+        msg = tokens * self.m.d_model * self.act
+        if s.parallel == "tensor":
+            t = 2 * self.m.layers * (2 * (n - 1) / n * msg / self.link + (n - 1).bit_length() * self.r.link_latency)
+            if self.moe_a2a:  # passes.moe_link_time
+                m = self.m
+                t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
+                                                       self.act, self.link, self.r.link_latency))
+            return t
+        return (n - 1) * (msg / self.link + self.r.link_latency)
+
+    def attn_prefill(self, n: float) -> float:
+        """flops.attention_flops_prefill."""
+        m = self.m
+        if m.attention == "linear":
+            return m.layers * n * 4.0 * m.heads * m.hd * m.hd
+        pairs = m.global_layers * _causal_pairs(n, None)
+        if m.sliding_layers:
+            pairs = pairs + m.sliding_layers * _causal_pairs(n, float(m.window))
+        return m.attn_flops_per_key * pairs
+
+    def attn_decode(self, t: float) -> float:
+        """flops.attention_flops_decode."""
+        m = self.m
+        if m.attention == "linear":
+            return m.layers * 4.0 * m.heads * m.hd * m.hd
+        keys = m.global_layers * (t + 1)
+        if m.sliding_layers:
+            keys = keys + m.sliding_layers * min(t + 1, m.window)
+        return m.attn_flops_per_key_decode * keys
+
+    def seq_kv(self, t: float) -> float:
+        """KV bytes one decoding sequence reads at context t (passes._decode_terms)."""
+        m = self.m
+        if m.attention == "linear":
+            return 2.0 * (m.state_elements * self.kv_bpv)
+        return self.kv_per_token * _cached_tokens(m, t) + self.kv_per_token
+
+    def prefill_flops(self, n: float, batch: float) -> float:
+        """flops.prefill_flops."""
+        return batch * (self.lin * n + self.head + self.attn_prefill(n)) if n > 0 else 0.0
+
+    def score_traffic(self, n: float, batch: float) -> float:
+        """passes._score_traffic."""
+        r, m = self.r, self.m
+        c = min(n, r.score_chunk)
+        full = n * (n + c) / 2
+        pairs = m.global_layers * full
+        if m.sliding_layers:
+            pairs = pairs + m.sliding_layers * min(full, n * (m.window + c))
+        return r.score_passes * 4.0 * m.heads * pairs * batch
+
+    # -- passes ------------------------------------------------------------------------------
+    def prefill(self, n: float) -> PassFigures:
+        """passes.prefill_parts: one prefill pass over n prompt tokens of each sequence."""
+        r, b = self.r, self.batch
+        tokens = n * b
+        work = self.prefill_flops(n, b)
+        w_bytes = self.weight_bytes_read(tokens)
+        kv_bytes = _kv_cache_bytes(self.m, self.kv_bpv, n, b)
+        comm = self.comm_time(tokens)
+        rate = self.rate * (tokens / (tokens + r.gemm_half) * r.prefill_format)
+        extra = r.prefill_overhead + self.score_traffic(n, b) / self.kv_bw + r.dequant_bytes / (self.w_bw * 1.0)
+        mem_time = w_bytes / (self.w_bw * 1.0) + kv_bytes / self.kv_bw
+        tc = work / rate
+        busy = max(tc, mem_time)
+        bound = 2 if comm > busy else (1 if tc > mem_time else 0)
+        return PassFigures(busy + comm + extra, work, w_bytes + kv_bytes, comm, bound)
+
+    def decode_time(self, t: float) -> float:
+        """passes.decode_step_time: one decode pass at context t."""
+        r, b = self.r, self.batch
+        if self.s.kv_cache:
+            attn = self.attn_decode(t)
+            seq_flops = (self.lin + self.head + attn) - attn
+            seq_kv = self.seq_kv(t)
+            w_bytes = self.weight_bytes_read(b)
+            tokens = b
+        else:
+            attn = seq_kv = 0.0
+            seq_flops = self.prefill_flops(t + 1, 1.0)
+            tokens = b * (t + 1)
+            w_bytes = self.weight_bytes_read(tokens)
+        rate = self.rate
+        gemm = max(b * (seq_flops / rate), w_bytes / (self.w_bw * r.decode_format))
+        att = b * max(attn / rate, seq_kv / self.kv_bw)
+        return gemm + att + self.comm_time(tokens) + r.decode_overhead + r.seq_overhead * b
+
+    def mean_decode(self, prompt: int, generate: int) -> PassFigures:
+        """passes.mean_decode with a KV cache, in closed form over the sample grid (module docstring)."""
+        r, b = self.r, self.batch
+        rate, kv_bw = self.rate, self.kv_bw
+        g = _prefix(prompt, generate)
+        total_w = g.s0[-1]
+        mm_flops = b * (self.lin + self.head)
+        w_bytes = self.weight_bytes_read(b)
+        tw = w_bytes / (self.w_bw * r.decode_format)
+        tc_mm = mm_flops / rate
+        comm = self.comm_time(b)
+        fixed = max(tc_mm, tw) + comm + r.decode_overhead + r.seq_overhead * b
+        # Link-bound samples: where the link time exceeds the work, which only grows with t: a prefix.
+        n_link = 0
+        if comm > 0.0 and comm > self._work(float(prompt), tc_mm, tw):
+            n_link = bisect_left(g.u, True, key=lambda u: comm <= self._work(u + prompt, tc_mm, tw))
+        # Per segment: attention FLOPs a0 + a1·u and KV bytes k0 + k1·u per sequence, u = t − prompt.
+        attn_sum = flops_sum = kv_sum = 0.0
+        share_compute = 0.0  # weight of the samples (not link-bound) whose compute time exceeds memory time
+        for i, j, a0, a1, k0, k1 in self._segments(g):
+            if j <= i:
+                continue
+            w0, w1 = g.s0[j] - g.s0[i], g.s1[j] - g.s1[i]
+            flops_sum += a0 * w0 + a1 * w1
+            kv_sum += k0 * w0 + k1 * w1
+            # max(A, K) = K + max(A − K, 0): D = A − K is linear in u, positive on one side of its root.
+            d0, d1 = a0 / rate - k0 / kv_bw, a1 / rate - k1 / kv_bw
+            attn_sum += k0 / kv_bw * w0 + k1 / kv_bw * w1 + _positive_part(g, i, j, d0, d1)
+            # compute − memory time: (mm + b·a)/rate − (tw + b·k/kv_bw), linear in u.
+            share_compute += _positive_part(g, max(i, n_link), j, (tc_mm - tw) + b * d0, b * d1, weight_only=True)
+        time = fixed * total_w + b * attn_sum
+        flops_ = mm_flops * total_w + b * flops_sum
+        bytes_ = w_bytes * total_w + b * kv_sum
+        share_link = g.s0[n_link]
+        shares = (total_w - share_link - share_compute, share_compute, share_link)
+        bound = max(range(3), key=shares.__getitem__)  # the first of equal shares, as argmax
+        return PassFigures(time, flops_, bytes_, comm * total_w, bound)
+
+    def _work(self, t: float, tc_mm: float, tw: float) -> float:
+        """Busy time of a decode pass at context t (before links and fixed costs)."""
+        b = self.batch
+        return max(tc_mm, tw) + b * max(self.attn_decode(t) / self.rate, self.seq_kv(t) / self.kv_bw)
+
+    def _segments(self, g: _Grid):
+        """(i, j, a0, a1, k0, k1): samples i … j−1 on which attention FLOPs per sequence are a0 + a1·u
+        and KV bytes k0 + k1·u (u = t − prompt): one segment, or two split at a sliding window."""
+        m, p = self.m, g.prompt
+        n = len(g.u)
+        if m.attention == "linear":
+            return [(0, n, self.attn_decode(0.0), 0.0, self.seq_kv(0.0), 0.0)]
+        pk, kvt, layers = m.attn_flops_per_key_decode, self.kv_per_token, m.layers
+        lg, ls = m.global_layers, m.sliding_layers
+        if not ls:
+            return [(0, n, pk * lg * (p + 1), pk * lg, kvt * (lg * p) / layers + kvt, kvt * lg / layers)]
+        w = m.window
+        edge = bisect_left(g.u, w - p)  # samples with t ≤ W − 1: neither attention nor cache clipped yet
+        ga = lg + ls
+        return [(0, edge, pk * ga * (p + 1), pk * ga, kvt * (ga * p) / layers + kvt, kvt * ga / layers),
+                (edge, n, pk * (lg * (p + 1) + ls * w), pk * lg, kvt * (lg * p + ls * w) / layers + kvt,
+                 kvt * lg / layers)]
+
+
+class _Grid:
+    """The sample grid of passes.mean_decode for one (prompt, generate), as plain lists: offsets
+    u = t − prompt and prefix sums s0[i] = Σ_{<i} w, s1[i] = Σ_{<i} w·u."""
+
+    def __init__(self, prompt: int, generate: int):
+        t, w = generation_grid(prompt, generate)
+        self.prompt = float(prompt)
+        self.u = [float(x) - self.prompt for x in t]
+        s0, s1 = [0.0], [0.0]
+        for u, wi in zip(self.u, w.tolist()):
+            s0.append(s0[-1] + wi)
+            s1.append(s1[-1] + wi * u)
+        self.s0, self.s1 = s0, s1
+
+
+@lru_cache(maxsize=256)
+def _prefix(prompt: int, generate: int) -> _Grid:
+    return _Grid(prompt, generate)
+
+
+def _positive_part(g: _Grid, i: int, j: int, c0: float, c1: float, weight_only: bool = False) -> float:
+    """Σ over samples i … j−1 where c0 + c1·u > 0 of w·(c0 + c1·u) (or of w alone)."""
+    if c1 == 0.0:
+        lo, hi = (i, j) if c0 > 0.0 else (i, i)
+    else:
+        root = -c0 / c1
+        if c1 > 0.0:  # positive above the root
+            lo, hi = max(i, min(j, bisect_right(g.u, root))), j
+        else:  # positive below it
+            lo, hi = i, max(i, min(j, bisect_left(g.u, root)))
+    if hi <= lo:
+        return 0.0
+    w0 = g.s0[hi] - g.s0[lo]
+    if weight_only:
+        return w0
+    return c0 * w0 + c1 * (g.s1[hi] - g.s1[lo])
