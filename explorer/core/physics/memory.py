@@ -137,7 +137,7 @@ def dequant_copy_bytes(model: ModelSpec, weights: NumberFormat) -> float:
     if weights.bits_per_weight >= 16:
         return 0.0
     body = model.params_total - model.embedding_params - model.lm_head_params
-    return _body_bytes(model, weights) + 2.0 * body
+    return body_bytes(model, weights) + 2.0 * body
 
 
 def context_that_fits(model: ModelSpec, kv: NumberFormat, batch: float, room_bytes: float) -> float:
