@@ -13,7 +13,7 @@ X11_LIBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libx
             libxcb-render-util0 libxcb-shape0 libxcb-xkb1
 XVFB     := xvfb xauth
 
-.PHONY: run test lint fuzz bench setup syslibs syslibs-x11 syslibs-xvfb package test-package screenshots clean
+.PHONY: run test lint fuzz bench mutation setup syslibs syslibs-x11 syslibs-xvfb package test-package screenshots clean
 
 run: syslibs syslibs-x11 $(STAMP)
 	$(BIN)/inference-explorer
@@ -34,6 +34,12 @@ fuzz: syslibs $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
+
+# Mutation testing of core/physics and core/engine with the core tests that use them ([tool.mutmut] in
+# pyproject.toml): niced, each package bounded to MUTATION_MINUTES; prints the kill rate (about 50 min).
+MUTATION_MINUTES ?= 45
+mutation: $(STAMP)
+	$(BIN)/python benchmarks/mutation.py --minutes $(MUTATION_MINUTES)
 
 setup: syslibs $(STAMP)
 

@@ -64,3 +64,44 @@ def test_recomputing_without_a_cache_scales_with_the_batch():
     m = presets.model("llama-2-7b")
     one = flops.decode_step_flops_no_cache(m, 100.0)
     assert float(flops.decode_step_flops_no_cache(m, 100.0, 4)) == pytest.approx(4 * float(one))
+
+
+# Second mutmut run (physics with the tests above): survivors still open, killed here.
+
+def test_pipeline_fill_is_the_fill_and_drain_count_by_hand():
+    from explorer.core.physics.parallel import pipeline_fill
+    # N = 4 stages, m = min(N, B) micro-batches: (m + N − 1) / N pass times.
+    assert pipeline_fill("pipeline", 4, 8) == 7 / 4
+    assert pipeline_fill("pipeline", 4, 2) == 5 / 4
+    assert pipeline_fill("pipeline", 2, 1) == 1.0  # one micro-batch through two stages: (1 + 1) / 2
+    assert pipeline_fill("tensor", 4, 8) == 1.0 and pipeline_fill("pipeline", 1, 8) == 1.0
+
+
+def test_max_batch_at_the_edges_of_the_room():
+    gib = 2**30
+    # 80 GiB usable, 13 GiB weights, 2 GiB reserve, one device: 65 GiB room; 1 GiB per sequence → 65.
+    assert memory.max_batch(80 * gib, 13 * gib, 2 * gib, 1 * gib, 1) == 65
+    assert memory.max_batch(80 * gib, 13 * gib, 2 * gib, 0.6 * gib, 1) == 108  # 65 / 0.6 = 108.3, whole ones
+    assert memory.max_batch(15 * gib, 13 * gib, 2 * gib, 1 * gib, 1) == 0  # exactly no room: none
+    assert memory.max_batch(15 * gib + 1, 13 * gib, 2 * gib, 0.5, 1) == 2  # 1 byte of room, ½ B each
+    assert memory.max_batch(80 * gib, 13 * gib, 2 * gib, 0.0, 1) == 1_000_000  # no KV per sequence: no limit
+    assert memory.max_batch(80 * gib, 13 * gib, 2 * gib, 1.0, 1) == 1_000_000  # capped at a million
+
+
+def test_q4_k_m_llama_3_8b_stores_4_9_bits_per_weight():
+    # Its published GGUF file is 4.92 GB for 8.03 B parameters: 4.9 bits each (the Q6_K tensors).
+    bits = memory.effective_bits_per_weight(presets.model("llama-3-8b"), presets.number_format("q4_k_m"))
+    assert bits == pytest.approx(4.92e9 * 8 / 8.03e9, rel=0.01)
+
+
+def test_money_energy_and_counts_read_plainly_at_the_edges():
+    from explorer.core.physics import units
+    assert units.money(None) == units.energy(None) == "—"
+    assert units.money(float("inf")) == units.energy(float("nan")) == "—"
+    assert units.money(1234) == "$1,200" and units.energy(2.917) == "2.9 J"
+    assert [units.count(x) for x in (1e6, 1e9, 1e12, 1e15)] == ["1 million", "1 billion", "1 trillion",
+                                                                "1 quadrillion"]
+    assert units.count(2.50e9) == "2.5 billion" and units.count(1.20e6) == "1.2 million"
+    assert units.bandwidth(1000e9) == "1,000 GB/s" and units.bandwidth(999.4e9) == "999 GB/s"
+    assert units.duration(7200) == "2.0 h" and units.duration(90) == "1.5 min"
+    assert units.duration(1e15) == units.UNBOUNDED and units.duration(3_590) == "60 min"
