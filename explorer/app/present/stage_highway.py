@@ -11,7 +11,7 @@ import pyqtgraph as pg
 
 from ..highway.diagram import latency_title
 from ..highway.view import HighwayView
-from .stage_text import px_font
+from .stage_text import px_font, style_stage_axes
 
 PLOTS = {"throughput": "flow", "latency": "latency"}
 
@@ -52,12 +52,7 @@ class StageHighway(HighwayView):
             plot = getattr(self.diagram, name)
             plot.setVisible(name in keep)
             item = plot.getPlotItem()
-            for side in ("left", "bottom"):
-                axis = item.getAxis(side)
-                axis.setTickFont(font)
-                axis.setTextPen(t.text)
-                axis.setPen(t.foreground)
-                axis.setStyle(tickTextOffset=max(5, px // 3), maxTextLevel=0)  # labelled ticks: the major ones
+            style_stage_axes(item, t, px, font)
             item.getAxis("left").setWidth(int(px * 4.2))
             item.getAxis("bottom").setHeight(int(px * 3.4))
             title = latency_title() if name == "latency" else "throughput vs load"

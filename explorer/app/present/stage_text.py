@@ -26,6 +26,18 @@ def px_font(base: QFont, px: int, bold: bool = False) -> QFont:
     return f
 
 
+def style_stage_axes(item, theme, px: int, font: QFont) -> list:
+    """A plot's left and bottom axes at stage size, in the theme's colours, only major ticks
+    labelled; returns the two axes."""
+    axes = [item.getAxis(side) for side in ("left", "bottom")]
+    for axis in axes:
+        axis.setTickFont(font)
+        axis.setTextPen(theme.text)
+        axis.setPen(theme.foreground)
+        axis.setStyle(tickTextOffset=max(5, px // 3), maxTextLevel=0)  # labelled ticks: the major ones
+    return axes
+
+
 class StagePlot:
     """Mixed into a PlotCard class for the stage (see :func:`stage_class`)."""
 
@@ -45,12 +57,7 @@ class StagePlot:
         px = self.stage_px
         font = px_font(self.font(), px)
         item = self.plot.getPlotItem()
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setTickFont(font)
-            axis.setTextPen(t.text)
-            axis.setPen(t.foreground)
-            axis.setStyle(tickTextOffset=max(5, px // 3), maxTextLevel=0)  # labelled ticks: the major ones
+        for axis in style_stage_axes(item, t, px, font):
             axis.setLabel(axis.labelText, units=axis.labelUnits or None,
                           **{"font-size": f"{px}px", "color": t.text})
         (x0, x1), (y0, y1) = item.vb.viewRange()
