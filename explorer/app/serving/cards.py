@@ -187,7 +187,7 @@ class LatencyCard(ServingCard):
 class ThroughputCard(ServingCard):
     key = "serving_throughput"
     title = "Throughput vs load"
-    y_label, y_units = "throughput", "requests/s"
+    y_label, y_units = "requests/s", ""  # the title says throughput; "throughput (requests/s)" did not fit a half-height card
     si_prefix = (True, False)
     sim_keys = ("sim_requests",)
 
