@@ -137,4 +137,9 @@ def test_real_x_server_completes_the_handshake_with_its_cookie_and_refuses_witho
             "print(x_problem(d)); os.environ['XAUTHORITY'] = '/nonexistent'; print(x_problem(d))")
     out = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 640x480x24", sys.executable, "-c", code],
                          capture_output=True, text=True, timeout=120)
-    assert out.stdout.splitlines() == ["None", "refused the connection (X authorization failed)"], out.stderr
+    lines = out.stdout.splitlines()
+    # Without the cookie Xvfb either answers with its refusal or, when busy, resets the connection
+    # before writing one: both are a one-line refusal, never a hang or a pass.
+    assert lines[0] == "None" and len(lines) == 2, out.stderr
+    assert lines[1] in ("refused the connection (X authorization failed)",
+                        "failed during the X handshake (Connection reset by peer)"), out.stderr
