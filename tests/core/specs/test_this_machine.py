@@ -111,3 +111,11 @@ def test_a_file_with_absurd_numbers_is_ignored_wherever_hardware_is_listed(confi
 def test_a_good_file_is_listed(config):
     (config / "this-machine.json").write_text(json.dumps(GOOD), encoding="utf-8")
     assert presets.device("this-machine").bandwidth_gbs == 22.0
+
+
+@pytest.mark.parametrize("gbs", [0.449, 2.24, 51.26, 819.4])
+def test_the_preset_keeps_the_measured_bandwidth_to_half_a_percent(gbs):
+    # Rounded to 0.1 GB/s, a busy machine's 2.24 GB/s became 2.2 (−1.8 %) and 0.449 became 0.4 (−11 %).
+    m = this_machine.Measurement(copy_gbs=gbs, triad_gbs=gbs * 0.9, fp32_tflops=0.1, fp64_tflops=0.05,
+                                 memory_gib=16.0, cpu="test", date="2026-12-02T00:00:00Z", seconds=5.0)
+    assert m.to_hardware().bandwidth_gbs == pytest.approx(gbs, rel=5e-3)
