@@ -52,11 +52,17 @@ def _decode_terms(r: Resolution, t: np.ndarray, batch: np.ndarray) -> tuple:
     return seq_flops, seq_attn, seq_kv, w_bytes, comm
 
 
+def expert_all_to_all(r: Resolution) -> bool:
+    """Whether the runtime runs this scenario's MoE layers expert-parallel (tensor layout)."""
+    s = r.scenario
+    return bool(r.runtime.moe_all_to_all and s.model.is_moe and s.parallel == "tensor" and not r.runtime.ideal)
+
+
 def moe_link_time(r: Resolution, tokens) -> np.ndarray:
     """Link time expert parallelism adds to a pass over ``tokens`` tokens (0 unless the runtime
     runs MoE layers expert-parallel: two all-to-alls per MoE layer in place of its all-reduce)."""
     s, m = r.scenario, r.scenario.model
-    if not (r.runtime.moe_all_to_all and m.is_moe and s.parallel == "tensor") or r.runtime.ideal:
+    if not expert_all_to_all(r):
         return np.zeros_like(_f(tokens))
     return parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, s.devices,
                                        r.activation_bytes, r.link, r.link_latency)

@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from explorer.core.engine.assembly import Estimate, PassFigures, assemble
-from explorer.core.engine.passes import generation_grid, mean_decode
+from explorer.core.engine.passes import expert_all_to_all, generation_grid, mean_decode
 from explorer.core.engine.resolved import Resolved
 from explorer.core.physics import memory, parallel
 from explorer.core.specs.model import ModelSpec
@@ -122,7 +122,7 @@ class _Consts:
         self.emb = w.output_bytes_per_value if m.tied_embeddings else w.embedding_bytes_per_value
         self.link = r.link_bandwidth if r.link_bandwidth > 0 else 1.0
         self.act = r.activation_bytes
-        self.moe_a2a = bool(r.runtime.moe_all_to_all and m.is_moe and s.parallel == "tensor" and not r.runtime.ideal)
+        self.moe_a2a = expert_all_to_all(r)
 
     # -- physics, one number at a time (the vectorized functions named in each docstring) ------
     def weight_bytes_read(self, tokens: float) -> float:

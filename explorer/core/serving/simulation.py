@@ -22,7 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from explorer.core.engine.step import StepTable
+from explorer.core.engine.step import StepTable, mixed_step_time
 from explorer.core.serving.results import BINDING_LIMITS, ServingPoint, SimResult
 from explorer.core.serving.scheduler import Scheduler, scheduler
 from explorer.core.serving.workload import SLO, Trace, Workload, from_scenario
@@ -333,7 +333,6 @@ class _Sim:
 
 def _service_estimate(sch: Scheduler, inp: float, out: float, running: int = 1) -> float:
     """One request's time from arrival to its last token while ``running`` sequences decode beside it."""
-    from explorer.core.engine.step import mixed_step_time
     r = sch.resolved
     return float(sch.request_s + mixed_step_time(r, max(inp, 1.0), 0.0, 0.0)
                  + (out - 1) * mixed_step_time(r, 0.0, float(max(running, 1)), inp + out / 2))
