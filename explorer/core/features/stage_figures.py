@@ -22,6 +22,7 @@ from explorer.core.engine.estimate import Estimate, estimate
 from explorer.core.highway import traffic
 from explorer.core.physics import flops
 from explorer.core.specs.checks import show
+from explorer.core.specs.fields import brief_list
 from explorer.core.state.scenario import Scenario
 
 MAX_READOUTS = 3
@@ -164,8 +165,7 @@ def fill_caption(caption: str, figures: dict[str, float]) -> str:
                            f"(a format goes after a colon, as in {{context:.0f}})")
     missing = [f for f in fields if f not in figures]
     if missing:
-        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise CaptionError(f"caption names unknown figure(s): {', '.join(show(m) for m in missing[:5])}{more} "
+        raise CaptionError(f"caption names unknown figure(s): {brief_list([show(m) for m in missing])} "
                            f"(known: {', '.join(sorted(k for k in figures if '_' not in k or k in FIGURES))} …)")
     try:
         return caption.format_map(figures)

@@ -27,6 +27,7 @@ from typing import Any, cast
 from explorer.core.features import stage_figures
 from explorer.core.io import untrusted
 from explorer.core.specs.checks import show
+from explorer.core.specs.fields import brief_list
 from explorer.core.state.appstate import AppState, HighwaySettings, StateError, ViewState, apply_partial
 from explorer.core.state.view_rules import LOG_PLOTS
 from explorer.core.state.scenario import (
@@ -204,7 +205,7 @@ def _step(raw: dict[str, Any], scenario: Scenario, pin: Scenario | None, where: 
         unknown = [r for r in readouts if not stage_figures.known(r)]
         if unknown:
             raise stage_figures.CaptionError(f"stage.readouts names unknown figure(s): "
-                                             f"{', '.join(show(u) for u in unknown[:5])}")
+                                             f"{brief_list([show(u) for u in unknown])}")
         caption = stage_figures.fill_caption(caption, figures)
     except stage_figures.CaptionError as exc:
         raise TourError(f"{where}: {exc}") from None

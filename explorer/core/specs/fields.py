@@ -9,12 +9,17 @@ from typing import Any, Iterable
 from explorer.core.specs.checks import show
 
 
+def brief_list(shown: list[str], most: int = 5) -> str:
+    """Names already shown short, in one line: the first ``most``, and how many more."""
+    more = f" and {len(shown) - most} more" if len(shown) > most else ""
+    return f"{', '.join(shown[:most])}{more}"
+
+
 def unknown_fields(kind: str, names) -> str:
     """One line naming unknown field names: at most five, each shown short (a file may hold a
     3,000-character key), and how many more."""
     shown = sorted((k if isinstance(k, str) and k.isprintable() and len(k) <= 40 else show(k) for k in names), key=str)
-    more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
-    return f"unknown {kind} field(s): {', '.join(shown[:5])}{more}"
+    return f"unknown {kind} field(s): {brief_list(shown)}"
 
 
 def check_fields(cls: type, data: dict[str, Any], required: Iterable[str], kind: str,

@@ -29,6 +29,7 @@ from typing import Callable
 import numpy as np
 
 from explorer.core.io.atomic import WriteError, clean_stale, write_text
+from explorer.core.physics.units import rounded
 from explorer.core.specs.hardware import HardwareSpec
 
 PRESET_ID = "this-machine"
@@ -65,7 +66,7 @@ class Measurement:
                f"arrays (best of several), BLAS products of {self.matmul_n}×{self.matmul_n} matrices")
         return HardwareSpec(
             id=PRESET_ID, name=f"This machine ({self.cpu[:40]}, {day})", memory_gib=round(self.memory_gib, 1),
-            bandwidth_gbs=float(f"{self.bandwidth_gbs:.3g}"),  # 3 significant figures: 2.24 GB/s stays 2.24, not 2.2
+            bandwidth_gbs=rounded(self.bandwidth_gbs, 3),  # 3 significant figures: 2.24 GB/s stays 2.24, not 2.2
             tflops={"fp32": max(self.fp32_tflops, MIN_TFLOPS), "fp64": max(self.fp64_tflops, MIN_TFLOPS)},
             tdp_w=NOMINAL_POWER_W,
             vendor=platform.system() or "CPU", category="cpu", release=day, source=how,
