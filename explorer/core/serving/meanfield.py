@@ -138,6 +138,7 @@ def iterate(a: dict, tab: Table) -> dict:
     tpot = d1 * one
     all_mixed, none_mixed = bool(np.all(mixed)), not bool(np.any(mixed))
     waves = closed and inp > 0 and bool(np.any(a["wave_share"] > 0))
+    on_boundary = closed and think == 0 and bool(np.all(request_s == 0))
     for _ in range(ITERATIONS):
         n_d = np.minimum(x * (out - 1.0) * tpot, cap_f)
         others = n_d * not_alone
@@ -146,7 +147,11 @@ def iterate(a: dict, tab: Table) -> dict:
         c_max = np.where(chunked, c_max, np.maximum(c_max, inp))
         c_own = np.minimum(inp, c_max)
         lam_p = x * inp
-        p_m = np.minimum(np.maximum(lam_p * tau, c_own), np.maximum(c_max, c_own)) if inp > 0 else one
+        # Prompts arriving during a step join the next one: Poisson(m) of them, m = X·τ̄, so a step
+        # carries a prompt with probability 1 − e^(−m) and then m ÷ (1 − e^(−m)) prompts on average.
+        m_arr = np.maximum(x * tau, 1e-12)
+        packed_mean = inp * m_arr / -np.expm1(-m_arr)
+        p_m = np.minimum(np.maximum(packed_mean, c_own), np.maximum(c_max, c_own)) if inp > 0 else one
         # grid positions of the decode counts, each found once per iteration
         at_seen = tab.npos(np.maximum(n_seen, 1.0), idx)
         at_mix = at_seen if all_mixed and out > 1 else tab.npos(np.where(mixed, n_seen, 0.0), idx)
@@ -161,7 +166,9 @@ def iterate(a: dict, tab: Table) -> dict:
         tpot = 0.5 * tpot + 0.5 * tpot_new
         k = np.ceil(inp / c_max) if inp > 0 else one
         wave = _wave_wait(a, tab, c_max, at_mix, idx, cap_f) if waves else 0 * one
-        busy = 1.0 - np.exp(-others)
+        # a request meets a step in flight when others run; in a closed loop with no delay between a
+        # reply and the next request, it arrives exactly at the step boundary (no residual)
+        busy = (1.0 - np.exp(-others)) * (0.0 if on_boundary else 1.0)
         residual = ((1 - q) * dec * dec + q * mix * mix) / (2 * np.maximum(tau, 1e-300))  # length-biased
         # Prompts that arrive while one waits for the step boundary share its step (Poisson packing).
         # A prompt takes k steps: k − 1 full chunks, then the rest (with the prompts packed beside it).
@@ -172,8 +179,17 @@ def iterate(a: dict, tab: Table) -> dict:
             first = mix_own + ((k - 1.0) * tab.at(c_max, at_own, idx) if bool(np.any(k > 1)) else 0.0)
         else:
             first = dec
-        rho_p = np.minimum(lam_p * mix / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
-        kingman = rho_p / (1 - rho_p) * ca2 / 2 * first * not_alone
+        # The prefill queue: a step of a full chunk serves c_max prompt tokens, K = ⌊c_max ÷ I⌋ prompts
+        # at once (one, over ⌈I ÷ c_max⌉ steps, when I > c_max): K servers of one full step each,
+        # Sakasegawa's M/M/K wait × Allen–Cunneen's (ca² + 0)/2, as for admission below.
+        full = tab.at(np.maximum(c_max, 1.0), at_mix, idx) if inp > 0 else dec
+        rho_p = np.minimum(lam_p * full / np.maximum(c_max, 1.0), 0.999) if inp > 0 else 0 * one
+        servers = np.maximum(np.floor(c_max / max(inp, 1.0)), 1.0)
+        svc_p = full * np.maximum(np.ceil(inp / np.maximum(c_max, 1.0)), 1.0)
+        kingman = (rho_p ** (np.sqrt(2.0 * (servers + 1.0)) - 1.0) / (servers * (1 - rho_p)) * svc_p
+                   * ca2 / 2 * not_alone)
+        if closed and inp > 0:  # at most the other N − 1 clients' prompts are ahead
+            kingman = np.minimum(kingman, np.maximum(clients - 1.0, 0.0) * inp * full / np.maximum(c_max, 1.0))
         ttft_svc = request_s + busy * residual + first + kingman + wave
         r_svc = ttft_svc + (out - 1.0) * tpot
         if closed:
@@ -325,7 +341,9 @@ def _curve(s: Scenario, loads: np.ndarray) -> ServingCurve:
     meets = (res[f"ttft_p{p}"] <= slo.ttft_s) & (res[f"tpot_p{p}"] <= slo.tpot_s) & m["stable"]
     good = x * _share_meeting(res, m, slo, closed)
     r = m["r"]
-    bound = np.where(m["q"] > 0.5, step_bound(r, m["p_m"], m["n_seen"], m["ctx"]),
+    # what the steps spend most of their time on: prompt-chunk steps, or decode-only steps
+    chunk_time = m["q"] * m["mix"] > (1 - m["q"]) * m["dec"]
+    bound = np.where(chunk_time, step_bound(r, m["p_m"], m["n_seen"], m["ctx"]),
                      step_bound(r, 0 * x, np.maximum(m["n_seen"], 1.0), m["ctx"]))
     admission = (m["running"] >= m["cap"] * 0.999) | ~m["stable"] & (m["rho_p"] < 0.999)
     cap_idx = BINDING_LIMITS.index(m["cap_limit"])
