@@ -42,6 +42,12 @@ def shown_numbers(stage) -> list[float]:
 STATES = ("free flow", "heavy", "near capacity", "overloaded")
 
 
+def _same_figure(shown: float, claim: float, decimals: int) -> bool:
+    """The caption's figure (to ``decimals`` places) and a figure on stage can be the same number:
+    45.46 reads "45" in a caption and "45.5" on stage, and 45.5 no longer rounds to 45."""
+    return round(shown, decimals) == claim or abs(shown - claim) <= 0.5 * 10 ** -decimals + 1e-9
+
+
 def highway_claims_missing(stage, caption: str, shown: list[float]) -> list[str]:
     """A highway caption quotes the serving model in plain numbers ("11.0 requests arrive",
     "12 of 16 open", "~80 ride", "0.53 s"): every number in it — but those inside a model's or
@@ -55,7 +61,7 @@ def highway_claims_missing(stage, caption: str, shown: list[float]) -> list[str]
     for m in NUMBER.finditer(plain):
         text = m.group()
         want, d = _value(text), _decimals(text)
-        if not any(round(v, d) == want for v in shown):
+        if not any(_same_figure(v, want, d) for v in shown):
             missing.append(repr(text))
     view = next(v for v in stage.hero_views() if hasattr(v, "road"))
     state = re.sub(r"<[^>]+>", " ", view.state_label.text())
@@ -87,7 +93,7 @@ def test_every_number_in_the_caption_is_on_stage(make_window, index):
         text = m.group(1)
         want = _value(text)
         d = _decimals(text)
-        if not any(round(v, d) == want or (d == 0 and round(v) == want) for v in shown):
+        if not any(_same_figure(v, want, d) for v in shown):
             missing.append(f"{m.group(0)!r}")
     if ESSAY.steps[index].tab == "highway":
         missing += highway_claims_missing(p.stage, caption, shown)
