@@ -63,7 +63,6 @@ FITTED = {
     ("tensorrt-llm", "prefill_kernel_us", None): (0.5, 0.0, 100.0),
     ("tensorrt-llm", "decode_kernel_us", None): (0.5, 0.0, 25.0),
     ("tensorrt-llm", "kv_read", None): (1.0, 0.2, 1.0),
-    ("tensorrt-llm", "link_efficiency", None): (1.0, 0.05, 1.0),
     # Two-die Ultra chips' barrier per kernel (hardware.toml kernel_sync_us of m1/m2/m3-ultra),
     # fitted on the llama.cpp Metal rows of Ultra chips only; prior: none (a single die).
     ("hardware", "kernel_sync_us", "two-die"): (0.0, 0.0, 50.0),

@@ -47,7 +47,7 @@ def _decode_terms(r: Resolution, t: np.ndarray, batch: np.ndarray) -> tuple:
         w_bytes = memory.weight_bytes_read(m, r.weights, batch * (t + 1))
     tokens = batch if s.kv_cache else batch * (t + 1)  # activations sent between devices
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices,
-                              r.activation_bytes, r.link, r.link_latency)
+                              r.activation_bytes, r.link, r.link_latency, r.oneshot_latency)
     comm = comm + moe_link_time(r, tokens)
     return seq_flops, seq_attn, seq_kv, w_bytes, comm
 
@@ -65,7 +65,7 @@ def moe_link_time(r: Resolution, tokens) -> np.ndarray:
     if not expert_all_to_all(r):
         return np.zeros_like(_f(tokens))
     return parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, s.devices,
-                                       r.activation_bytes, r.link, r.link_latency)
+                                       r.activation_bytes, r.link, r.link_latency, r.oneshot_latency)
 
 
 def _pass(r: Resolution, batch) -> np.ndarray:
@@ -128,7 +128,7 @@ def prefill_parts(r: Resolution, n, batch=None) -> dict[str, np.ndarray]:
     w_bytes = memory.weight_bytes_read(s.model, r.weights, n * batch)
     kv_bytes = memory.kv_cache_bytes(s.model, r.kv, n, batch)
     comm = parallel.comm_time(s.parallel, s.model.layers, s.model.d_model, n * batch, s.devices,
-                              r.activation_bytes, r.link, r.link_latency)
+                              r.activation_bytes, r.link, r.link_latency, r.oneshot_latency)
     # GEMMs over few tokens under-fill the tiles (runtime's M½); quantized weights are
     # dequantized per tile (the runtime's prefill format factor).
     tokens = n * batch

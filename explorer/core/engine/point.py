@@ -137,20 +137,17 @@ class _Consts:
         return body * self.per_param + self.head_bytes + rows * self.emb
 
     def comm_time(self, tokens: float) -> float:
-        """parallel.comm_time."""
-        s = self.s
+        """parallel.comm_time (the same function: one all-reduce formula for both paths)."""
+        s, m, r = self.s, self.m, self.r
         n = s.devices
         if n <= 1:
             return 0.0
-        msg = tokens * self.m.d_model * self.act
-        if s.parallel == "tensor":
-            t = 2 * self.m.layers * (2 * (n - 1) / n * msg / self.link + (n - 1).bit_length() * self.r.link_latency)
-            if self.moe_a2a:  # passes.moe_link_time
-                m = self.m
-                t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
-                                                       self.act, self.link, self.r.link_latency))
-            return t
-        return (n - 1) * (msg / self.link + self.r.link_latency)
+        t = float(parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, n, self.act, self.link,
+                                     r.link_latency, r.oneshot_latency))
+        if self.moe_a2a:  # passes.moe_link_time
+            t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
+                                                   self.act, self.link, r.link_latency, r.oneshot_latency))
+        return t
 
     def attn_prefill(self, n: float) -> float:
         """flops.attention_flops_prefill."""

@@ -43,7 +43,8 @@ class Resolution(Generic[F]):
     usable_bytes: F  # per device
     reserve_bytes: F  # per device
     link_bandwidth: F  # B/s per direction between devices, as the runtime's all-reduces reach it
-    link_latency: F  # s per hop
+    link_latency: F  # s per hop (a ring all-reduce step)
+    oneshot_latency: F  # s per custom one-shot all-reduce where the runtime and fabric have one; 0 = none
     price_per_hour: float | None  # per device
     runtime: Runtime
     decode_format: F  # share of the FP16 mat-vec bandwidth the weight format reaches
@@ -109,8 +110,8 @@ def peak_label(key: str) -> str:
 
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
-           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
-           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk", "dequant_bytes")
+           "link_bandwidth", "link_latency", "oneshot_latency", "decode_format", "prefill_format", "decode_overhead",
+           "seq_overhead", "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk", "dequant_bytes")
 
 
 def stack(resolved: list[Resolved]) -> ResolvedStack:
@@ -167,8 +168,9 @@ def resolve(s: Scenario) -> Resolved:
         usable_bytes=hw.addressable_bytes * float(rt.usable_fraction or eff["usable_fraction"]),
         reserve_bytes=float(rt.reserve_gib if rt.reserve_gib >= 0 else eff["reserve_gib"]) * GiB,
         link_bandwidth=(hw.link_bytes_per_s_for(s.devices, collective=s.parallel == "tensor")
-                        * (1.0 if rt.ideal else rt.link_efficiency)),
+                        * (1.0 if rt.ideal else hw.bus_efficiency)),
         link_latency=hw.interconnect_latency_us * 1e-6,
+        oneshot_latency=hw.oneshot_allreduce_us * 1e-6 if rt.custom_allreduce or rt.ideal else 0.0,
         price_per_hour=price,
         runtime=rt,
         decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),

@@ -18,7 +18,9 @@ source in ``explorer/data/runtimes.toml``:
   (sampling, scheduling);
 - ``attention`` — ``flash`` (scores stay on chip) or ``materialised`` (the n×n scores are
   written and read back: extra memory traffic that grows with n²);
-- ``link_efficiency`` — achieved ÷ nominal bandwidth of the device link in its all-reduces;
+- ``custom_allreduce`` — it runs its own one-shot / two-shot all-reduce kernels where the fabric
+  lets every device read every peer (vLLM, SGLang, TensorRT-LLM on NVLink), NCCL's ring elsewhere
+  (the latencies and achievable bandwidth are the fabric's, in the hardware data);
 - ``kv_read`` — share of that bandwidth the attention kernels reach on the KV cache (paged,
   scattered blocks; FP8 dequantization);
 - ``decode_format[fmt]`` / ``prefill_format[fmt]`` — dequantization cost of a weight format,
@@ -87,7 +89,7 @@ class Runtime:
     pass_ms: float = 0.0
     attention: str = "flash"
     prompt_chunk: int = 512  # materialised attention: prompt tokens scored per chunk against all keys so far
-    link_efficiency: float = 1.0  # achieved ÷ nominal device-link bandwidth of its all-reduces
+    custom_allreduce: bool = False  # one-shot / two-shot all-reduce kernels where the fabric allows
     kv_read: float = 1.0  # share of the weight-stream bandwidth the attention kernels reach on the KV cache
     decode_format: Mapping[str, float] = field(default_factory=dict)
     prefill_format: Mapping[str, float] = field(default_factory=dict)
@@ -134,9 +136,8 @@ class Runtime:
                     problems.append(f"{table}.{k} must be in (0, {top}] (got {v!r})")
         if not 0 <= self.usable_fraction <= 1:
             problems.append(f"usable_fraction must be in [0, 1] (got {self.usable_fraction!r})")
-        for name in ("kv_read", "link_efficiency"):
-            if not 0 < getattr(self, name) <= 1:
-                problems.append(f"{name} must be in (0, 1] (got {getattr(self, name)!r})")
+        if not 0 < self.kv_read <= 1:
+            problems.append(f"kv_read must be in (0, 1] (got {self.kv_read!r})")
         for name in ("gemm_half_tokens", "decode_kernel_us", "prefill_kernel_us", "pass_ms"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} cannot be negative")
