@@ -18,8 +18,9 @@ depends on the algorithm, and a runtime takes the fastest it has for the message
                                                   device reads all peers' buffers, one barrier)
   two-shot         2·α₁      + 2(N−1)/N · M / B   (reduce-scatter then all-gather, two barriers)
 
-The custom kernels need every device to load from every peer (NVLink/NVSwitch, a full xGMI
-mesh): α₁ = 0 in the hardware data means the fabric has none and NCCL's ring is used. Decode's
+The custom kernels need every device to load from every peer over NVLink/NVSwitch (vLLM turns
+them off on more than two PCIe-only GPUs): α₁ = 0 in the hardware data means the fabric has none
+(or no sourced figure, as for the MI300X's xGMI mesh) and NCCL's ring is used. Decode's
 messages (batch × hidden × 2 bytes, kilobytes) are latency-bound — 2 all-reduces per layer
 cost 2 × layers × the latency; prefill's (megabytes) are bandwidth-bound.
 
