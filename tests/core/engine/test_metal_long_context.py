@@ -87,3 +87,15 @@ def test_only_the_metal_profile_carries_the_attention_count():
     s = Scenario(model=presets.model("llama-3-70b"), hardware=presets.device("h100-sxm"), devices=1,
                  weights="q4_0", kv="q4_0", prompt=32768, generate=128, runtime="llama-cpp-cuda")
     assert resolve(s).attn_share == 1.0
+
+
+def test_scalar_and_vectorized_paths_agree_where_the_roof_binds():
+    """The closed-form mean decode (engine/point.py) and the sampled one (engine/passes.py) both take
+    the attention roof: equal on a generation that crosses into the instruction-bound regime."""
+    from explorer.core.engine.estimate import estimate
+    from explorer.core.engine.sweep import estimate_vectorized
+    for prompt, generate in ((128, 40_000), (32_768, 300), (0, 129)):
+        s = _s("llama-3-70b", "q4_0", prompt).with_(generate=generate)
+        a, b = estimate(s), estimate_vectorized(s)
+        assert a.decode_tokens_per_s == pytest.approx(b.decode_tokens_per_s, rel=1e-12)
+        assert a.bound == b.bound and a.tpot_s == pytest.approx(b.tpot_s, rel=1e-12)
