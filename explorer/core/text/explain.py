@@ -113,6 +113,14 @@ def _dequant_input(s: Scenario, r) -> list[Input]:
     return [Input("dequantization", f"{per_byte:.1f} instructions/byte, {bound}", _rt_source(r, "decode_ops"))]
 
 
+def _attention_input(r) -> list[Input]:
+    """Decode attention's share of the matmul rate where the runtime counts its kernel's instructions."""
+    if r.attn_share >= 1.0:
+        return []
+    return [Input("attention rate", f"{r.attn_share:.2f} of peak·η_c (kernel instructions per key)",
+                  _rt_source(r, "decode_attn_ops_per_dim"))]
+
+
 def _decode(s: Scenario, r, est, cov) -> Explanation:
     t = s.prompt + max(s.generate - 1, 0) / 2  # a representative step: the middle of the generation
     p = {k: float(v) for k, v in decode_step_parts(r, t).items()}
@@ -120,6 +128,7 @@ def _decode(s: Scenario, r, est, cov) -> Explanation:
     ins = _common(s, r) + [
         Input("format factor", f"{r.decode_format:.2f}", _rt_source(r, "decode_format")),
         *_dequant_input(s, r),
+        *_attention_input(r),
         Input("quantized matmul", r.runtime.quantized_matmul, _rt_source(r, "quantized_matmul")),
         Input("fixed cost / pass", f"{duration(r.decode_overhead)} ({kernels.per_pass(s.model, r.runtime.attention == 'flash', act_quant(r.runtime, r.weights)):,.0f} kernels)",
               _rt_source(r, "decode_kernel_us")),
@@ -128,7 +137,7 @@ def _decode(s: Scenario, r, est, cov) -> Explanation:
     return Explanation(
         "decode", "Decode speed", f"{rate(est.decode_tokens_per_s)} per sequence ({duration(est.tpot_s)} per token)",
         "time per token = max(matmul FLOPs ÷ (peak·η_c), weight bytes ÷ (bandwidth·η_m·format factor)) "
-        "+ max(attention FLOPs ÷ (peak·η_c), KV bytes ÷ (bandwidth·η_m)) + link time + kernels × τ per pass",
+        "+ max(attention FLOPs ÷ (peak·η_c·attention rate), KV bytes ÷ (bandwidth·η_m)) + link time + kernels × τ per pass",
         f"at context {t:,.0f} on {split} device(s): compute {duration(p['compute_time'])}, memory "
         f"{duration(p['memory_time'])} ({si(p['weights_bytes'], 'B')} weights + {si(p['kv_bytes'], 'B')} KV), link "
         f"{duration(p['comm_time'])}, fixed {duration(p['overhead_time'])} → {duration(p['time'])} per step; averaged over "
