@@ -372,7 +372,9 @@ def _write_calibration(rows: list[Row], preds: dict) -> None:
                   "device_classes = [" + ", ".join(f'"{c}"' for c in sorted({h.category for h in hw})) + "]",
                   "generations = [" + ", ".join(f'"{g}"' for g in sorted({generation(h.id) for h in hw})) + "]",
                   f"max_devices = {max(int(r.fields.get('devices') or 1) for r in rs)}",
-                  f"max_prompt = {max(int(r.fields.get('prompt') or 0) for r in rs)}"]
+                  f"max_prompt = {max(int(r.fields.get('prompt') or 0) for r in rs)}",
+                  "weight_formats = [" + ", ".join(f'"{w}"' for w in sorted({r.fields.get("weights") or "fp16"
+                                                                             for r in rs})) + "]"]
         if len(rs) >= MIN_ROWS:
             lines += [f"floor = {np.percentile(ratios, 10):.3f}", f"ceiling = {np.percentile(ratios, 90):.3f}",
                       'basis = "leave-one-dataset-out, 10th-90th percentile of measured / modelled speed"']
