@@ -108,6 +108,7 @@ class _Consts:
         bw = r.bandwidth * r.eta_memory
         kv_split = min(devices, m.kv_shards) if s.parallel == "tensor" else 1
         self.rate = r.peak_flops * r.eta_compute * split
+        self.attn_rate = self.rate * r.attn_share  # decode attention's own roof
         self.w_bw = bw * split  # × the weight format's stream share
         self.kv_bw = bw * kv_split * r.kv_read
         self.kv_bpv = r.kv.bytes_per_value
@@ -137,20 +138,17 @@ class _Consts:
         return body * self.per_param + self.head_bytes + rows * self.emb
 
     def comm_time(self, tokens: float) -> float:
-        """parallel.comm_time."""
-        s = self.s
+        """parallel.comm_time (the same function: one all-reduce formula for both paths)."""
+        s, m, r = self.s, self.m, self.r
         n = s.devices
         if n <= 1:
             return 0.0
-        msg = tokens * self.m.d_model * self.act
-        if s.parallel == "tensor":
-            t = 2 * self.m.layers * (2 * (n - 1) / n * msg / self.link + (n - 1).bit_length() * self.r.link_latency)
-            if self.moe_a2a:  # passes.moe_link_time
-                m = self.m
-                t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
-                                                       self.act, self.link, self.r.link_latency))
-            return t
-        return (n - 1) * (msg / self.link + self.r.link_latency)
+        t = float(parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, n, self.act, self.link,
+                                     r.link_latency, r.oneshot_latency))
+        if self.moe_a2a:  # passes.moe_link_time
+            t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
+                                                   self.act, self.link, r.link_latency, r.oneshot_latency))
+        return t
 
     def attn_prefill(self, n: float) -> float:
         """flops.attention_flops_prefill."""
@@ -226,7 +224,7 @@ class _Consts:
             w_bytes = self.weight_bytes_read(tokens)
         rate = self.rate
         gemm = max(b * (seq_flops / rate), w_bytes / (self.w_bw * r.decode_format))
-        att = b * max(attn / rate, seq_kv / self.kv_bw)
+        att = b * max(attn / self.attn_rate, seq_kv / self.kv_bw)
         return gemm + att + self.comm_time(tokens) + r.decode_overhead + r.seq_overhead * b
 
     def mean_decode(self, prompt: int, generate: int) -> PassFigures:
@@ -255,7 +253,7 @@ class _Consts:
             flops_sum += a0 * w0 + a1 * w1
             kv_sum += k0 * w0 + k1 * w1
             # max(A, K) = K + max(A − K, 0): D = A − K is linear in u, positive on one side of its root.
-            d0, d1 = a0 / rate - k0 / kv_bw, a1 / rate - k1 / kv_bw
+            d0, d1 = a0 / self.attn_rate - k0 / kv_bw, a1 / self.attn_rate - k1 / kv_bw
             attn_sum += k0 / kv_bw * w0 + k1 / kv_bw * w1 + _positive_part(g, i, j, d0, d1)
             # compute − memory time: (mm + b·a)/rate − (tw + b·k/kv_bw), linear in u.
             share_compute += _positive_part(g, max(i, n_link), j, (tc_mm - tw) + b * d0, b * d1, weight_only=True)
@@ -270,7 +268,7 @@ class _Consts:
     def _work(self, t: float, tc_mm: float, tw: float) -> float:
         """Busy time of a decode pass at context t (before links and fixed costs)."""
         b = self.batch
-        return max(tc_mm, tw) + b * max(self.attn_decode(t) / self.rate, self.seq_kv(t) / self.kv_bw)
+        return max(tc_mm, tw) + b * max(self.attn_decode(t) / self.attn_rate, self.seq_kv(t) / self.kv_bw)
 
     def _segments(self, g: _Grid):
         """(i, j, a0, a1, k0, k1): samples i … j−1 on which attention FLOPs per sequence are a0 + a1·u
