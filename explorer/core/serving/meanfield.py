@@ -6,11 +6,15 @@ Every quantity is a time average in steady state, solved as a fixed point over t
 - decoding sequences n_d = X·(O − 1)·TPOT (Little's law on the decode phase); a request sees the others
   plus itself, n = 1 + n_d (open loop, PASTA) or 1 + n_d·(N − 1)/N (closed loop);
 - prompt tokens arrive at X·I per second; a step carries a chunk of up to c = budget − n of them
-  (mixed) or budget (separate prefill steps); the share of steps carrying one is q = X·I·τ̄ ÷ chunk;
+  (mixed) or budget (separate prefill steps); prompts arriving during a step join the next as Poisson
+  arrivals, m = X·τ̄ of them on average, so a step carries m ÷ (1 − e^(−m)) prompts when it carries any
+  (at most c tokens) and the share of steps carrying a chunk is q = X·I·τ̄ ÷ chunk (1 − e^(−m) below c);
 - mean step τ̄ = (1 − q)·D(n) + q·M(chunk, n), with D and M from the one step function
   (explorer.core.engine.step); TPOT = τ̄ when chunks ride in decode steps, D + q/(1 − q)·M when they stall them;
 - TTFT = per-request cost + residual of the step in flight + the prompt's steps (⌈I ÷ c⌉ − 1 full
-  chunks, then the rest) + the wait for the prefill queue (Kingman's G/G/1, ρ = X·I ÷ (c ÷ M)) + the
+  chunks, then the rest) + the wait for the prefill queue (K = ⌊c ÷ I⌋ prompts served per full chunk
+  step of time M(c): Sakasegawa's M/M/K × (ca² + 0)/2, ρ = X·I·M(c) ÷ c; closed loop: at most N − 1
+  prompts ahead; no step in flight when a closed loop sends the next request the instant a reply ends) + the
   closed-loop wave (below) + the wait for admission;
 - admission: at most C = min(running limit, KV slots) requests run. Closed loop: X = min(N ÷ (R + Z), C ÷ R)
   and the clients that do not fit wait (W = N ÷ X − Z − R, Little's law); open loop: an M/G/C queue
