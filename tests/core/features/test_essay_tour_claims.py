@@ -32,9 +32,9 @@ def test_highway_step_is_near_capacity_and_one_more_lane_tips_it_over(steps):
     s = a.scenario
     assert s.load_kind == "rate" and s.load == 11.0  # "arriving at 11.0 a second": an open loop
     assert (s.prompt, s.generate, before.lanes, before.closed_lanes) == (1000, 200, 16, 4)
-    # "near capacity (ρ ≈ 0.96)": ρ = λ ÷ what the 12 open lanes carry with the batch full
+    # "near capacity (ρ ≈ 0.95)": ρ = λ ÷ what the 12 open lanes carry with the batch full
     assert before.rho == pytest.approx(11.0 / before.capacity)
-    assert 0.955 <= before.rho < 0.97 and before.state == "near capacity"
+    assert 0.945 <= before.rho < 0.97 and before.state == "near capacity"
     p = before.point
     assert 78 <= p.mean_running <= 82 and before.batch_capacity == 98  # "~80 of the 98"
     # 98 by hand: KV blocks for 1,200-token requests — 0.5 MiB/token (2·32 layers·32 heads·128·2 B)
@@ -47,7 +47,7 @@ def test_highway_step_is_near_capacity_and_one_more_lane_tips_it_over(steps):
     assert after.capacity < 11.0 < before.capacity  # capacity fell below demand
     assert 1.03 <= after.rho <= 1.05 and after.state == "overloaded"  # "ρ ≈ 1.04"
     assert math.isinf(after.point.ttft_p99) and after.queue_growth > 0  # the queue grows without bound
-    assert round(p.tpot_s * 1e3) == 36 and round(after.point.tpot_s * 1e3) == 46  # "from 36 to 46 ms"
+    assert round(p.tpot_s * 1e3) == 36 and round(after.point.tpot_s * 1e3) == 45  # "from 36 to 45 ms"
     assert math.isfinite(after.point.tpot_s)  # the cars keep moving: bounded
     # the captions quote these figures (computed from the serving model, never typed)
     for n in (f"{s.load:.1f} requests arrive", f"({before.open_lanes} of 16 open)", f"~{p.mean_running:.0f} ride",
