@@ -30,24 +30,34 @@ from explorer.core.state.scenario import Scenario
 
 def estimate_point(s: Scenario, r: Resolved) -> Estimate:
     """The Estimate of ``s`` (resolved as ``r``), every figure computed on floats."""
-    m = s.model
-    kv = r.kv
+    c = _consts(r)
+    b = c.pass_batch(s.batch)
     context = float(s.prompt + s.generate)
-    w_bytes = memory.weight_bytes(m, r.weights)
-    kv_per_seq = _kv_cache_bytes(m, kv.bytes_per_value, context, 1.0) if s.kv_cache else 0.0
-    kv_total = _kv_cache_bytes(m, kv.bytes_per_value, context, float(s.batch)) if s.kv_cache else 0.0
-    need = w_bytes / s.devices + kv_total / (r.kv_ways or s.devices) + r.reserve_bytes
-    c = _Consts(s, r)
-    pre = c.prefill(float(max(s.prompt, 1)))
+    if s.kv_cache:
+        kv_per_seq = c.kv_cache_bytes(context, 1.0)
+        kv_total = c.kv_cache_bytes(context, float(s.batch))
+    else:
+        kv_per_seq = kv_total = 0.0
+    need = c.w_bytes / c.devices + kv_total / c.kv_ways_or_devices + r.reserve_bytes
+    pre = c.prefill(float(max(s.prompt, 1)), b)
     if s.prompt > 0:
         ttft = pre.time * _pipeline_fill(s)
     else:
-        ttft = c.decode_time(0.0)
+        ttft = c.decode_time(0.0, b, s.kv_cache)
     dec = None
     if s.generate > 0:
-        dec = c.mean_decode(s.prompt, s.generate) if s.kv_cache else _vector_mean(r, s)
-    return assemble(s, r, w_bytes=w_bytes, kv_total=kv_total, kv_per_seq=kv_per_seq, need=need, ttft=ttft,
-                    pre=pre, dec=dec, per_pass=c.batch, relationships=_relationships(m, context))
+        dec = c.mean_decode(s.prompt, s.generate, b) if s.kv_cache else _vector_mean(r, s)
+    return assemble(s, r, w_bytes=c.w_bytes, kv_total=kv_total, kv_per_seq=kv_per_seq, need=need, ttft=ttft,
+                    pre=pre, dec=dec, per_pass=b, relationships=_relationships(s.model, context))
+
+
+def _consts(r: Resolved) -> _Consts:
+    """The constants of ``r``'s resolution key, computed once per key (``Resolved.shared``)."""
+    try:
+        return r.shared["point"]
+    except KeyError:
+        c = r.shared["point"] = _Consts(r)
+        return c
 
 
 def _vector_mean(r: Resolved, s: Scenario) -> PassFigures:
@@ -96,14 +106,16 @@ def _causal_pairs(n: float, window: float | None) -> float:
 
 
 class _Consts:
-    """What every pass of one resolved scenario shares: rates, link time, weight bytes."""
+    """What every pass of one resolution key shares (everything but the batch and the lengths):
+    rates, link time, weight bytes."""
 
-    def __init__(self, s: Scenario, r: Resolved):
+    def __init__(self, r: Resolved):
+        s = r.scenario
         m = s.model
-        self.s, self.r, self.m = s, r, m
+        self.r, self.m = r, m
         devices = s.devices
-        b = float(s.batch)
-        self.batch = b if s.parallel != "pipeline" or devices <= 1 else b / min(devices, b)
+        self.devices, self.parallel = devices, s.parallel
+        self.pipeline = s.parallel == "pipeline" and devices > 1
         split = devices if s.parallel == "tensor" else 1
         bw = r.bandwidth * r.eta_memory
         kv_split = min(devices, m.kv_shards) if s.parallel == "tensor" else 1
@@ -123,6 +135,18 @@ class _Consts:
         self.link = r.link_bandwidth if r.link_bandwidth > 0 else 1.0
         self.act = r.activation_bytes
         self.moe_a2a = expert_all_to_all(r)
+        self.w_bytes = memory.weight_bytes(m, r.weights)
+        self.kv_ways_or_devices = r.kv_ways or devices
+        self.decode_fixed: dict[float, tuple[float, float, float, float, float, float]] = {}  # per batch
+
+    def pass_batch(self, batch: int) -> float:
+        """parallel.pass_batch: sequences per forward pass (a pipeline's micro-batch)."""
+        b = float(batch)
+        return b / min(self.devices, b) if self.pipeline else b
+
+    def kv_cache_bytes(self, t: float, batch: float) -> float:
+        """memory.kv_cache_bytes."""
+        return _kv_cache_bytes(self.m, self.kv_bpv, t, batch)
 
     # -- physics, one number at a time (the vectorized functions named in each docstring) ------
     def weight_bytes_read(self, tokens: float) -> float:
@@ -138,12 +162,11 @@ class _Consts:
 
     def comm_time(self, tokens: float) -> float:
         """parallel.comm_time."""
-        s = self.s
-        n = s.devices
+        n = self.devices
         if n <= 1:
             return 0.0
         msg = tokens * self.m.d_model * self.act
-        if s.parallel == "tensor":
+        if self.parallel == "tensor":
             t = 2 * self.m.layers * (2 * (n - 1) / n * msg / self.link + (n - 1).bit_length() * self.r.link_latency)
             if self.moe_a2a:  # passes.moe_link_time
                 m = self.m
@@ -194,9 +217,9 @@ class _Consts:
         return r.score_passes * 4.0 * m.heads * pairs * batch
 
     # -- passes ------------------------------------------------------------------------------
-    def prefill(self, n: float) -> PassFigures:
-        """passes.prefill_parts: one prefill pass over n prompt tokens of each sequence."""
-        r, b = self.r, self.batch
+    def prefill(self, n: float, b: float) -> PassFigures:
+        """passes.prefill_parts: one prefill pass over n prompt tokens of each of b sequences."""
+        r = self.r
         tokens = n * b
         work = self.prefill_flops(n, b)
         w_bytes = self.weight_bytes_read(tokens)
@@ -210,10 +233,10 @@ class _Consts:
         bound = 2 if comm > busy else (1 if tc > mem_time else 0)
         return PassFigures(busy + comm + extra, work, w_bytes + kv_bytes, comm, bound)
 
-    def decode_time(self, t: float) -> float:
-        """passes.decode_step_time: one decode pass at context t."""
-        r, b = self.r, self.batch
-        if self.s.kv_cache:
+    def decode_time(self, t: float, b: float, kv_cache: bool) -> float:
+        """passes.decode_step_time: one decode pass of b sequences at context t."""
+        r = self.r
+        if kv_cache:
             attn = self.attn_decode(t)
             seq_flops = (self.lin + self.head + attn) - attn
             seq_kv = self.seq_kv(t)
@@ -229,26 +252,39 @@ class _Consts:
         att = b * max(attn / rate, seq_kv / self.kv_bw)
         return gemm + att + self.comm_time(tokens) + r.decode_overhead + r.seq_overhead * b
 
-    def mean_decode(self, prompt: int, generate: int) -> PassFigures:
-        """passes.mean_decode with a KV cache, in closed form over the sample grid (module docstring)."""
-        r, b = self.r, self.batch
-        rate, kv_bw = self.rate, self.kv_bw
-        g = _prefix(prompt, generate)
-        total_w = g.s0[-1]
+    def _decode_fixed(self, b: float) -> tuple[float, float, float, float, float, float]:
+        """What a decode pass of b sequences costs whatever the context: matmul FLOPs, weight bytes,
+        their times, link time, and the time of every part but attention (kept per batch)."""
+        try:
+            return self.decode_fixed[b]
+        except KeyError:
+            pass
+        r = self.r
         mm_flops = b * (self.lin + self.head)
         w_bytes = self.weight_bytes_read(b)
         tw = w_bytes / (self.w_bw * r.decode_format)
-        tc_mm = mm_flops / rate
+        tc_mm = mm_flops / self.rate
         comm = self.comm_time(b)
         fixed = max(tc_mm, tw) + comm + r.decode_overhead + r.seq_overhead * b
+        if len(self.decode_fixed) >= 256:
+            self.decode_fixed.clear()
+        out = self.decode_fixed[b] = (mm_flops, w_bytes, tw, tc_mm, comm, fixed)
+        return out
+
+    def mean_decode(self, prompt: int, generate: int, b: float) -> PassFigures:
+        """passes.mean_decode with a KV cache, in closed form over the sample grid (module docstring)."""
+        rate, kv_bw = self.rate, self.kv_bw
+        g = _prefix(generate)
+        total_w = g.s0[-1]
+        mm_flops, w_bytes, tw, tc_mm, comm, fixed = self._decode_fixed(b)
         # Link-bound samples: where the link time exceeds the work, which only grows with t: a prefix.
         n_link = 0
-        if comm > 0.0 and comm > self._work(float(prompt), tc_mm, tw):
-            n_link = bisect_left(g.u, True, key=lambda u: comm <= self._work(u + prompt, tc_mm, tw))
+        if comm > 0.0 and comm > self._work(float(prompt), tc_mm, tw, b):
+            n_link = bisect_left(g.u, True, key=lambda u: comm <= self._work(u + prompt, tc_mm, tw, b))
         # Per segment: attention FLOPs a0 + a1·u and KV bytes k0 + k1·u per sequence, u = t − prompt.
         attn_sum = flops_sum = kv_sum = 0.0
         share_compute = 0.0  # weight of the samples (not link-bound) whose compute time exceeds memory time
-        for i, j, a0, a1, k0, k1 in self._segments(g):
+        for i, j, a0, a1, k0, k1 in self._segments(g, float(prompt)):
             if j <= i:
                 continue
             w0, w1 = g.s0[j] - g.s0[i], g.s1[j] - g.s1[i]
@@ -267,15 +303,14 @@ class _Consts:
         bound = max(range(3), key=shares.__getitem__)  # the first of equal shares, as argmax
         return PassFigures(time, flops_, bytes_, comm * total_w, bound)
 
-    def _work(self, t: float, tc_mm: float, tw: float) -> float:
-        """Busy time of a decode pass at context t (before links and fixed costs)."""
-        b = self.batch
+    def _work(self, t: float, tc_mm: float, tw: float, b: float) -> float:
+        """Busy time of a decode pass of b sequences at context t (before links and fixed costs)."""
         return max(tc_mm, tw) + b * max(self.attn_decode(t) / self.rate, self.seq_kv(t) / self.kv_bw)
 
-    def _segments(self, g: _Grid):
+    def _segments(self, g: _Grid, p: float):
         """(i, j, a0, a1, k0, k1): samples i … j−1 on which attention FLOPs per sequence are a0 + a1·u
-        and KV bytes k0 + k1·u (u = t − prompt): one segment, or two split at a sliding window."""
-        m, p = self.m, g.prompt
+        and KV bytes k0 + k1·u (u = t − p, p the prompt): one segment, or two split at a sliding window."""
+        m = self.m
         n = len(g.u)
         if m.attention == "linear":
             return [(0, n, self.attn_decode(0.0), 0.0, self.seq_kv(0.0), 0.0)]
@@ -292,13 +327,13 @@ class _Consts:
 
 
 class _Grid:
-    """The sample grid of passes.mean_decode for one (prompt, generate), as plain lists: offsets
-    u = t − prompt and prefix sums s0[i] = Σ_{<i} w, s1[i] = Σ_{<i} w·u."""
+    """The sample grid of passes.mean_decode for generating ``generate`` tokens, as plain lists:
+    offsets u = t − prompt and prefix sums s0[i] = Σ_{<i} w, s1[i] = Σ_{<i} w·u. Neither depends on
+    the prompt (the grid's contexts are the prompt plus whole numbers, exact in floats)."""
 
-    def __init__(self, prompt: int, generate: int):
-        t, w = generation_grid(prompt, generate)
-        self.prompt = float(prompt)
-        self.u = [float(x) - self.prompt for x in t]
+    def __init__(self, generate: int):
+        t, w = generation_grid(0, generate)
+        self.u = [float(x) for x in t]
         s0, s1 = [0.0], [0.0]
         for u, wi in zip(self.u, w.tolist()):
             s0.append(s0[-1] + wi)
@@ -307,8 +342,8 @@ class _Grid:
 
 
 @lru_cache(maxsize=256)
-def _prefix(prompt: int, generate: int) -> _Grid:
-    return _Grid(prompt, generate)
+def _prefix(generate: int) -> _Grid:
+    return _Grid(generate)
 
 
 def _positive_part(g: _Grid, i: int, j: int, c0: float, c1: float, weight_only: bool = False) -> float:
