@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import accumulate
+from operator import mul
 
 from explorer.core.engine.assembly import Estimate, PassFigures, assemble
-from explorer.core.engine.passes import expert_all_to_all, generation_grid, mean_decode
+from explorer.core.engine.passes import MEAN_SAMPLES, expert_all_to_all, mean_decode
 from explorer.core.engine.resolved import Resolved
 from explorer.core.physics import memory, parallel
 from explorer.core.specs.model import ModelSpec
@@ -332,13 +334,21 @@ class _Grid:
     the prompt (the grid's contexts are the prompt plus whole numbers, exact in floats)."""
 
     def __init__(self, generate: int):
-        t, w = generation_grid(0, generate)
-        self.u = [float(x) for x in t]
-        s0, s1 = [0.0], [0.0]
-        for u, wi in zip(self.u, w.tolist()):
-            s0.append(s0[-1] + wi)
-            s1.append(s1[-1] + wi * u)
-        self.s0, self.s1 = s0, s1
+        n = MEAN_SAMPLES
+        if generate <= n:  # every step, each weighing 1/generate (passes.generation_grid, exact)
+            self.u = _STEPS
+            w = [1.0 / generate] * generate + [0.0] * (n - generate)
+        else:  # evenly spaced steps k·(generate − 1)/(n − 1), rounded half to even as np.round; a trapezoid
+            span = float(generate - 1)
+            self.u = [float(round(k * _STEP * span)) for k in range(n)]
+            w = [1.0 / (n - 1)] * n
+            w[0] = w[-1] = 0.5 / (n - 1)
+        self.s0 = [0.0, *accumulate(w)]
+        self.s1 = [0.0, *accumulate(map(mul, w, self.u))]
+
+
+_STEPS = [float(k) for k in range(MEAN_SAMPLES)]
+_STEP = 1.0 / (MEAN_SAMPLES - 1)  # np.linspace(0, 1, MEAN_SAMPLES)'s step
 
 
 @lru_cache(maxsize=256)
