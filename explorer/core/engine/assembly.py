@@ -134,7 +134,7 @@ def assemble(s: Scenario, r: Resolved, *, w_bytes: float, kv_total: float, kv_pe
     money = cost.usd(s.devices, r.price_per_hour, total_time)
     usable = r.usable_bytes
     e = object.__new__(Estimate)  # every field below: the frozen dataclass without its per-field __init__
-    e.__dict__.update(
+    _set_dict(e, "__dict__", dict(
         params_total=m.params_total,
         params_active=m.params_active,
         weight_bytes=w_bytes,
@@ -166,5 +166,8 @@ def assemble(s: Scenario, r: Resolved, *, w_bytes: float, kv_total: float, kv_pe
         eta_memory=r.eta_memory,
         runtime=r.runtime.id,
         warnings=_context_warning(s) + fx.warnings,
-    )
+    ))
     return e
+
+
+_set_dict = object.__setattr__  # (instance, "__dict__", d): a frozen dataclass's fields all at once

@@ -22,6 +22,8 @@ from functools import lru_cache
 from itertools import accumulate
 from operator import mul
 
+import numpy as np
+
 from explorer.core.engine.assembly import Estimate, PassFigures, assemble
 from explorer.core.engine.passes import MEAN_SAMPLES, expert_all_to_all, mean_decode
 from explorer.core.engine.resolved import Resolved
@@ -33,24 +35,38 @@ from explorer.core.state.scenario import Scenario
 def estimate_point(s: Scenario, r: Resolved) -> Estimate:
     """The Estimate of ``s`` (resolved as ``r``), every figure computed on floats."""
     c = _consts(r)
-    b = c.pass_batch(s.batch)
-    context = float(s.prompt + s.generate)
-    if s.kv_cache:
-        kv_per_seq = c.kv_cache_bytes(context, 1.0)
-        kv_total = c.kv_cache_bytes(context, float(s.batch))
-    else:
+    batch, prompt, generate = s.batch, s.prompt, s.generate
+    b = float(batch)
+    if c.pipeline:  # parallel.pass_batch: a pipeline's micro-batch
+        b = b / min(c.devices, b)
+    n = float(prompt + generate)
+    if not s.kv_cache:
         kv_per_seq = kv_total = 0.0
+    elif c.linear:  # memory.kv_cache_bytes: a fixed state
+        kv_per_seq, kv_total = 1.0 * c.state_kv, float(batch) * c.state_kv
+    else:
+        held = c.lg * n
+        if c.ls:
+            held = held + c.ls * min(n, c.window)
+        held = held / c.layers
+        kv_per_seq, kv_total = 1.0 * c.kv_per_token * held, float(batch) * c.kv_per_token * held
     need = c.w_bytes / c.devices + kv_total / c.kv_ways_or_devices + r.reserve_bytes
-    pre = c.prefill(float(max(s.prompt, 1)), b)
-    if s.prompt > 0:
-        ttft = pre.time * _pipeline_fill(s)
+    pre = c.prefill(float(max(prompt, 1)), b)
+    if prompt > 0:
+        ttft = pre.time
+        if c.pipeline:  # parallel.pipeline_fill: fill and drain
+            ttft = ttft * ((min(c.devices, batch) + c.devices - 1) / c.devices)
     else:
         ttft = c.decode_time(0.0, b, s.kv_cache)
     dec = None
-    if s.generate > 0:
-        dec = c.mean_decode(s.prompt, s.generate, b) if s.kv_cache else _vector_mean(r, s)
+    if generate > 0:
+        dec = c.mean_decode(prompt, generate, b) if s.kv_cache else _vector_mean(r, s)
+    if c.linear:  # flops.relationships_per_forward
+        relationships = 0.0
+    else:
+        relationships = c.layers * (c.heads * ((c.lg * n * n + c.ls * n * min(n, c.window or 1)) / c.layers))
     return assemble(s, r, w_bytes=c.w_bytes, kv_total=kv_total, kv_per_seq=kv_per_seq, need=need, ttft=ttft,
-                    pre=pre, dec=dec, per_pass=b, relationships=_relationships(s.model, context))
+                    pre=pre, dec=dec, per_pass=b, relationships=relationships)
 
 
 def _consts(r: Resolved) -> _Consts:
@@ -68,36 +84,12 @@ def _vector_mean(r: Resolved, s: Scenario) -> PassFigures:
                        int(d["bound"]))
 
 
-def _pipeline_fill(s: Scenario) -> float:
-    """parallel.pipeline_fill."""
-    if s.parallel != "pipeline" or s.devices <= 1:
-        return 1.0
-    n = s.devices
-    return (min(n, s.batch) + n - 1) / n
-
-
 def _cached_tokens(m: ModelSpec, t: float) -> float:
     """memory.cached_tokens_per_layer (softmax attention)."""
     held = m.global_layers * t
     if m.sliding_layers:
         held = held + m.sliding_layers * min(t, m.window)
     return held / m.layers
-
-
-def _kv_cache_bytes(m: ModelSpec, kv_bpv: float, t: float, batch: float) -> float:
-    """memory.kv_cache_bytes."""
-    if m.attention == "linear":
-        return batch * m.state_elements * kv_bpv
-    return batch * (m.kv_elements_per_token * kv_bpv) * _cached_tokens(m, t)
-
-
-def _relationships(m: ModelSpec, n: float) -> float:
-    """flops.relationships_per_forward."""
-    if m.attention == "linear":
-        return 0.0
-    full = m.global_layers * n * n
-    windowed = m.sliding_layers * n * min(n, m.window or 1)
-    return m.layers * (m.heads * ((full + windowed) / m.layers))
 
 
 def _causal_pairs(n: float, window: float | None) -> float:
@@ -140,15 +132,18 @@ class _Consts:
         self.w_bytes = memory.weight_bytes(m, r.weights)
         self.kv_ways_or_devices = r.kv_ways or devices
         self.decode_fixed: dict[float, tuple[float, float, float, float, float, float]] = {}  # per batch
-
-    def pass_batch(self, batch: int) -> float:
-        """parallel.pass_batch: sequences per forward pass (a pipeline's micro-batch)."""
-        b = float(batch)
-        return b / min(self.devices, b) if self.pipeline else b
-
-    def kv_cache_bytes(self, t: float, batch: float) -> float:
-        """memory.kv_cache_bytes."""
-        return _kv_cache_bytes(self.m, self.kv_bpv, t, batch)
+        # The model's shape, as plain attributes (its derived figures are properties)
+        self.linear = m.attention == "linear"
+        self.lg, self.ls, self.window, self.layers, self.heads = (m.global_layers, m.sliding_layers, m.window,
+                                                                  m.layers, m.heads)
+        self.state_kv = m.state_elements * self.kv_bpv
+        self.afk = m.attn_flops_per_key
+        self.linear_attn = m.layers * 4.0 * m.heads * m.hd * m.hd  # attention FLOPs per token, linear attention
+        self.moe = m.is_moe
+        self.stream_read = self.stored * self.per_param + self.head_bytes  # weight bytes read but the embedding rows
+        self.vocab, self.d_model = m.vocab, m.d_model
+        self.dequant_time = r.dequant_bytes / (self.w_bw * 1.0)
+        self.score_passes = r.score_passes
 
     # -- physics, one number at a time (the vectorized functions named in each docstring) ------
     def weight_bytes_read(self, tokens: float) -> float:
@@ -223,12 +218,28 @@ class _Consts:
         """passes.prefill_parts: one prefill pass over n prompt tokens of each of b sequences."""
         r = self.r
         tokens = n * b
-        work = self.prefill_flops(n, b)
-        w_bytes = self.weight_bytes_read(tokens)
-        kv_bytes = _kv_cache_bytes(self.m, self.kv_bpv, n, b)
-        comm = self.comm_time(tokens)
+        if self.linear:  # flops.prefill_flops (n ≥ 1), attention_flops_prefill
+            work = b * (self.lin * n + self.head + self.linear_attn * n)
+            kv_bytes = b * self.state_kv
+        else:
+            pairs = self.lg * (n * (n + 1) / 2)
+            if self.ls:
+                w = float(self.window)
+                k = min(n, w)
+                pairs = pairs + self.ls * (k * (k + 1) / 2 + max(n - w, 0.0) * w)
+            work = b * (self.lin * n + self.head + self.afk * pairs)
+            held = self.lg * n
+            if self.ls:
+                held = held + self.ls * min(n, self.window)
+            kv_bytes = b * self.kv_per_token * (held / self.layers)
+        if self.moe:
+            w_bytes = self.weight_bytes_read(tokens)
+        else:  # memory.weight_bytes_read of a dense model
+            w_bytes = self.stream_read + min(tokens, self.vocab) * self.d_model * self.emb
+        comm = self.comm_time(tokens) if self.devices > 1 else 0.0
         rate = self.rate * (tokens / (tokens + r.gemm_half) * r.prefill_format)
-        extra = r.prefill_overhead + self.score_traffic(n, b) / self.kv_bw + r.dequant_bytes / (self.w_bw * 1.0)
+        scores = self.score_traffic(n, b) / self.kv_bw if self.score_passes else 0.0
+        extra = r.prefill_overhead + scores + self.dequant_time
         mem_time = w_bytes / (self.w_bw * 1.0) + kv_bytes / self.kv_bw
         tc = work / rate
         busy = max(tc, mem_time)
@@ -301,8 +312,11 @@ class _Consts:
         flops_ = mm_flops * total_w + b * flops_sum
         bytes_ = w_bytes * total_w + b * kv_sum
         share_link = g.s0[n_link]
-        shares = (total_w - share_link - share_compute, share_compute, share_link)
-        bound = max(range(3), key=shares.__getitem__)  # the first of equal shares, as argmax
+        bound, most = 0, total_w - share_link - share_compute  # the first of equal shares, as argmax
+        if share_compute > most:
+            bound, most = 1, share_compute
+        if share_link > most:
+            bound = 2
         return PassFigures(time, flops_, bytes_, comm * total_w, bound)
 
     def _work(self, t: float, tc_mm: float, tw: float, b: float) -> float:
@@ -334,21 +348,21 @@ class _Grid:
     the prompt (the grid's contexts are the prompt plus whole numbers, exact in floats)."""
 
     def __init__(self, generate: int):
-        n = MEAN_SAMPLES
-        if generate <= n:  # every step, each weighing 1/generate (passes.generation_grid, exact)
+        if generate <= MEAN_SAMPLES:  # every step, each weighing 1/generate (passes.generation_grid, exact)
             self.u = _STEPS
-            w = [1.0 / generate] * generate + [0.0] * (n - generate)
+            w = [1.0 / generate] * generate + [0.0] * (MEAN_SAMPLES - generate)
+            self.s0 = [0.0, *accumulate(w)]
         else:  # evenly spaced steps k·(generate − 1)/(n − 1), rounded half to even as np.round; a trapezoid
-            span = float(generate - 1)
-            self.u = [float(round(k * _STEP * span)) for k in range(n)]
-            w = [1.0 / (n - 1)] * n
-            w[0] = w[-1] = 0.5 / (n - 1)
-        self.s0 = [0.0, *accumulate(w)]
+            self.u = np.rint(_SPACING * float(generate - 1)).tolist()
+            w = _TRAPEZOID
+            self.s0 = _TRAPEZOID_S0
         self.s1 = [0.0, *accumulate(map(mul, w, self.u))]
 
 
 _STEPS = [float(k) for k in range(MEAN_SAMPLES)]
-_STEP = 1.0 / (MEAN_SAMPLES - 1)  # np.linspace(0, 1, MEAN_SAMPLES)'s step
+_SPACING = np.linspace(0.0, 1.0, MEAN_SAMPLES)  # as passes.generation_grid spaces its samples
+_TRAPEZOID = [0.5 / (MEAN_SAMPLES - 1)] + [1.0 / (MEAN_SAMPLES - 1)] * (MEAN_SAMPLES - 2) + [0.5 / (MEAN_SAMPLES - 1)]
+_TRAPEZOID_S0 = [0.0, *accumulate(_TRAPEZOID)]
 
 
 @lru_cache(maxsize=256)
