@@ -137,7 +137,7 @@ class _Consts:
         self.lg, self.ls, self.window, self.layers, self.heads = (m.global_layers, m.sliding_layers, m.window,
                                                                   m.layers, m.heads)
         self.state_kv = m.state_elements * self.kv_bpv
-        self.afk = m.attn_flops_per_key
+        self.afk, self.afk_decode = m.attn_flops_per_key, m.attn_flops_per_key_decode
         self.linear_attn = m.layers * 4.0 * m.heads * m.hd * m.hd  # attention FLOPs per token, linear attention
         self.moe = m.is_moe
         self.stream_read = self.stored * self.per_param + self.head_bytes  # weight bytes read but the embedding rows
@@ -326,15 +326,14 @@ class _Consts:
     def _segments(self, g: _Grid, p: float):
         """(i, j, a0, a1, k0, k1): samples i … j−1 on which attention FLOPs per sequence are a0 + a1·u
         and KV bytes k0 + k1·u (u = t − p, p the prompt): one segment, or two split at a sliding window."""
-        m = self.m
         n = len(g.u)
-        if m.attention == "linear":
+        if self.linear:
             return [(0, n, self.attn_decode(0.0), 0.0, self.seq_kv(0.0), 0.0)]
-        pk, kvt, layers = m.attn_flops_per_key_decode, self.kv_per_token, m.layers
-        lg, ls = m.global_layers, m.sliding_layers
+        pk, kvt, layers = self.afk_decode, self.kv_per_token, self.layers
+        lg, ls = self.lg, self.ls
         if not ls:
             return [(0, n, pk * lg * (p + 1), pk * lg, kvt * (lg * p) / layers + kvt, kvt * lg / layers)]
-        w = m.window
+        w = self.window
         edge = bisect_left(g.u, w - p)  # samples with t ≤ W − 1: neither attention nor cache clipped yet
         ga = lg + ls
         return [(0, edge, pk * ga * (p + 1), pk * ga, kvt * (ga * p) / layers + kvt, kvt * ga / layers),
