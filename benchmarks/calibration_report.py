@@ -63,7 +63,6 @@ FITTED = {
     ("tensorrt-llm", "prefill_kernel_us", None): (0.5, 0.0, 100.0),
     ("tensorrt-llm", "decode_kernel_us", None): (0.5, 0.0, 25.0),
     ("tensorrt-llm", "kv_read", None): (1.0, 0.2, 1.0),
-    ("tensorrt-llm", "link_efficiency", None): (1.0, 0.05, 1.0),
     # Two-die Ultra chips' barrier per kernel (hardware.toml kernel_sync_us of m1/m2/m3-ultra),
     # fitted on the llama.cpp Metal rows of Ultra chips only; prior: none (a single die).
     ("hardware", "kernel_sync_us", "two-die"): (0.0, 0.0, 50.0),
@@ -373,7 +372,9 @@ def _write_calibration(rows: list[Row], preds: dict) -> None:
                   "device_classes = [" + ", ".join(f'"{c}"' for c in sorted({h.category for h in hw})) + "]",
                   "generations = [" + ", ".join(f'"{g}"' for g in sorted({generation(h.id) for h in hw})) + "]",
                   f"max_devices = {max(int(r.fields.get('devices') or 1) for r in rs)}",
-                  f"max_prompt = {max(int(r.fields.get('prompt') or 0) for r in rs)}"]
+                  f"max_prompt = {max(int(r.fields.get('prompt') or 0) for r in rs)}",
+                  "weight_formats = [" + ", ".join(f'"{w}"' for w in sorted({r.fields.get("weights") or "fp16"
+                                                                             for r in rs})) + "]"]
         if len(rs) >= MIN_ROWS:
             lines += [f"floor = {np.percentile(ratios, 10):.3f}", f"ceiling = {np.percentile(ratios, 90):.3f}",
                       'basis = "leave-one-dataset-out, 10th-90th percentile of measured / modelled speed"']

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape as html_escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWindow, QMessageBox,
@@ -16,23 +17,25 @@ from ..core.state.view_rules import TABS
 from ..core.text.ab_compare import side_names
 from ..core.state.scenario import Scenario
 from .file_actions import FileActions
-from .highway.view import HighwayView
-from .serving.planner import PlannerView
-from .serving.view import ServingView
 from .menus import build_menus
 from .panel_docks import PanelDocks
 from .plots.compare_plot import ComparePlot
 from .plots.compute_plot import ComputePlot
 from .plots.memory_plot import MemoryPlot
 from .plots.roofline_plot import RooflinePlot
-from .present.post_pane import PostPane
 from .readouts import Readouts
 from .session import Session
-from .validation_view import ValidationView
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
 from . import wheel_guard
+
+if TYPE_CHECKING:  # the tab views are imported when their tab is first opened (start-up time)
+    from .highway.view import HighwayView
+    from .present.post_pane import PostPane
+    from .serving.planner import PlannerView
+    from .serving.view import ServingView
+    from .validation_view import ValidationView
 
 DEFAULT_SIZE = (1280, 720)
 TAB_KEYS = TABS  # ViewState.tab for each tab, in order (core.state.view_rules)
@@ -111,7 +114,8 @@ class MainWindow(QMainWindow):
             QWidget.setTabOrder(self.tabs.tabBar(), first)
 
     def _lazy_tab(self, attr: str, page: QWidget, cls):
-        """A tab's view, created on first use (keeps start-up fast)."""
+        """A tab's view, created on first use. The properties below import its module then too
+        (a local import, which PyInstaller still sees), so start-up neither imports nor builds it."""
         view = getattr(self, attr)
         if view is None:
             view = cls(self.store)
@@ -121,26 +125,36 @@ class MainWindow(QMainWindow):
 
     @property
     def highway(self) -> HighwayView:
+        from .highway.view import HighwayView
+
         return self._lazy_tab("_highway", self._highway_page, HighwayView)
 
     @property
     def serving(self) -> ServingView:
         """Serving under load: latency, throughput, batch and KV against load; the simulation."""
+        from .serving.view import ServingView
+
         return self._lazy_tab("_serving", self._serving_page, ServingView)
 
     @property
     def planner(self) -> PlannerView:
         """Plan a deployment: the cheapest setup meeting the latency target."""
+        from .serving.planner import PlannerView
+
         return self._lazy_tab("_planner", self._planner_page, PlannerView)
 
     @property
     def post(self) -> PostPane:
         """The 'this post as input' pane."""
+        from .present.post_pane import PostPane
+
         return self._lazy_tab("_post", self._post_page, PostPane)
 
     @property
     def validation(self) -> ValidationView:
         """Measured vs modelled (published measurements or the user's CSV)."""
+        from .validation_view import ValidationView
+
         return self._lazy_tab("_validation", self._validation_page, ValidationView)
 
     def _tab_changed(self, index: int) -> None:

@@ -18,7 +18,7 @@ FIGURES = (  # field, label, suffix, tooltip; ranges are the core's (core.state.
     ("tdp_w", "Power (TDP)", "W", "Board power; energy per token uses TDP × time (an upper bound)"),
     ("interconnect_gbs", "Link", "GB/s", "Device-to-device bandwidth per direction: to any peer on a "
                                                     "switched fabric (NVLink, PCIe), per link in a full mesh (MI300X)"),
-    ("interconnect_latency_us", "Link latency", "µs", "Per-hop latency of one all-reduce step"),
+    ("interconnect_latency_us", "Link latency", "µs", "One hop: a step of NCCL's ring all-reduce (2(N−1) per all-reduce)"),
 )
 
 

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,10 +27,12 @@ from ...core.features.tour import MAX_TOUR_BYTES, Tour, TourError, load_tour
 from ...core.features.tour_writer import append_step
 from ...core.state import view_rules
 from .stage import Blank, CaptionBar, Focus
-from .speaker_view import SpeakerView, second_screen
 from .stage_keys import StageKeys
-from .stage_view import StageView
 from .tour_player import TourPlayer
+
+if TYPE_CHECKING:  # the stage and the speaker view are imported when first shown (start-up time)
+    from .speaker_view import SpeakerView
+    from .stage_view import StageView
 
 FONT_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
@@ -45,9 +48,7 @@ class Presenter(QObject):
         self.caption_bar = CaptionBar()
         self.caption_bar.hide()
         window.centralWidget().layout().addWidget(self.caption_bar)
-        self.stage = StageView(window)  # presenter mode and --export-tour show this instead of the desk
-        self.stage.hide()
-        window.centralWidget().layout().addWidget(self.stage, 1)
+        self._stage: StageView | None = None  # built on first use (property ``stage``)
         self.keys = StageKeys(self)
         self.speaker: SpeakerView | None = None  # on a second screen while presenting
         self.caption_bar.prev_button.clicked.connect(self.previous)
@@ -59,6 +60,21 @@ class Presenter(QObject):
         self.store.changed.connect(self._on_changed)
         self.actions: dict[str, QAction] = {}
         self._build(file_menu, view_menu)
+
+    @property
+    def stage(self) -> StageView:
+        """The stage: presenter mode and --export-tour show it instead of the desk. Built (and its
+        module imported) on first use, so start-up pays for neither."""
+        if self._stage is None:
+            from .stage_view import StageView
+
+            self._stage = StageView(self.window)
+            self._stage.hide()
+            self.window.centralWidget().layout().addWidget(self._stage, 1)
+        return self._stage
+
+    def on_stage(self) -> bool:
+        return self._stage is not None and self._stage.isVisible()
 
     # -- menus and toolbar ---------------------------------------------------------------------
     def _action(self, key: str, text: str, slot, shortcut=None, menu: QMenu | None = None) -> QAction:
@@ -129,7 +145,7 @@ class Presenter(QObject):
             _ = self.window.highway  # built now, not in the middle of a step's animation
         self.player = TourPlayer(self.store, tour, self)
         self.player.stepChanged.connect(self._show_step)
-        self.caption_bar.setVisible(not self.stage.isVisible())  # on stage the stage has the caption
+        self.caption_bar.setVisible(not self.on_stage())  # on stage the stage has the caption
         if resume:
             self.player.resume(index)
         else:
@@ -175,7 +191,8 @@ class Presenter(QObject):
     def _show_step(self, index: int) -> None:
         step = self.player.step
         self.caption_bar.show_step(index, len(self.player), step)
-        self.stage.show_step(index, len(self.player), step)
+        if self._stage is not None:  # a stage not built yet shows the step when it is (show_stage)
+            self._stage.show_step(index, len(self.player), step)
         if self.speaker is not None:
             self.speaker.show_step(index, self.player.tour)
         self.focus.show_alone(step.solo)
@@ -251,7 +268,8 @@ class Presenter(QObject):
         w.readouts.setVisible(not on)
         w.tabs.setVisible(not on)
         self.caption_bar.setVisible(not on and self.player is not None)
-        self.stage.setVisible(on)
+        if on or self._stage is not None:
+            self.stage.setVisible(on)
         if on and self.player is not None and self.player.step is not None:
             self.stage.show_step(self.player.index, len(self.player), self.player.step)
 
@@ -271,6 +289,8 @@ class Presenter(QObject):
         w.showFullScreen()
         self.store.set_view(theme="presenter", font_scale=1.0)  # the stage sizes its text by its height
         QApplication.instance().installEventFilter(self)
+        from .speaker_view import second_screen
+
         other = second_screen(w)
         if other is not None:
             self.open_speaker_view(other)
@@ -278,6 +298,8 @@ class Presenter(QObject):
     def open_speaker_view(self, screen=None) -> SpeakerView:
         """Current and next step, notes, timer and clock (on ``screen``, full screen, when given)."""
         if self.speaker is None:
+            from .speaker_view import SpeakerView
+
             self.speaker = SpeakerView(self)
         if screen is not None:
             self.speaker.setGeometry(screen.geometry())

@@ -9,7 +9,8 @@ a runtime's calibration rows, each predicted by a fit that had never seen that r
 A scenario the rows do not cover gets no band and says **uncalibrated**, naming why: a runtime
 with no rows (vLLM, MLX, Transformers) or fewer than ``MIN_ROWS``; a device class or GPU
 generation none of its rows ran on; a mixture-of-experts or latent-attention model (every row is a
-dense Llama); more devices than any row; a prompt longer than 8k tokens. The ideal runtime is the
+dense Llama); more devices than any row; a prompt longer than 8k tokens; weights in a format none of
+its rows used (GGUF K-quants: every llama.cpp row is F16, Q8_0 or Q4_0). The ideal runtime is the
 physical limit: no band, and nothing to calibrate.
 """
 
@@ -101,6 +102,9 @@ def coverage(s: Scenario) -> Coverage:
             reasons.append("latent attention (every row uses standard attention)")
         if s.devices > cal.max_devices:
             reasons.append(f"{s.devices} devices (rows go up to {cal.max_devices})")
+        if cal.weight_formats and s.weights not in cal.weight_formats:
+            reasons.append(f"{presets.number_format(s.weights).name} weights (rows: "
+                           f"{', '.join(presets.number_format(w).name for w in cal.weight_formats)})")
         if s.prompt > LONG_PROMPT:
             reasons.append(f"a prompt over {LONG_PROMPT // 1024}k tokens")
         if not cal.has_band:

@@ -47,7 +47,7 @@ def _decode_terms(r: Resolution, t: np.ndarray, batch: np.ndarray) -> tuple:
         w_bytes = memory.weight_bytes_read(m, r.weights, batch * (t + 1))
     tokens = batch if s.kv_cache else batch * (t + 1)  # activations sent between devices
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices,
-                              r.activation_bytes, r.link, r.link_latency)
+                              r.activation_bytes, r.link, r.link_latency, r.oneshot_latency)
     comm = comm + moe_link_time(r, tokens)
     return seq_flops, seq_attn, seq_kv, w_bytes, comm
 
@@ -65,7 +65,7 @@ def moe_link_time(r: Resolution, tokens) -> np.ndarray:
     if not expert_all_to_all(r):
         return np.zeros_like(_f(tokens))
     return parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, s.devices,
-                                       r.activation_bytes, r.link, r.link_latency)
+                                       r.activation_bytes, r.link, r.link_latency, r.oneshot_latency)
 
 
 def _pass(r: Resolution, batch) -> np.ndarray:
@@ -90,12 +90,13 @@ def decode_step_time(r: Resolution, t, batch=None) -> np.ndarray:
 
     The weight matmuls and the attention are separate kernels run one after the other, each
     bound by its own roof: max(matmul FLOPs / rate, weight bytes / bandwidth) + max(attention
-    FLOPs / rate, KV bytes / bandwidth) + link time + the runtime's fixed cost per pass."""
+    FLOPs / (rate · attention share), KV bytes / bandwidth) + link time + the runtime's fixed cost
+    per pass (the attention share is below 1 where the attention kernel's instructions bind)."""
     batch = _pass(r, batch)
     seq_flops, seq_attn, seq_kv, w_bytes, comm = _decode_terms(r, _f(t), batch)
     rate, w_bw, kv_bw = _rates(r, r.decode_format)
     gemm = np.maximum(batch * (seq_flops / rate), w_bytes / w_bw)
-    attn = batch * np.maximum(seq_attn / rate, seq_kv / kv_bw)
+    attn = batch * np.maximum(seq_attn / (rate * r.attn_share), seq_kv / kv_bw)
     return gemm + attn + comm + r.decode_overhead + r.seq_overhead * batch
 
 
@@ -107,7 +108,7 @@ def decode_step_parts(r: Resolution, t, batch=None) -> dict[str, np.ndarray]:
     mm_flops, attn_flops, kv_bytes = batch * seq_flops, batch * seq_attn, batch * seq_kv
     mm_flops, attn_flops, kv_bytes, w_bytes, comm = np.broadcast_arrays(mm_flops, attn_flops, kv_bytes,
                                                                         _f(w_bytes), _f(comm))
-    tc_mm, tc_attn = mm_flops / rate, attn_flops / rate
+    tc_mm, tc_attn = mm_flops / rate, attn_flops / (rate * r.attn_share)
     tw, tkv = w_bytes / w_bw, kv_bytes / kv_bw
     work = np.maximum(tc_mm, tw) + np.maximum(tc_attn, tkv)
     compute_time, memory_time = tc_mm + tc_attn, tw + tkv
@@ -128,7 +129,7 @@ def prefill_parts(r: Resolution, n, batch=None) -> dict[str, np.ndarray]:
     w_bytes = memory.weight_bytes_read(s.model, r.weights, n * batch)
     kv_bytes = memory.kv_cache_bytes(s.model, r.kv, n, batch)
     comm = parallel.comm_time(s.parallel, s.model.layers, s.model.d_model, n * batch, s.devices,
-                              r.activation_bytes, r.link, r.link_latency)
+                              r.activation_bytes, r.link, r.link_latency, r.oneshot_latency)
     # GEMMs over few tokens under-fill the tiles (runtime's M½); quantized weights are
     # dequantized per tile (the runtime's prefill format factor).
     tokens = n * batch

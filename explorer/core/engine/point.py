@@ -114,6 +114,7 @@ class _Consts:
         bw = r.bandwidth * r.eta_memory
         kv_split = min(devices, m.kv_shards) if s.parallel == "tensor" else 1
         self.rate = r.peak_flops * r.eta_compute * split
+        self.attn_rate = self.rate * r.attn_share  # decode attention's own roof
         self.w_bw = bw * split  # × the weight format's stream share
         self.kv_bw = bw * kv_split * r.kv_read
         self.kv_bpv = r.kv.bytes_per_value
@@ -158,19 +159,17 @@ class _Consts:
         return body * self.per_param + self.head_bytes + rows * self.emb
 
     def comm_time(self, tokens: float) -> float:
-        """parallel.comm_time."""
+        """parallel.comm_time (the same function: one all-reduce formula for both paths)."""
         n = self.devices
         if n <= 1:
             return 0.0
-        msg = tokens * self.m.d_model * self.act
-        if self.parallel == "tensor":
-            t = 2 * self.m.layers * (2 * (n - 1) / n * msg / self.link + (n - 1).bit_length() * self.r.link_latency)
-            if self.moe_a2a:  # passes.moe_link_time
-                m = self.m
-                t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
-                                                       self.act, self.link, self.r.link_latency))
-            return t
-        return (n - 1) * (msg / self.link + self.r.link_latency)
+        m, r = self.m, self.r
+        t = float(parallel.comm_time(self.parallel, m.layers, m.d_model, tokens, n, self.act, self.link,
+                                     r.link_latency, r.oneshot_latency))
+        if self.moe_a2a:  # passes.moe_link_time
+            t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
+                                                   self.act, self.link, r.link_latency, r.oneshot_latency))
+        return t
 
     def attn_prefill(self, n: float) -> float:
         """flops.attention_flops_prefill."""
@@ -262,7 +261,7 @@ class _Consts:
             w_bytes = self.weight_bytes_read(tokens)
         rate = self.rate
         gemm = max(b * (seq_flops / rate), w_bytes / (self.w_bw * r.decode_format))
-        att = b * max(attn / rate, seq_kv / self.kv_bw)
+        att = b * max(attn / self.attn_rate, seq_kv / self.kv_bw)
         return gemm + att + self.comm_time(tokens) + r.decode_overhead + r.seq_overhead * b
 
     def _decode_fixed(self, b: float) -> tuple[float, float, float, float, float, float]:
@@ -286,7 +285,7 @@ class _Consts:
 
     def mean_decode(self, prompt: int, generate: int, b: float) -> PassFigures:
         """passes.mean_decode with a KV cache, in closed form over the sample grid (module docstring)."""
-        rate, kv_bw = self.rate, self.kv_bw
+        attn_rate, kv_bw = self.attn_rate, self.kv_bw
         g = _prefix(generate)
         total_w = g.s0[-1]
         mm_flops, w_bytes, tw, tc_mm, comm, fixed = self._decode_fixed(b)
@@ -304,7 +303,7 @@ class _Consts:
             flops_sum += a0 * w0 + a1 * w1
             kv_sum += k0 * w0 + k1 * w1
             # max(A, K) = K + max(A − K, 0): D = A − K is linear in u, positive on one side of its root.
-            d0, d1 = a0 / rate - k0 / kv_bw, a1 / rate - k1 / kv_bw
+            d0, d1 = a0 / attn_rate - k0 / kv_bw, a1 / attn_rate - k1 / kv_bw
             attn_sum += k0 / kv_bw * w0 + k1 / kv_bw * w1 + _positive_part(g, i, j, d0, d1)
             # compute − memory time: (mm + b·a)/rate − (tw + b·k/kv_bw), linear in u.
             share_compute += _positive_part(g, max(i, n_link), j, (tc_mm - tw) + b * d0, b * d1, weight_only=True)
@@ -321,7 +320,7 @@ class _Consts:
 
     def _work(self, t: float, tc_mm: float, tw: float, b: float) -> float:
         """Busy time of a decode pass of b sequences at context t (before links and fixed costs)."""
-        return max(tc_mm, tw) + b * max(self.attn_decode(t) / self.rate, self.seq_kv(t) / self.kv_bw)
+        return max(tc_mm, tw) + b * max(self.attn_decode(t) / self.attn_rate, self.seq_kv(t) / self.kv_bw)
 
     def _segments(self, g: _Grid, p: float):
         """(i, j, a0, a1, k0, k1): samples i … j−1 on which attention FLOPs per sequence are a0 + a1·u

@@ -18,8 +18,8 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from explorer.core.physics import kernels, memory, parallel
-from explorer.core.physics.units import GiB
+from explorer.core.physics import dequant, kernels, memory, parallel
+from explorer.core.physics.units import TFLOPS, GiB
 from explorer.core.specs import presets
 from explorer.core.specs.formats import NumberFormat
 from explorer.core.specs.runtime import SCORE_PASSES, Runtime
@@ -43,7 +43,8 @@ class Resolution(Generic[F]):
     usable_bytes: F  # per device
     reserve_bytes: F  # per device
     link_bandwidth: F  # B/s per direction between devices, as the runtime's all-reduces reach it
-    link_latency: F  # s per hop
+    link_latency: F  # s per hop (a ring all-reduce step)
+    oneshot_latency: F  # s per custom one-shot all-reduce where the runtime and fabric have one; 0 = none
     price_per_hour: float | None  # per device
     runtime: Runtime
     decode_format: F  # share of the FP16 mat-vec bandwidth the weight format reaches
@@ -56,6 +57,7 @@ class Resolution(Generic[F]):
     score_passes: F  # times the n×n attention scores cross memory (0: flash attention)
     score_chunk: F  # prompt tokens scored per chunk (a chunk scores against every key so far)
     dequant_bytes: F = 0.0  # type: ignore[assignment]  # bytes a dequantize-then-matmul prefill pass copies before its GEMMs
+    attn_share: F = 1.0  # type: ignore[assignment]  # share of the matmul FLOP rate decode attention reaches
     # Figures the engine derives from the ones above alone (point.py's rates and byte counts, the
     # warnings), kept for every Resolved of the same resolution_key; not a field to compare or copy
     # (a Resolved built any other way, dataclasses.replace included, starts with an empty one).
@@ -113,8 +115,9 @@ def peak_label(key: str) -> str:
 
 
 STACKED = ("peak_flops", "bandwidth", "eta_compute", "eta_memory", "usable_bytes", "reserve_bytes",
-           "link_bandwidth", "link_latency", "decode_format", "prefill_format", "decode_overhead", "seq_overhead",
-           "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk", "dequant_bytes")
+           "link_bandwidth", "link_latency", "oneshot_latency", "decode_format", "prefill_format", "decode_overhead",
+           "seq_overhead", "prefill_overhead", "kv_read", "gemm_half", "score_passes", "score_chunk", "dequant_bytes",
+           "attn_share")
 
 
 def stack(resolved: list[Resolved]) -> ResolvedStack:
@@ -149,6 +152,29 @@ def act_quant(rt: Runtime, weights: NumberFormat) -> bool:
     """Whether the runtime quantises each matmul's activations in a kernel of its own: FP8 and INT8
     W8A8 weights (8-bit tensor-core GEMMs on 8-bit activations) in a runtime that does not fuse it."""
     return rt.activation_quant_kernel and not rt.ideal and weights.throughput_key in ("fp8", "int8")
+
+
+def _decode_format(s: Scenario, rt: Runtime, weights: NumberFormat) -> float:
+    """The weight stream's share of the FP16 mat-vec bandwidth: the runtime's measured format factor
+    φ, lowered where the kernel's dequantization instructions (runtime decode_ops) take longer than
+    the bytes on this chip (physics/dequant.py: max of the two roofs)."""
+    phi = rt.format_factor(s.weights, "decode", weights.stream_efficiency)
+    ops = rt.decode_ops.get(s.weights)
+    if rt.ideal or not ops or "fp32" not in s.hardware.tflops:
+        return phi
+    achieved = s.hardware.bandwidth_bytes_per_s * _eta_memory(s, rt)
+    return dequant.stream_factor(phi, float(ops), weights.bits_per_weight,
+                                 s.hardware.tflops["fp32"] * TFLOPS, achieved)
+
+
+def _attn_share(s: Scenario, rt: Runtime, matmul_rate: float) -> float:
+    """Decode attention's share of the matmul rate: the runtime's kernel instructions per key and
+    query head (physics/dequant.attention_rate_share), for standard (not latent, not linear) attention."""
+    m = s.model
+    if rt.ideal or m.is_mla or m.attention == "linear" or "fp32" not in s.hardware.tflops:
+        return 1.0
+    return dequant.attention_rate_share(rt.decode_attn_ops_per_dim, rt.decode_attn_ops_per_key, m.hd,
+                                        s.hardware.tflops["fp32"] * TFLOPS, matmul_rate)
 
 
 def resolution_key(s: Scenario) -> tuple:
@@ -190,6 +216,7 @@ def _resolve(s: Scenario) -> Resolved:
     compute = presets.number_format(s.compute)
     weights = presets.number_format(s.weights)
     peak, key = _peak(hw, compute, rt)
+    eta_c = s.eta_compute if s.eta_compute is not None else rt.compute_efficiency(hw.category)
     price = s.price_per_hour if s.price_per_hour is not None else (hw.price_per_hour_usd or None)
     return Resolved(
         scenario=s,
@@ -199,16 +226,17 @@ def _resolve(s: Scenario) -> Resolved:
         peak_flops=peak,
         peak_key=key,
         bandwidth=hw.bandwidth_bytes_per_s,
-        eta_compute=s.eta_compute if s.eta_compute is not None else rt.compute_efficiency(hw.category),
+        eta_compute=eta_c,
         eta_memory=_eta_memory(s, rt),
         usable_bytes=hw.addressable_bytes * float(rt.usable_fraction or eff["usable_fraction"]),
         reserve_bytes=float(rt.reserve_gib if rt.reserve_gib >= 0 else eff["reserve_gib"]) * GiB,
         link_bandwidth=(hw.link_bytes_per_s_for(s.devices, collective=s.parallel == "tensor")
-                        * (1.0 if rt.ideal else rt.link_efficiency)),
+                        * (1.0 if rt.ideal else hw.bus_efficiency)),
         link_latency=hw.interconnect_latency_us * 1e-6,
+        oneshot_latency=hw.oneshot_allreduce_us * 1e-6 if rt.custom_allreduce or rt.ideal else 0.0,
         price_per_hour=price,
         runtime=rt,
-        decode_format=rt.format_factor(s.weights, "decode", weights.stream_efficiency),
+        decode_format=_decode_format(s, rt, weights),
         prefill_format=rt.format_factor(s.weights, "prefill", 1.0),
         decode_overhead=kernels.fixed_time(s.model, rt.decode_kernel_us, 0.0 if rt.ideal else hw.kernel_sync_us,
                                            rt.pass_ms, rt.attention == "flash", act_quant(rt, weights)),
@@ -221,4 +249,5 @@ def _resolve(s: Scenario) -> Resolved:
         score_chunk=float(rt.prompt_chunk),
         dequant_bytes=(memory.dequant_copy_bytes(s.model, weights)
                        if rt.quantized_matmul == "dequantize-then-matmul" and not rt.ideal else 0.0),
+        attn_share=_attn_share(s, rt, peak * eta_c),
     )

@@ -48,7 +48,7 @@ def mixed_step_time(r: Resolved, prefill_tokens, decode_seqs, decode_ctx, prefil
     kv_bytes = (memory.kv_cache_bytes(m, r.kv, off + p) + n * (memory.kv_cache_bytes(m, r.kv, ctx)
                                                                + memory.kv_bytes_per_token(m, r.kv)))
     comm = parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, s.devices, r.activation_bytes, r.link,
-                              r.link_latency)
+                              r.link_latency, r.oneshot_latency)
     comm = comm + moe_link_time(r, tokens)
     rate, w_bw, kv_bw = _rates(r, 1.0)
     scale = np.maximum(tokens, 1.0) / (np.maximum(tokens, 1.0) + r.gemm_half) * r.prefill_format

@@ -29,7 +29,7 @@ from explorer.core.io import untrusted
 from explorer.core.specs.checks import show
 from explorer.core.specs.fields import brief_list
 from explorer.core.state.appstate import AppState, HighwaySettings, StateError, ViewState, apply_partial
-from explorer.core.state.view_rules import LOG_PLOTS
+from explorer.core.state.view_rules import LOG_PLOTS, RETIRED_HIGHWAY
 from explorer.core.state.scenario import (
     LIMITS,
     Scenario,
@@ -173,7 +173,8 @@ def _changed(base: Scenario, changes: dict[str, Any], part: str = "scenario") ->
 def highway_args(scenario: Scenario, settings: dict[str, Any] | HighwaySettings) -> dict[str, Any]:
     """lanes, closed and shared_fraction of a step's road (its ``highway`` table, or the view's
     settings) for :func:`stage_figures.step_figures`."""
-    hw = settings if isinstance(settings, HighwaySettings) else HighwaySettings(**settings)
+    hw = settings if isinstance(settings, HighwaySettings) else HighwaySettings(
+        **{k: v for k, v in settings.items() if k not in RETIRED_HIGHWAY})
     shared = hw.shared_percent / 100.0 if scenario.hardware.unified_memory else 0.0
     return {"lanes": hw.lanes, "closed": hw.closed, "shared_fraction": shared}
 
@@ -306,7 +307,6 @@ def step_view(tour: Tour, index: int) -> dict[str, Any]:
     """The view fields step ``index`` sets, as a partial view state."""
     step = tour.steps[index]
     hw = dict(step.highway)
-    hw.setdefault("rate", hw.get("target_tokens_per_s", HighwaySettings.rate))
     logs = {k: v for k, v in step.log.items() if k in LOG_PLOTS}
     return {"tab": step.tab, "highway": hw, "log_axes": logs, "tour": tour.path or tour.source or tour.title,
             "tour_step": index}

@@ -59,9 +59,7 @@ def step_text(state, title: str, highlight: str | None = None, caption: str = PL
         v["log"] = dict(view.log_axes)
     lines.append(f"view = {toml_value(v)}")
     hw = view.highway
-    table = {"lanes": hw.lanes, "closed": hw.closed, "shared_percent": hw.shared_percent, "users": hw.users}
-    if hw.target_tokens_per_s is not None:
-        table["target_tokens_per_s"] = float(hw.target_tokens_per_s)
+    table = {"lanes": hw.lanes, "closed": hw.closed, "shared_percent": hw.shared_percent}
     lines.append(f"highway = {toml_value(table)}")
     return "\n".join(lines) + "\n"
 

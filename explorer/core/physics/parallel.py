@@ -7,10 +7,22 @@ pipeline — layers split into N stages: memory per device ÷ N, but a token sti
            through every stage in turn, so one sequence's latency is not divided; each stage
            boundary sends the activations once.
 
-A ring all-reduce of M bytes over N devices moves 2(N−1)/N · M bytes per device (Patarasuk &
-Yuan 2009). Decode-sized messages are latency-bound; runtimes use tree / one-shot algorithms
-for them (NCCL LL/tree, vLLM's custom all-reduce), modelled as ⌈log₂N⌉ steps of the link's
-latency α: 3 steps on 8 GPUs (≈ 6 µs at α = 2 µs on NVLink, inside NCCL's measured 5–15 µs).
+An all-reduce of M bytes over N devices costs a latency plus its bytes over the fabric's
+achievable bandwidth B = nominal per-direction link rate × the bus-bandwidth share large
+messages reach (nccl-tests' "busbw", doc/PERFORMANCE.md). Which latency and how many bytes
+depends on the algorithm, and a runtime takes the fastest it has for the message size:
+
+  ring (NCCL)      2(N−1)·α  + 2(N−1)/N · M / B   (Patarasuk & Yuan 2009: 2(N−1) steps, each one
+                                                  hop of the fabric's latency α)
+  one-shot         α₁        + (N−1) · M / B      (vLLM / TensorRT-LLM custom all-reduce: every
+                                                  device reads all peers' buffers, one barrier)
+  two-shot         2·α₁      + 2(N−1)/N · M / B   (reduce-scatter then all-gather, two barriers)
+
+The custom kernels need every device to load from every peer over NVLink/NVSwitch (vLLM turns
+them off on more than two PCIe-only GPUs): α₁ = 0 in the hardware data means the fabric has none
+(or no sourced figure, as for the MI300X's xGMI mesh) and NCCL's ring is used. Decode's
+messages (batch × hidden × 2 bytes, kilobytes) are latency-bound — 2 all-reduces per layer
+cost 2 × layers × the latency; prefill's (megabytes) are bandwidth-bound.
 
 Pipeline decode splits the batch into m = min(N, B) micro-batches so every stage stays busy:
 one pass carries B/m sequences through all stages; each sequence waits one pass per token.
@@ -24,30 +36,40 @@ from __future__ import annotations
 import numpy as np
 
 
-def allreduce_steps(devices: int) -> int:
-    """Latency-bound steps of a small-message all-reduce: ⌈log₂N⌉ (tree / one-shot)."""
-    return int(np.ceil(np.log2(devices))) if devices > 1 else 0
+def ring_steps(devices: int) -> int:
+    """Latency-bound steps of a ring all-reduce: 2(N−1) (reduce-scatter, then all-gather)."""
+    return 2 * (devices - 1) if devices > 1 else 0
 
 
 Figure = np.ndarray | float  # one device's figure, or a column per device (a stacked resolution)
 
 
-def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: Figure, hop_latency: Figure) -> np.ndarray:
+def allreduce_time(message_bytes: np.ndarray | float, devices: int, link_bw: Figure, hop_latency: Figure,
+                   oneshot_latency: Figure = 0.0) -> np.ndarray:
+    """One all-reduce of ``message_bytes`` per device: the fastest of NCCL's ring and, where the
+    fabric has them (``oneshot_latency`` > 0), the custom one-shot and two-shot kernels (module
+    docstring). ``link_bw`` is the achievable bus bandwidth (nominal × bus efficiency)."""
     m = np.asarray(message_bytes, dtype=np.float64)
     if devices <= 1:
         return np.zeros_like(m)
     n = devices
-    return 2 * (n - 1) / n * m / link_bw + allreduce_steps(n) * hop_latency
+    spread = 2 * (n - 1) / n * m / link_bw
+    ring = spread + ring_steps(n) * hop_latency
+    a1 = np.asarray(oneshot_latency, dtype=np.float64)
+    if not np.any(a1 > 0):
+        return np.asarray(ring, dtype=np.float64)
+    custom = np.minimum(a1 + (n - 1) * m / link_bw, 2 * a1 + spread)
+    return np.where(a1 > 0, np.minimum(ring, custom), ring)
 
 
 def comm_time(mode: str, layers: int, d_model: int, tokens: np.ndarray | float, devices: int,
-              act_bytes: float, link_bw: Figure, hop_latency: Figure) -> np.ndarray:
+              act_bytes: float, link_bw: Figure, hop_latency: Figure, oneshot_latency: Figure = 0.0) -> np.ndarray:
     """Interconnect time of one forward pass over ``tokens`` tokens (all sequences)."""
     msg = np.asarray(tokens, dtype=np.float64) * d_model * act_bytes
     if devices <= 1:
         return np.zeros_like(msg)
     if mode == "tensor":
-        return 2 * layers * allreduce_time(msg, devices, link_bw, hop_latency)
+        return 2 * layers * allreduce_time(msg, devices, link_bw, hop_latency, oneshot_latency)
     # pipeline: N−1 stage boundaries, each a point-to-point send of the activations
     return (devices - 1) * (msg / link_bw + hop_latency)
 
@@ -64,7 +86,8 @@ def alltoall_time(message_bytes: np.ndarray | float, devices: int, link_bw: np.n
 
 
 def moe_alltoall_extra(moe_layers: int, d_model: int, top_k: int, tokens: np.ndarray | float, devices: int,
-                       act_bytes: float, link_bw: np.ndarray | float, hop_latency: np.ndarray | float) -> np.ndarray:
+                       act_bytes: float, link_bw: Figure, hop_latency: Figure,
+                       oneshot_latency: Figure = 0.0) -> np.ndarray:
     """What expert parallelism behind data-parallel attention adds to a pass's link time: every MoE
     layer dispatches its tokens' hidden states to the devices holding their k experts and combines
     the results back (two all-to-alls of tokens·k·d_model values, DeepSeek-V3 report §3.4; vLLM
@@ -75,7 +98,7 @@ def moe_alltoall_extra(moe_layers: int, d_model: int, top_k: int, tokens: np.nda
     if devices <= 1 or moe_layers <= 0:
         return np.zeros_like(t)
     dispatch = alltoall_time(t * top_k * d_model * act_bytes, devices, link_bw, hop_latency)
-    reduce = allreduce_time(t * d_model * act_bytes, devices, link_bw, hop_latency)
+    reduce = allreduce_time(t * d_model * act_bytes, devices, link_bw, hop_latency, oneshot_latency)
     return moe_layers * (2 * dispatch - reduce)
 
 

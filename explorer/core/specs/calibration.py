@@ -39,6 +39,7 @@ class RuntimeCalibration:
     generations: tuple[str, ...] = ()
     max_devices: int = 0
     max_prompt: int = 0
+    weight_formats: tuple[str, ...] = ()  # weight formats of its rows (empty: not recorded)
     floor: float = 0.0  # 10th percentile of held-out measured ÷ modelled speed (0: no band)
     ceiling: float = 0.0
     basis: str = ""  # how floor/ceiling were computed
@@ -48,6 +49,7 @@ class RuntimeCalibration:
         return cls(rows=int(d.get("rows", 0)), metric_rows=dict(d.get("metric_rows", {})),
                    device_classes=tuple(d.get("device_classes", ())), generations=tuple(d.get("generations", ())),
                    max_devices=int(d.get("max_devices", 0)), max_prompt=int(d.get("max_prompt", 0)),
+                   weight_formats=tuple(d.get("weight_formats", ())),
                    floor=float(d.get("floor", 0.0)), ceiling=float(d.get("ceiling", 0.0)),
                    basis=str(d.get("basis", "")))
 

@@ -22,9 +22,11 @@ CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc", 
 # Sensible ranges (inclusive): far beyond any real device, yet every estimate stays finite.
 FIGURE_RANGES = {"memory_gib": (0.01, 1e6), "bandwidth_gbs": (0.1, 1e6), "tdp_w": (0.1, 1e6),
                  "interconnect_latency_us": (0.0, 1e6), "price_per_hour_usd": (0.0, 10_000.0)}
-OPTIONAL_RANGES = {"interconnect_gbs": (0.01, 1e6), "eta_memory": (0.01, 1.0),
+OPTIONAL_RANGES = {"interconnect_gbs": (0.01, 1e6), "eta_memory": (0.01, 1.0), "oneshot_allreduce_us": (0.01, 1e6),
+                   "allreduce_bus_efficiency": (0.01, 1.0),
                    "ecc_reserved": (0.001, 0.5), "kernel_sync_us": (0.001, 1000.0)}  # 0 = not given
 TFLOPS_RANGE = (0.001, 1e7)
+DEFAULT_BUS_EFFICIENCY = 1.0  # a fabric with no figure of its own: its nominal rate
 TEXT_FIELDS = ("id", "name", "vendor", "memory_type", "interconnect", "release", "based_on")
 
 
@@ -69,7 +71,9 @@ class HardwareSpec:
     memory_type: str = ""
     interconnect: str = ""
     interconnect_gbs: float = 0.0  # per direction: to any peer (switched), or per link (mesh_links > 0)
-    interconnect_latency_us: float = 0.0
+    interconnect_latency_us: float = 0.0  # one hop: a step of a ring all-reduce, a hand-off, an all-to-all
+    oneshot_allreduce_us: float = 0.0  # a custom one-shot all-reduce (every peer's buffer read directly); 0 = none
+    allreduce_bus_efficiency: float = 0.0  # large-message all-reduce bus bandwidth ÷ nominal; 0 = the default
     mesh_links: int = 0  # direct links per device in a full mesh (MI300X: 7); 0 = switched (NVSwitch)
     price_per_hour_usd: float = 0.0
     eta_memory: float = 0.0  # device-specific achieved/peak bandwidth; 0 = its category's default
@@ -126,6 +130,11 @@ class HardwareSpec:
     @property
     def link_bytes_per_s(self) -> float:
         return self.interconnect_gbs * GB
+
+    @property
+    def bus_efficiency(self) -> float:
+        """Achievable ÷ nominal link bandwidth of a large all-reduce (nccl-tests' busbw ÷ link rate)."""
+        return self.allreduce_bus_efficiency or DEFAULT_BUS_EFFICIENCY
 
     def link_bytes_per_s_for(self, devices: int, collective: bool = True) -> float:
         """Per-direction bandwidth one device gets in a split over ``devices``. Switched fabrics

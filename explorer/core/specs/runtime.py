@@ -18,12 +18,20 @@ source in ``explorer/data/runtimes.toml``:
   (sampling, scheduling);
 - ``attention`` — ``flash`` (scores stay on chip) or ``materialised`` (the n×n scores are
   written and read back: extra memory traffic that grows with n²);
-- ``link_efficiency`` — achieved ÷ nominal bandwidth of the device link in its all-reduces;
+- ``custom_allreduce`` — it runs its own one-shot / two-shot all-reduce kernels where the fabric
+  lets every device read every peer (vLLM, SGLang, TensorRT-LLM on NVLink), NCCL's ring elsewhere
+  (the latencies and achievable bandwidth are the fabric's, in the hardware data);
 - ``kv_read`` — share of that bandwidth the attention kernels reach on the KV cache (paged,
   scattered blocks; FP8 dequantization);
 - ``decode_format[fmt]`` / ``prefill_format[fmt]`` — dequantization cost of a weight format,
   as a share of the FP16 kernel's effective bandwidth / throughput (prefill may exceed 1: integer
   tensor-core kernels can beat dequantize-then-FP16);
+- ``decode_ops[fmt]`` — instructions the decode mat-vec kernel issues per 256 weights of a block
+  format (masks, shifts, scale unpacking, conversions, FMAs; counted from the kernel source): a second
+  roof beside the bandwidth (``physics/dequant.py``);
+- ``decode_attn_ops_per_dim`` / ``decode_attn_ops_per_key`` — instructions the decode attention
+  kernel issues per cached key and query head (per head-dim element of K and V, and fixed per key):
+  its FLOP rate is then the issue rate × FLOPs per instruction where that is below the matmul rate;
 - ``usable_fraction`` / ``reserve_gib`` — how much device memory it fills, where the runtime
   sets that rather than the device class (llama.cpp fills the device up to a margin; vLLM takes
   ``gpu_memory_utilization``); 0 / negative: efficiency.toml's figure for the device class;
@@ -87,10 +95,15 @@ class Runtime:
     pass_ms: float = 0.0
     attention: str = "flash"
     prompt_chunk: int = 512  # materialised attention: prompt tokens scored per chunk against all keys so far
-    link_efficiency: float = 1.0  # achieved ÷ nominal device-link bandwidth of its all-reduces
+    custom_allreduce: bool = False  # one-shot / two-shot all-reduce kernels where the fabric allows
     kv_read: float = 1.0  # share of the weight-stream bandwidth the attention kernels reach on the KV cache
     decode_format: Mapping[str, float] = field(default_factory=dict)
     prefill_format: Mapping[str, float] = field(default_factory=dict)
+    decode_ops: Mapping[str, float] = field(default_factory=dict)  # mat-vec instructions per 256 weights
+    # decode attention kernel: instructions per cached key and query head, per head-dim element and
+    # fixed per key (0: no instruction roof; its FLOPs run at the matmul rate)
+    decode_attn_ops_per_dim: float = 0.0
+    decode_attn_ops_per_key: float = 0.0
     quantized_matmul: str = "fused"  # the path quantized weights take (QUANTIZED_MATMUL)
     usable_fraction: float = 0.0  # share of addressable device memory it fills (0: the device class's)
     reserve_gib: float = -1.0  # memory kept free per device (negative: the device class's)
@@ -114,7 +127,7 @@ class Runtime:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "sources"):
+        for name in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "decode_ops", "sources"):
             object.__setattr__(self, name, FrozenMap(getattr(self, name)))  # read-only: shared values
         object.__setattr__(self, "devices", tuple(self.devices))
         object.__setattr__(self, "vendors", tuple(self.vendors))
@@ -132,12 +145,15 @@ class Runtime:
             for k, v in getattr(self, table).items():
                 if not (isinstance(v, (int, float)) and 0 < v <= top):
                     problems.append(f"{table}.{k} must be in (0, {top}] (got {v!r})")
+        for k, v in self.decode_ops.items():
+            if not (isinstance(v, (int, float)) and v > 0):
+                problems.append(f"decode_ops.{k} must be > 0 (got {v!r})")
         if not 0 <= self.usable_fraction <= 1:
             problems.append(f"usable_fraction must be in [0, 1] (got {self.usable_fraction!r})")
-        for name in ("kv_read", "link_efficiency"):
-            if not 0 < getattr(self, name) <= 1:
-                problems.append(f"{name} must be in (0, 1] (got {getattr(self, name)!r})")
-        for name in ("gemm_half_tokens", "decode_kernel_us", "prefill_kernel_us", "pass_ms"):
+        if not 0 < self.kv_read <= 1:
+            problems.append(f"kv_read must be in (0, 1] (got {self.kv_read!r})")
+        for name in ("gemm_half_tokens", "decode_kernel_us", "prefill_kernel_us", "pass_ms",
+                     "decode_attn_ops_per_dim", "decode_attn_ops_per_key"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} cannot be negative")
         if self.prefill_mode not in PREFILL_MODES:
@@ -194,7 +210,7 @@ class Runtime:
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
         d = asdict(self)
-        for k in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "sources"):
+        for k in ("eta_memory", "eta_compute", "decode_format", "prefill_format", "decode_ops", "sources"):
             d[k] = dict(getattr(self, k))
         d["devices"], d["vendors"], d["default_for"] = list(self.devices), list(self.vendors), list(self.default_for)
         d["weight_formats"], d["kv_formats"] = list(self.weight_formats), list(self.kv_formats)

@@ -44,9 +44,6 @@ class HighwaySettings:
     lanes: int = 16
     closed: int = 0
     shared_percent: int = 0  # unified memory: CPU/display share of bandwidth, 0…50 %
-    target_tokens_per_s: float | None = None  # per user; None = as fast as the hardware allows
-    rate: float = 20.0  # the target entered (kept while "as fast as possible" is chosen)
-    users: int = 1
     show: str = "live"
 
     def __post_init__(self) -> None:
@@ -235,7 +232,9 @@ def _view_from(base: ViewState, data: Any) -> ViewState:
         hw = changes["highway"]
         if not isinstance(hw, dict):
             raise StateError("view.highway must be an object")
+        hw = {k: v for k, v in hw.items() if k not in view_rules.RETIRED_HIGHWAY}
         check_fields(HighwaySettings, hw, (), "view.highway", StateError)
+        changes["highway"] = hw
     if "compared_devices" in changes:
         devs = changes["compared_devices"]
         if not isinstance(devs, (list, tuple)) or not all(isinstance(d, str) for d in devs):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from explorer.core.engine import bands
 from explorer.core.engine.estimate import decode_step_parts, estimate, prefill_parts
 from explorer.core.engine.resolved import act_quant, resolve
-from explorer.core.physics import kernels, memory, parallel
+from explorer.core.physics import dequant, kernels, memory, parallel
 from explorer.core.physics.units import bandwidth, binary_bytes, duration, energy, money, rate, si, sig
 from explorer.core.state.scenario import Scenario
 
@@ -102,12 +102,33 @@ def _common(s: Scenario, r) -> list[Input]:
     ]
 
 
+def _dequant_input(s: Scenario, r) -> list[Input]:
+    """The mat-vec's unpacking instructions per byte, and whether they or the bytes set its time."""
+    ops = r.runtime.decode_ops.get(s.weights)
+    if r.runtime.ideal or not ops:
+        return []
+    per_byte = dequant.ops_per_byte(float(ops), r.weights.bits_per_weight)
+    bound = "instruction-bound" if r.decode_format < r.runtime.format_factor(s.weights, "decode", r.weights.stream_efficiency) \
+        else "hidden under the bytes"
+    return [Input("dequantization", f"{per_byte:.1f} instructions/byte, {bound}", _rt_source(r, "decode_ops"))]
+
+
+def _attention_input(r) -> list[Input]:
+    """Decode attention's share of the matmul rate where the runtime counts its kernel's instructions."""
+    if r.attn_share >= 1.0:
+        return []
+    return [Input("attention rate", f"{r.attn_share:.2f} of peak·η_c (kernel instructions per key)",
+                  _rt_source(r, "decode_attn_ops_per_dim"))]
+
+
 def _decode(s: Scenario, r, est, cov) -> Explanation:
     t = s.prompt + max(s.generate - 1, 0) / 2  # a representative step: the middle of the generation
     p = {k: float(v) for k, v in decode_step_parts(r, t).items()}
     split = parallel.work_divisor(s.parallel, s.devices)
     ins = _common(s, r) + [
         Input("format factor", f"{r.decode_format:.2f}", _rt_source(r, "decode_format")),
+        *_dequant_input(s, r),
+        *_attention_input(r),
         Input("quantized matmul", r.runtime.quantized_matmul, _rt_source(r, "quantized_matmul")),
         Input("fixed cost / pass", f"{duration(r.decode_overhead)} ({kernels.per_pass(s.model, r.runtime.attention == 'flash', act_quant(r.runtime, r.weights)):,.0f} kernels)",
               _rt_source(r, "decode_kernel_us")),
@@ -116,7 +137,7 @@ def _decode(s: Scenario, r, est, cov) -> Explanation:
     return Explanation(
         "decode", "Decode speed", f"{rate(est.decode_tokens_per_s)} per sequence ({duration(est.tpot_s)} per token)",
         "time per token = max(matmul FLOPs ÷ (peak·η_c), weight bytes ÷ (bandwidth·η_m·format factor)) "
-        "+ max(attention FLOPs ÷ (peak·η_c), KV bytes ÷ (bandwidth·η_m)) + link time + kernels × τ per pass",
+        "+ max(attention FLOPs ÷ (peak·η_c·attention rate), KV bytes ÷ (bandwidth·η_m)) + link time + kernels × τ per pass",
         f"at context {t:,.0f} on {split} device(s): compute {duration(p['compute_time'])}, memory "
         f"{duration(p['memory_time'])} ({si(p['weights_bytes'], 'B')} weights + {si(p['kv_bytes'], 'B')} KV), link "
         f"{duration(p['comm_time'])}, fixed {duration(p['overhead_time'])} → {duration(p['time'])} per step; averaged over "

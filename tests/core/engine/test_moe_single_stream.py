@@ -99,11 +99,13 @@ def test_expert_parallel_all_to_all_replaces_the_moe_all_reduce_and_is_latency_b
     alpha, bw = base.link_latency, float(base.link_bandwidth)
     d, k, n = 7168, 8, 8
     dispatch = (n - 1) / n * k * d * 2 / bw + alpha  # 16-bit activations, one fabric latency
-    allreduce = 2 * (n - 1) / n * d * 2 / bw + 3 * alpha  # ⌈log₂ 8⌉ steps
+    a1 = base.oneshot_latency  # SGLang's custom one-shot all-reduce on NVSwitch
+    allreduce = min(2 * (n - 1) / n * d * 2 / bw + 14 * alpha,  # NCCL ring: 2(N−1) hops
+                    (n - 1) * d * 2 / bw + a1)  # one-shot: every peer's 14 KB read, one latency
     extra = 58 * (2 * dispatch - allreduce)
     got = float(decode_step_parts(r, 200, 1)["comm_time"]) - float(decode_step_parts(base, 200, 1)["comm_time"])
     assert got == pytest.approx(extra, rel=1e-9)
-    assert alpha / dispatch > 0.75  # latency-bound: the fabric latency is most of each all-to-all
+    assert alpha / dispatch > 0.7  # latency-bound: the fabric latency (1.6 µs of 2.16) is most of each all-to-all
     # A dense model has no MoE layer to dispatch.
     dense = Scenario(model=presets.model("llama-2-70b"), hardware=presets.device("h200"), devices=8,
                      weights="fp16", kv="fp16", prompt=128, generate=256, runtime="vllm")
@@ -112,10 +114,11 @@ def test_expert_parallel_all_to_all_replaces_the_moe_all_reduce_and_is_latency_b
         == pytest.approx(float(decode_step_parts(rd, 200, 1)["comm_time"]))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, ~5x: the counted causes (kernels incl. FP8 activation "
+@pytest.mark.xfail(strict=True, reason="known gap, ~4x: the counted causes (kernels incl. FP8 activation "
                                        "quantisation, whole experts, absorbed MLA, all-reduce latency) give SGLang "
-                                       "~150 tokens/s; fused-MoE / block-FP8 GEMMs at one token per expert run "
-                                       "far below the fitted bandwidth and are not modelled")
+                                       "~120 tokens/s; fused-MoE / block-FP8 GEMMs at one token launch "
+                                       "ceil(N/128) programs per matrix, fewer than the 132 SMs (q_a 12, kv_a 5, "
+                                       "expert gate/up 4 at TP8), and run far below the fitted bandwidth: not modelled")
 def test_deepseek_v3_single_stream_within_30_percent_of_the_published_figure():
     got = estimate(v3()).decode_tokens_per_s
     assert got == pytest.approx(PUBLISHED_TOKENS_PER_S, rel=0.30)

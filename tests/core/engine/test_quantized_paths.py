@@ -35,7 +35,8 @@ def test_gguf_file_sizes_of_llama_2_7b(fmt):
 
 def test_k_quant_decode_pays_for_its_bytes_on_every_llama_cpp_backend():
     """More bits a weight, slower decode: on a bandwidth-bound step the time of the weight stream
-    grows with the file (the per-byte unpacking cost of K-quants is Q4_0's: a named gap)."""
+    grows with the file (on these two chips the K-quants' unpacking instructions stay hidden under the
+    bytes: tests/core/physics/test_dequant_ops.py)."""
     for rt, hw in (("llama-cpp-metal", "m2-max"), ("llama-cpp-cuda", "rtx-4090")):
         s = Scenario(model=presets.model("llama-2-7b"), hardware=presets.device(hw), devices=1, weights="q4_0",
                      kv="fp16", prompt=0, generate=128, runtime=rt)

@@ -15,8 +15,11 @@ from explorer.resources import path as resource_path
 # Median |error| reached on resources/validation/published_measurements.csv (in-sample: those
 # rows fitted the runtime profiles' fitted parameters), rounded up by half a point. A change
 # that makes any metric worse fails here; improve the model, then tighten these.
+# output_tokens_per_s 0.084 → 0.086: the all-reduce as latency + size/bandwidth per fabric replaced the
+# TensorRT-LLM rows' own fitted link_efficiency (in-sample 7.8 % → 8.5 %; held out, leaving an engine
+# out, the tensor-parallel rows went 13.3 % → 9.7 %: README, "Tensor parallel: the all-reduce").
 REACHED = {"decode_tokens_per_s": 0.062, "prefill_tokens_per_s": 0.038, "ttft_ms": 0.121,
-           "output_tokens_per_s": 0.084}
+           "output_tokens_per_s": 0.086}
 
 
 @pytest.fixture(scope="module")

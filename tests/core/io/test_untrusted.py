@@ -189,7 +189,7 @@ def test_a_400_digit_number_in_a_session_view_field_is_one_line(tmp_path):
     from explorer.core.state.appstate import AppState
     f = tmp_path / "s.json"
     d = json.loads(AppState(default_scenario()).to_json())
-    d["view"]["highway"]["rate"] = 0
-    f.write_text(json.dumps(d).replace('"rate": 0', '"rate": 1' + "0" * 400))
+    d["view"]["highway"]["lanes"] = 7
+    f.write_text(json.dumps(d).replace('"lanes": 7', '"lanes": 1' + "0" * 400))
     msg = refusal_of(lambda: AppState.from_file(f))
-    assert "highway.rate" in msg and "a 401-digit number" in msg
+    assert "highway.lanes" in msg and "a 401-digit number" in msg

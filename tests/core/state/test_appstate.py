@@ -89,3 +89,17 @@ def test_version_1_files_with_and_without_a_runtime(runtime):
     st = AppState.from_dict(data)
     assert st.scenario.runtime == runtime and st.scenario.batch == 4
     assert AppState.from_json(st.to_json()) == st
+
+
+def test_a_session_saved_with_the_retired_token_highway_fields_still_opens():
+    """Before the serving model, the highway counted tokens from a fixed group of users
+    (``users``, ``rate``, ``target_tokens_per_s``). Those sessions open; the keys are dropped
+    (nothing reads them), and a new save does not write them."""
+    d = json.loads(AppState(default_scenario()).to_json())
+    d["view"]["highway"].update({"lanes": 12, "closed": 2, "users": 8, "rate": 20.0, "target_tokens_per_s": 30.0})
+    st = AppState.from_dict(d)
+    assert (st.view.highway.lanes, st.view.highway.closed) == (12, 2)
+    saved = json.loads(st.to_json())["view"]["highway"]
+    assert set(saved) == {"lanes", "closed", "shared_percent", "show"}
+    with pytest.raises(StateError, match="unknown view.highway field"):  # other unknown keys still refused
+        AppState.from_dict({**d, "view": {**d["view"], "highway": {"lanes": 4, "lanez": 2}}})
