@@ -59,14 +59,21 @@ class Estimate:
 def scenario_warnings(s: Scenario, rt: Runtime) -> tuple[str, ...]:
     """Plain warnings about a valid scenario that runs outside what its figures mean (``rt``: the
     runtime the estimate already resolved)."""
-    out = []
+    return _context_warning(s) + _setup_warnings(s, rt)
+
+
+def _context_warning(s: Scenario) -> tuple[str, ...]:
     context = s.prompt + s.generate
-    if context > s.model.max_context:
-        out.append(f"prompt + generation = {context:,} tokens exceeds {s.model.name}'s trained context of "
-                   f"{s.model.max_context:,} tokens: the model was not trained for it (the cost figures still "
-                   "follow the formulas)")
-    out += [f"{p}: physics only, no such run exists"
-            for p in rt.format_problems(s.weights, s.kv)]
+    if context <= s.model.max_context:
+        return ()
+    return (f"prompt + generation = {context:,} tokens exceeds {s.model.name}'s trained context of "
+            f"{s.model.max_context:,} tokens: the model was not trained for it (the cost figures still "
+            "follow the formulas)",)
+
+
+def _setup_warnings(s: Scenario, rt: Runtime) -> tuple[str, ...]:
+    """The warnings about the model, formats and runtime (what ``resolve()`` reads, not the lengths)."""
+    out = [f"{p}: physics only, no such run exists" for p in rt.format_problems(s.weights, s.kv)]
     m = s.model
     if not rt.ideal and (m.is_mla or m.experts > 1):
         kind = "latent attention" if m.is_mla else "mixture of experts"
@@ -88,6 +95,25 @@ class PassFigures(NamedTuple):
     bound: int  # index into BOUND_NAMES
 
 
+class _Fixed(NamedTuple):
+    """What every Estimate of one resolution key shares (kept in ``Resolved.shared``)."""
+
+    kv_bytes_per_token: float
+    kv_ways: int
+    ridge: float
+    peak_ridge: float
+    warnings: tuple[str, ...]
+
+
+def _fixed(s: Scenario, r: Resolved) -> _Fixed:
+    try:
+        return r.shared["assembly"]
+    except KeyError:
+        f = r.shared["assembly"] = _Fixed(memory.kv_bytes_per_token(s.model, r.kv), r.kv_ways, r.ridge_intensity,
+                                          r.peak_flops / r.bandwidth, _setup_warnings(s, r.runtime))
+        return f
+
+
 def assemble(s: Scenario, r: Resolved, *, w_bytes: float, kv_total: float, kv_per_seq: float, need: float,
              ttft: float, pre: PassFigures, dec: PassFigures | None, per_pass: float,
              relationships: float) -> Estimate:
@@ -95,6 +121,7 @@ def assemble(s: Scenario, r: Resolved, *, w_bytes: float, kv_total: float, kv_pe
     KV cache), memory needed per device, time to first token, the prefill pass, the mean decode pass
     (None when nothing is generated), sequences per pass and relationships per forward pass."""
     m = s.model
+    fx = _fixed(s, r)
     tpot = dec.time if dec else None
     if dec:
         src, tokens = dec, per_pass
@@ -105,17 +132,18 @@ def assemble(s: Scenario, r: Resolved, *, w_bytes: float, kv_total: float, kv_pe
     tokens_out = s.batch * (s.generate if s.generate > 0 else s.prompt)
     energy = cost.energy_joules(s.devices, s.hardware.tdp_w, total_time)
     money = cost.usd(s.devices, r.price_per_hour, total_time)
-    kv_ways = r.kv_ways
-    return Estimate(
+    usable = r.usable_bytes
+    e = object.__new__(Estimate)  # every field below: the frozen dataclass without its per-field __init__
+    _set_dict(e, "__dict__", dict(
         params_total=m.params_total,
         params_active=m.params_active,
         weight_bytes=w_bytes,
         kv_cache_bytes=kv_total,
-        kv_bytes_per_token=(1.0 if s.kv_cache else 0.0) * memory.kv_bytes_per_token(m, r.kv),
+        kv_bytes_per_token=(1.0 if s.kv_cache else 0.0) * fx.kv_bytes_per_token,
         memory_needed_per_device=need,
-        memory_usable_per_device=r.usable_bytes,
-        fits=need <= r.usable_bytes,
-        max_batch=memory.max_batch(r.usable_bytes, w_bytes, r.reserve_bytes, kv_per_seq, s.devices, kv_ways),
+        memory_usable_per_device=usable,
+        fits=need <= usable,
+        max_batch=memory.max_batch(usable, w_bytes, r.reserve_bytes, kv_per_seq, s.devices, fx.kv_ways),
         ttft_s=ttft,
         prefill_tokens_per_s=(s.batch * s.prompt / ttft) if s.prompt > 0 else None,
         tpot_s=tpot,
@@ -125,8 +153,8 @@ def assemble(s: Scenario, r: Resolved, *, w_bytes: float, kv_total: float, kv_pe
         bound=BOUND_NAMES[src.bound],
         prefill_bound=BOUND_NAMES[pre.bound],
         arithmetic_intensity=src.flops / src.bytes,
-        ridge_intensity=r.ridge_intensity,
-        peak_ridge_intensity=r.peak_flops / r.bandwidth,
+        ridge_intensity=fx.ridge,
+        peak_ridge_intensity=fx.peak_ridge,
         bytes_per_token=src.bytes / tokens,
         flops_per_token=src.flops / tokens,
         interconnect_s_per_step=src.comm_time,
@@ -137,5 +165,9 @@ def assemble(s: Scenario, r: Resolved, *, w_bytes: float, kv_total: float, kv_pe
         eta_compute=r.eta_compute,
         eta_memory=r.eta_memory,
         runtime=r.runtime.id,
-        warnings=scenario_warnings(s, r.runtime),
-    )
+        warnings=_context_warning(s) + fx.warnings,
+    ))
+    return e
+
+
+_set_dict = object.__setattr__  # (instance, "__dict__", d): a frozen dataclass's fields all at once

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import accumulate
+from operator import mul
+
+import numpy as np
 
 from explorer.core.engine.assembly import Estimate, PassFigures, assemble
-from explorer.core.engine.passes import expert_all_to_all, generation_grid, mean_decode
+from explorer.core.engine.passes import MEAN_SAMPLES, expert_all_to_all, mean_decode
 from explorer.core.engine.resolved import Resolved
 from explorer.core.physics import memory, parallel
 from explorer.core.specs.model import ModelSpec
@@ -30,38 +34,54 @@ from explorer.core.state.scenario import Scenario
 
 def estimate_point(s: Scenario, r: Resolved) -> Estimate:
     """The Estimate of ``s`` (resolved as ``r``), every figure computed on floats."""
-    m = s.model
-    kv = r.kv
-    context = float(s.prompt + s.generate)
-    w_bytes = memory.weight_bytes(m, r.weights)
-    kv_per_seq = _kv_cache_bytes(m, kv.bytes_per_value, context, 1.0) if s.kv_cache else 0.0
-    kv_total = _kv_cache_bytes(m, kv.bytes_per_value, context, float(s.batch)) if s.kv_cache else 0.0
-    need = w_bytes / s.devices + kv_total / (r.kv_ways or s.devices) + r.reserve_bytes
-    c = _Consts(s, r)
-    pre = c.prefill(float(max(s.prompt, 1)))
-    if s.prompt > 0:
-        ttft = pre.time * _pipeline_fill(s)
+    c = _consts(r)
+    batch, prompt, generate = s.batch, s.prompt, s.generate
+    b = float(batch)
+    if c.pipeline:  # parallel.pass_batch: a pipeline's micro-batch
+        b = b / min(c.devices, b)
+    n = float(prompt + generate)
+    if not s.kv_cache:
+        kv_per_seq = kv_total = 0.0
+    elif c.linear:  # memory.kv_cache_bytes: a fixed state
+        kv_per_seq, kv_total = 1.0 * c.state_kv, float(batch) * c.state_kv
     else:
-        ttft = c.decode_time(0.0)
+        held = c.lg * n
+        if c.ls:
+            held = held + c.ls * min(n, c.window)
+        held = held / c.layers
+        kv_per_seq, kv_total = 1.0 * c.kv_per_token * held, float(batch) * c.kv_per_token * held
+    need = c.w_bytes / c.devices + kv_total / c.kv_ways_or_devices + r.reserve_bytes
+    pre = c.prefill(float(max(prompt, 1)), b)
+    if prompt > 0:
+        ttft = pre.time
+        if c.pipeline:  # parallel.pipeline_fill: fill and drain
+            ttft = ttft * ((min(c.devices, batch) + c.devices - 1) / c.devices)
+    else:
+        ttft = c.decode_time(0.0, b, s.kv_cache)
     dec = None
-    if s.generate > 0:
-        dec = c.mean_decode(s.prompt, s.generate) if s.kv_cache else _vector_mean(r, s)
-    return assemble(s, r, w_bytes=w_bytes, kv_total=kv_total, kv_per_seq=kv_per_seq, need=need, ttft=ttft,
-                    pre=pre, dec=dec, per_pass=c.batch, relationships=_relationships(m, context))
+    if generate > 0:
+        dec = c.mean_decode(prompt, generate, b) if s.kv_cache else _vector_mean(r, s)
+    if c.linear:  # flops.relationships_per_forward
+        relationships = 0.0
+    else:
+        relationships = c.layers * (c.heads * ((c.lg * n * n + c.ls * n * min(n, c.window or 1)) / c.layers))
+    return assemble(s, r, w_bytes=c.w_bytes, kv_total=kv_total, kv_per_seq=kv_per_seq, need=need, ttft=ttft,
+                    pre=pre, dec=dec, per_pass=b, relationships=relationships)
+
+
+def _consts(r: Resolved) -> _Consts:
+    """The constants of ``r``'s resolution key, computed once per key (``Resolved.shared``)."""
+    try:
+        return r.shared["point"]
+    except KeyError:
+        c = r.shared["point"] = _Consts(r)
+        return c
 
 
 def _vector_mean(r: Resolved, s: Scenario) -> PassFigures:
     d = mean_decode(r, s.prompt, s.generate)
     return PassFigures(float(d["time"]), float(d["flops"]), float(d["bytes"]), float(d["comm_time"]),
                        int(d["bound"]))
-
-
-def _pipeline_fill(s: Scenario) -> float:
-    """parallel.pipeline_fill."""
-    if s.parallel != "pipeline" or s.devices <= 1:
-        return 1.0
-    n = s.devices
-    return (min(n, s.batch) + n - 1) / n
 
 
 def _cached_tokens(m: ModelSpec, t: float) -> float:
@@ -72,22 +92,6 @@ def _cached_tokens(m: ModelSpec, t: float) -> float:
     return held / m.layers
 
 
-def _kv_cache_bytes(m: ModelSpec, kv_bpv: float, t: float, batch: float) -> float:
-    """memory.kv_cache_bytes."""
-    if m.attention == "linear":
-        return batch * m.state_elements * kv_bpv
-    return batch * (m.kv_elements_per_token * kv_bpv) * _cached_tokens(m, t)
-
-
-def _relationships(m: ModelSpec, n: float) -> float:
-    """flops.relationships_per_forward."""
-    if m.attention == "linear":
-        return 0.0
-    full = m.global_layers * n * n
-    windowed = m.sliding_layers * n * min(n, m.window or 1)
-    return m.layers * (m.heads * ((full + windowed) / m.layers))
-
-
 def _causal_pairs(n: float, window: float | None) -> float:
     if window is None:
         return n * (n + 1) / 2
@@ -96,14 +100,16 @@ def _causal_pairs(n: float, window: float | None) -> float:
 
 
 class _Consts:
-    """What every pass of one resolved scenario shares: rates, link time, weight bytes."""
+    """What every pass of one resolution key shares (everything but the batch and the lengths):
+    rates, link time, weight bytes."""
 
-    def __init__(self, s: Scenario, r: Resolved):
+    def __init__(self, r: Resolved):
+        s = r.scenario
         m = s.model
-        self.s, self.r, self.m = s, r, m
+        self.r, self.m = r, m
         devices = s.devices
-        b = float(s.batch)
-        self.batch = b if s.parallel != "pipeline" or devices <= 1 else b / min(devices, b)
+        self.devices, self.parallel = devices, s.parallel
+        self.pipeline = s.parallel == "pipeline" and devices > 1
         split = devices if s.parallel == "tensor" else 1
         bw = r.bandwidth * r.eta_memory
         kv_split = min(devices, m.kv_shards) if s.parallel == "tensor" else 1
@@ -124,6 +130,21 @@ class _Consts:
         self.link = r.link_bandwidth if r.link_bandwidth > 0 else 1.0
         self.act = r.activation_bytes
         self.moe_a2a = expert_all_to_all(r)
+        self.w_bytes = memory.weight_bytes(m, r.weights)
+        self.kv_ways_or_devices = r.kv_ways or devices
+        self.decode_fixed: dict[float, tuple[float, float, float, float, float, float]] = {}  # per batch
+        # The model's shape, as plain attributes (its derived figures are properties)
+        self.linear = m.attention == "linear"
+        self.lg, self.ls, self.window, self.layers, self.heads = (m.global_layers, m.sliding_layers, m.window,
+                                                                  m.layers, m.heads)
+        self.state_kv = m.state_elements * self.kv_bpv
+        self.afk, self.afk_decode = m.attn_flops_per_key, m.attn_flops_per_key_decode
+        self.linear_attn = m.layers * 4.0 * m.heads * m.hd * m.hd  # attention FLOPs per token, linear attention
+        self.moe = m.is_moe
+        self.stream_read = self.stored * self.per_param + self.head_bytes  # weight bytes read but the embedding rows
+        self.vocab, self.d_model = m.vocab, m.d_model
+        self.dequant_time = r.dequant_bytes / (self.w_bw * 1.0)
+        self.score_passes = r.score_passes
 
     # -- physics, one number at a time (the vectorized functions named in each docstring) ------
     def weight_bytes_read(self, tokens: float) -> float:
@@ -139,11 +160,11 @@ class _Consts:
 
     def comm_time(self, tokens: float) -> float:
         """parallel.comm_time (the same function: one all-reduce formula for both paths)."""
-        s, m, r = self.s, self.m, self.r
-        n = s.devices
+        n = self.devices
         if n <= 1:
             return 0.0
-        t = float(parallel.comm_time(s.parallel, m.layers, m.d_model, tokens, n, self.act, self.link,
+        m, r = self.m, self.r
+        t = float(parallel.comm_time(self.parallel, m.layers, m.d_model, tokens, n, self.act, self.link,
                                      r.link_latency, r.oneshot_latency))
         if self.moe_a2a:  # passes.moe_link_time
             t += float(parallel.moe_alltoall_extra(m.moe_layers, m.d_model, m.active_experts, tokens, n,
@@ -192,26 +213,42 @@ class _Consts:
         return r.score_passes * 4.0 * m.heads * pairs * batch
 
     # -- passes ------------------------------------------------------------------------------
-    def prefill(self, n: float) -> PassFigures:
-        """passes.prefill_parts: one prefill pass over n prompt tokens of each sequence."""
-        r, b = self.r, self.batch
+    def prefill(self, n: float, b: float) -> PassFigures:
+        """passes.prefill_parts: one prefill pass over n prompt tokens of each of b sequences."""
+        r = self.r
         tokens = n * b
-        work = self.prefill_flops(n, b)
-        w_bytes = self.weight_bytes_read(tokens)
-        kv_bytes = _kv_cache_bytes(self.m, self.kv_bpv, n, b)
-        comm = self.comm_time(tokens)
+        if self.linear:  # flops.prefill_flops (n ≥ 1), attention_flops_prefill
+            work = b * (self.lin * n + self.head + self.linear_attn * n)
+            kv_bytes = b * self.state_kv
+        else:
+            pairs = self.lg * (n * (n + 1) / 2)
+            if self.ls:
+                w = float(self.window)
+                k = min(n, w)
+                pairs = pairs + self.ls * (k * (k + 1) / 2 + max(n - w, 0.0) * w)
+            work = b * (self.lin * n + self.head + self.afk * pairs)
+            held = self.lg * n
+            if self.ls:
+                held = held + self.ls * min(n, self.window)
+            kv_bytes = b * self.kv_per_token * (held / self.layers)
+        if self.moe:
+            w_bytes = self.weight_bytes_read(tokens)
+        else:  # memory.weight_bytes_read of a dense model
+            w_bytes = self.stream_read + min(tokens, self.vocab) * self.d_model * self.emb
+        comm = self.comm_time(tokens) if self.devices > 1 else 0.0
         rate = self.rate * (tokens / (tokens + r.gemm_half) * r.prefill_format)
-        extra = r.prefill_overhead + self.score_traffic(n, b) / self.kv_bw + r.dequant_bytes / (self.w_bw * 1.0)
+        scores = self.score_traffic(n, b) / self.kv_bw if self.score_passes else 0.0
+        extra = r.prefill_overhead + scores + self.dequant_time
         mem_time = w_bytes / (self.w_bw * 1.0) + kv_bytes / self.kv_bw
         tc = work / rate
         busy = max(tc, mem_time)
         bound = 2 if comm > busy else (1 if tc > mem_time else 0)
         return PassFigures(busy + comm + extra, work, w_bytes + kv_bytes, comm, bound)
 
-    def decode_time(self, t: float) -> float:
-        """passes.decode_step_time: one decode pass at context t."""
-        r, b = self.r, self.batch
-        if self.s.kv_cache:
+    def decode_time(self, t: float, b: float, kv_cache: bool) -> float:
+        """passes.decode_step_time: one decode pass of b sequences at context t."""
+        r = self.r
+        if kv_cache:
             attn = self.attn_decode(t)
             seq_flops = (self.lin + self.head + attn) - attn
             seq_kv = self.seq_kv(t)
@@ -227,33 +264,46 @@ class _Consts:
         att = b * max(attn / self.attn_rate, seq_kv / self.kv_bw)
         return gemm + att + self.comm_time(tokens) + r.decode_overhead + r.seq_overhead * b
 
-    def mean_decode(self, prompt: int, generate: int) -> PassFigures:
-        """passes.mean_decode with a KV cache, in closed form over the sample grid (module docstring)."""
-        r, b = self.r, self.batch
-        rate, kv_bw = self.rate, self.kv_bw
-        g = _prefix(prompt, generate)
-        total_w = g.s0[-1]
+    def _decode_fixed(self, b: float) -> tuple[float, float, float, float, float, float]:
+        """What a decode pass of b sequences costs whatever the context: matmul FLOPs, weight bytes,
+        their times, link time, and the time of every part but attention (kept per batch)."""
+        try:
+            return self.decode_fixed[b]
+        except KeyError:
+            pass
+        r = self.r
         mm_flops = b * (self.lin + self.head)
         w_bytes = self.weight_bytes_read(b)
         tw = w_bytes / (self.w_bw * r.decode_format)
-        tc_mm = mm_flops / rate
+        tc_mm = mm_flops / self.rate
         comm = self.comm_time(b)
         fixed = max(tc_mm, tw) + comm + r.decode_overhead + r.seq_overhead * b
+        if len(self.decode_fixed) >= 256:
+            self.decode_fixed.clear()
+        out = self.decode_fixed[b] = (mm_flops, w_bytes, tw, tc_mm, comm, fixed)
+        return out
+
+    def mean_decode(self, prompt: int, generate: int, b: float) -> PassFigures:
+        """passes.mean_decode with a KV cache, in closed form over the sample grid (module docstring)."""
+        attn_rate, kv_bw = self.attn_rate, self.kv_bw
+        g = _prefix(generate)
+        total_w = g.s0[-1]
+        mm_flops, w_bytes, tw, tc_mm, comm, fixed = self._decode_fixed(b)
         # Link-bound samples: where the link time exceeds the work, which only grows with t: a prefix.
         n_link = 0
-        if comm > 0.0 and comm > self._work(float(prompt), tc_mm, tw):
-            n_link = bisect_left(g.u, True, key=lambda u: comm <= self._work(u + prompt, tc_mm, tw))
+        if comm > 0.0 and comm > self._work(float(prompt), tc_mm, tw, b):
+            n_link = bisect_left(g.u, True, key=lambda u: comm <= self._work(u + prompt, tc_mm, tw, b))
         # Per segment: attention FLOPs a0 + a1·u and KV bytes k0 + k1·u per sequence, u = t − prompt.
         attn_sum = flops_sum = kv_sum = 0.0
         share_compute = 0.0  # weight of the samples (not link-bound) whose compute time exceeds memory time
-        for i, j, a0, a1, k0, k1 in self._segments(g):
+        for i, j, a0, a1, k0, k1 in self._segments(g, float(prompt)):
             if j <= i:
                 continue
             w0, w1 = g.s0[j] - g.s0[i], g.s1[j] - g.s1[i]
             flops_sum += a0 * w0 + a1 * w1
             kv_sum += k0 * w0 + k1 * w1
             # max(A, K) = K + max(A − K, 0): D = A − K is linear in u, positive on one side of its root.
-            d0, d1 = a0 / self.attn_rate - k0 / kv_bw, a1 / self.attn_rate - k1 / kv_bw
+            d0, d1 = a0 / attn_rate - k0 / kv_bw, a1 / attn_rate - k1 / kv_bw
             attn_sum += k0 / kv_bw * w0 + k1 / kv_bw * w1 + _positive_part(g, i, j, d0, d1)
             # compute − memory time: (mm + b·a)/rate − (tw + b·k/kv_bw), linear in u.
             share_compute += _positive_part(g, max(i, n_link), j, (tc_mm - tw) + b * d0, b * d1, weight_only=True)
@@ -261,27 +311,28 @@ class _Consts:
         flops_ = mm_flops * total_w + b * flops_sum
         bytes_ = w_bytes * total_w + b * kv_sum
         share_link = g.s0[n_link]
-        shares = (total_w - share_link - share_compute, share_compute, share_link)
-        bound = max(range(3), key=shares.__getitem__)  # the first of equal shares, as argmax
+        bound, most = 0, total_w - share_link - share_compute  # the first of equal shares, as argmax
+        if share_compute > most:
+            bound, most = 1, share_compute
+        if share_link > most:
+            bound = 2
         return PassFigures(time, flops_, bytes_, comm * total_w, bound)
 
-    def _work(self, t: float, tc_mm: float, tw: float) -> float:
-        """Busy time of a decode pass at context t (before links and fixed costs)."""
-        b = self.batch
+    def _work(self, t: float, tc_mm: float, tw: float, b: float) -> float:
+        """Busy time of a decode pass of b sequences at context t (before links and fixed costs)."""
         return max(tc_mm, tw) + b * max(self.attn_decode(t) / self.attn_rate, self.seq_kv(t) / self.kv_bw)
 
-    def _segments(self, g: _Grid):
+    def _segments(self, g: _Grid, p: float):
         """(i, j, a0, a1, k0, k1): samples i … j−1 on which attention FLOPs per sequence are a0 + a1·u
-        and KV bytes k0 + k1·u (u = t − prompt): one segment, or two split at a sliding window."""
-        m, p = self.m, g.prompt
+        and KV bytes k0 + k1·u (u = t − p, p the prompt): one segment, or two split at a sliding window."""
         n = len(g.u)
-        if m.attention == "linear":
+        if self.linear:
             return [(0, n, self.attn_decode(0.0), 0.0, self.seq_kv(0.0), 0.0)]
-        pk, kvt, layers = m.attn_flops_per_key_decode, self.kv_per_token, m.layers
-        lg, ls = m.global_layers, m.sliding_layers
+        pk, kvt, layers = self.afk_decode, self.kv_per_token, self.layers
+        lg, ls = self.lg, self.ls
         if not ls:
             return [(0, n, pk * lg * (p + 1), pk * lg, kvt * (lg * p) / layers + kvt, kvt * lg / layers)]
-        w = m.window
+        w = self.window
         edge = bisect_left(g.u, w - p)  # samples with t ≤ W − 1: neither attention nor cache clipped yet
         ga = lg + ls
         return [(0, edge, pk * ga * (p + 1), pk * ga, kvt * (ga * p) / layers + kvt, kvt * ga / layers),
@@ -290,23 +341,31 @@ class _Consts:
 
 
 class _Grid:
-    """The sample grid of passes.mean_decode for one (prompt, generate), as plain lists: offsets
-    u = t − prompt and prefix sums s0[i] = Σ_{<i} w, s1[i] = Σ_{<i} w·u."""
+    """The sample grid of passes.mean_decode for generating ``generate`` tokens, as plain lists:
+    offsets u = t − prompt and prefix sums s0[i] = Σ_{<i} w, s1[i] = Σ_{<i} w·u. Neither depends on
+    the prompt (the grid's contexts are the prompt plus whole numbers, exact in floats)."""
 
-    def __init__(self, prompt: int, generate: int):
-        t, w = generation_grid(prompt, generate)
-        self.prompt = float(prompt)
-        self.u = [float(x) - self.prompt for x in t]
-        s0, s1 = [0.0], [0.0]
-        for u, wi in zip(self.u, w.tolist()):
-            s0.append(s0[-1] + wi)
-            s1.append(s1[-1] + wi * u)
-        self.s0, self.s1 = s0, s1
+    def __init__(self, generate: int):
+        if generate <= MEAN_SAMPLES:  # every step, each weighing 1/generate (passes.generation_grid, exact)
+            self.u = _STEPS
+            w = [1.0 / generate] * generate + [0.0] * (MEAN_SAMPLES - generate)
+            self.s0 = [0.0, *accumulate(w)]
+        else:  # evenly spaced steps k·(generate − 1)/(n − 1), rounded half to even as np.round; a trapezoid
+            self.u = np.rint(_SPACING * float(generate - 1)).tolist()
+            w = _TRAPEZOID
+            self.s0 = _TRAPEZOID_S0
+        self.s1 = [0.0, *accumulate(map(mul, w, self.u))]
+
+
+_STEPS = [float(k) for k in range(MEAN_SAMPLES)]
+_SPACING = np.linspace(0.0, 1.0, MEAN_SAMPLES)  # as passes.generation_grid spaces its samples
+_TRAPEZOID = [0.5 / (MEAN_SAMPLES - 1)] + [1.0 / (MEAN_SAMPLES - 1)] * (MEAN_SAMPLES - 2) + [0.5 / (MEAN_SAMPLES - 1)]
+_TRAPEZOID_S0 = [0.0, *accumulate(_TRAPEZOID)]
 
 
 @lru_cache(maxsize=256)
-def _prefix(prompt: int, generate: int) -> _Grid:
-    return _Grid(prompt, generate)
+def _prefix(generate: int) -> _Grid:
+    return _Grid(generate)
 
 
 def _positive_part(g: _Grid, i: int, j: int, c0: float, c1: float, weight_only: bool = False) -> float:

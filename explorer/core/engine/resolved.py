@@ -13,7 +13,7 @@ The pass functions take either (``Resolution``); numpy broadcasting does the res
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -58,6 +58,10 @@ class Resolution(Generic[F]):
     score_chunk: F  # prompt tokens scored per chunk (a chunk scores against every key so far)
     dequant_bytes: F = 0.0  # type: ignore[assignment]  # bytes a dequantize-then-matmul prefill pass copies before its GEMMs
     attn_share: F = 1.0  # type: ignore[assignment]  # share of the matmul FLOP rate decode attention reaches
+    # Figures the engine derives from the ones above alone (point.py's rates and byte counts, the
+    # warnings), kept for every Resolved of the same resolution_key; not a field to compare or copy
+    # (a Resolved built any other way, dataclasses.replace included, starts with an empty one).
+    shared: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def devices(self) -> int:
@@ -123,6 +127,7 @@ def stack(resolved: list[Resolved]) -> ResolvedStack:
     first = resolved[0]
     fields_: dict[str, Any] = {f.name: getattr(first, f.name) for f in fields(first)}
     fields_.update({f: np.array([[getattr(r, f)] for r in resolved], dtype=np.float64) for f in STACKED})
+    fields_.pop("shared")
     return ResolvedStack(**{**fields_, "price_per_hour": None})
 
 
@@ -172,7 +177,39 @@ def _attn_share(s: Scenario, rt: Runtime, matmul_rate: float) -> float:
                                         s.hardware.tflops["fp32"] * TFLOPS, matmul_rate)
 
 
+def resolution_key(s: Scenario) -> tuple:
+    """Every field of ``s`` that :func:`resolve` reads: all but the batch, the lengths, the KV-cache
+    switch and the serving fields (load, lengths' spread, latency targets)."""
+    return (s.model, s.hardware, s.weights, s.kv, s.compute, s.devices, s.parallel, s.runtime, s.eta_compute,
+            s.eta_memory, s.price_per_hour)
+
+
+_RESOLVED: dict[tuple, tuple[dict[str, Any], dict[Any, Any]]] = {}  # resolution_key → (figures, shared)
+_KEEP = 256  # keys kept (a device comparison or a sweep over layouts uses a few dozen)
+
+
 def resolve(s: Scenario) -> Resolved:
+    """``s`` resolved: its formats, effective peaks and budgets. The figures depend only on
+    :func:`resolution_key`, so they are computed once per key (the planner and the simulation ask
+    for thousands of scenarios that differ in batch and lengths alone)."""
+    key = resolution_key(s)
+    try:
+        figures, shared = _RESOLVED[key]
+    except KeyError:
+        if len(_RESOLVED) >= _KEEP:
+            _RESOLVED.clear()
+        full = _resolve(s)
+        figures = {f.name: getattr(full, f.name) for f in fields(full) if f.name not in ("scenario", "shared")}
+        figures, shared = _RESOLVED[key] = (figures, full.shared)
+    r = object.__new__(Resolved)  # the frozen dataclass, built without re-running __init__ on known figures
+    d = r.__dict__
+    d.update(figures)
+    d["scenario"] = s
+    d["shared"] = shared
+    return r
+
+
+def _resolve(s: Scenario) -> Resolved:
     hw = s.hardware
     eff = presets.efficiency(hw.category)
     rt = runtime_of(s)

@@ -16,7 +16,7 @@ from explorer.core.specs.checks import (
     text,
 )
 from explorer.core.specs.fields import check_fields, custom_copy
-from explorer.core.specs.frozen import FrozenMap
+from explorer.core.specs.frozen import FrozenMap, hash_once, state_without_hash
 
 CATEGORIES = ("datacenter-gpu", "consumer-gpu", "workstation-gpu", "apple-soc", "cpu")  # cpu: 'this machine'
 # Sensible ranges (inclusive): far beyond any real device, yet every estimate stays finite.
@@ -83,6 +83,9 @@ class HardwareSpec:
     source: str = ""
     sources: Mapping[str, str] = field(default_factory=dict)
     based_on: str = ""
+
+    __hash__ = hash_once  # hashed once: specs key the step-cost caches
+    __getstate__ = state_without_hash
 
     def __post_init__(self) -> None:
         problems = self.problems()

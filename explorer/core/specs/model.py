@@ -14,6 +14,7 @@ from typing import Any
 
 from explorer.core.specs.checks import NOTE_MAX, choice, collect, flag, number, text
 from explorer.core.specs.fields import check_fields, custom_copy
+from explorer.core.specs.frozen import hash_once, state_without_hash
 
 ATTENTION_KINDS = ("full", "sliding", "linear")
 BIAS_KINDS = ("none", "qkv", "all")
@@ -75,6 +76,9 @@ class ModelSpec:
     source: str = ""
     official_params: float = 0.0
     official_params_source: str = ""
+
+    __hash__ = hash_once  # hashed once: specs key the step-cost caches
+    __getstate__ = state_without_hash
 
     def __post_init__(self) -> None:
         problems = self.problems()
