@@ -35,7 +35,7 @@ s = Scenario(model=presets.model('llama-3.1-8b'), hardware=presets.device('h100-
 r = resolve(s)
 prompts = [s.with_(prompt=100 + 97 * i) for i in range(500)]
 lengths = [s.with_(prompt=100 + 97 * i, generate=200 + 13 * i) for i in range(500)]
-tab = StepTable(r, 256, 8192, 4096, 1024)
+tab = StepTable(r, 256, 4096)
 estimate(s); mixed_step_time(r, 512, 32, 1500); tab.decode(64, 1500.0); tab.mixed(512, 32, 1500.0, 0.0)
 """
 CALLS = {"estimate()": "estimate(s)", "estimate(), a new prompt length per call": "estimate(prompts[_ % 500])",

@@ -65,7 +65,7 @@ class StepTable:
     number. Rows hold every decode batch n ≤ ``max_seqs`` at a context grid and every prompt chunk;
     between grid contexts the cost is interpolated linearly (it is linear in the context)."""
 
-    def __init__(self, r: Resolved, max_seqs: int, budget: int, max_ctx: float, mean_prompt: float):
+    def __init__(self, r: Resolved, max_seqs: int, max_ctx: float):
         self.max_seqs = int(max_seqs)
         n = np.arange(0, self.max_seqs + 1, dtype=np.float64)
         self.ctx_hi = float(max(max_ctx, 2.0))
@@ -73,11 +73,7 @@ class StepTable:
         hi = mixed_step_time(r, 0.0, n, self.ctx_hi)
         self.dec0 = lo.tolist()
         self.dec_slope = ((hi - lo) / self.ctx_hi).tolist()
-        # A step with a prompt chunk of c tokens at offset o and n decodes: costed from the chunk at the
-        # mean prompt offset; decode seqs add their share linearly (table over n at two contexts).
-        self.budget = int(budget)
-        self._r = r
-        self._mean_off = float(mean_prompt) / 2.0
+        self._r = r  # mixed steps (a prompt chunk with decodes): the step function, memoised
         self._cache: dict[tuple[int, int, int, int], float] = {}
 
     def decode(self, n: int, ctx_mean: float) -> float:

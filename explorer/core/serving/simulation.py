@@ -59,16 +59,15 @@ def run(s: Scenario, requests: int = 2000, seed: int = 0, progress=None, cancell
             # which measured servers at fixed concurrency do not show.
             r1 = _service_estimate(sch, float(np.mean(inp)), float(np.mean(out)), min(clients, sch.max_running))
             arrivals = sorted((rng.uniform(0.0, r1, clients) if clients > 1 else np.zeros(clients)).tolist())
-    sim = _Sim(s, sch, inp.tolist(), out.tolist(), max(float(np.mean(inp)) if total else 0.0, 1.0))
+    sim = _Sim(s, sch, inp.tolist(), out.tolist())
     return sim.go(kind, arrivals, total, ld.think_s, slo, progress, cancelled, float(ld.value))
 
 
 class _Sim:
-    def __init__(self, s: Scenario, sch: Scheduler, inp: list, out: list, mean_prompt: float):
+    def __init__(self, s: Scenario, sch: Scheduler, inp: list, out: list):
         self.s, self.sch, self.inp, self.out = s, sch, inp, out
         max_ctx = max((a + b for a, b in zip(inp, out)), default=1)
-        self.table = StepTable(sch.resolved, sch.max_running if sch.max_running < 100_000 else 4096,
-                               sch.budget, max_ctx, mean_prompt)
+        self.table = StepTable(sch.resolved, sch.max_running if sch.max_running < 100_000 else 4096, max_ctx)
         self.kv_tokens = sch.kv_blocks * sch.block_size
 
     def go(self, kind, arrivals, total, think, slo: SLO, progress, cancelled, load) -> SimResult:

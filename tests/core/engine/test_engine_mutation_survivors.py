@@ -78,7 +78,7 @@ def test_prompt_chunks_add_up_to_the_whole_prefill():
 
 def test_step_table_reads_the_step_function_at_any_batch_and_context():
     r = resolve(scen(runtime="vllm"))
-    tab = StepTable(r, max_seqs=8, budget=2048, max_ctx=4096, mean_prompt=1000)
+    tab = StepTable(r, max_seqs=8, max_ctx=4096)
     assert tab.decode(0, 1000.0) == 0.0
     for n in (1, 5, 8):  # every row up to max_seqs, exact at both ends and (linear) in between
         for ctx in (0.0, 1500.0, 4096.0):
