@@ -32,6 +32,10 @@ fuzz: syslibs $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider \
 		--timeout=3600 tests/fuzz
 
+# The README's serving, planner, highway, inspector and dark-theme screenshots, offscreen, into docs/ (look at them).
+screenshots: syslibs $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/docs_screenshots.py --out docs
+
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from by_hand import two_sig
 
 from explorer.app.highway.view import DEMO_DELAY_MS, HighwayView
 from explorer.app.store import AppStore
@@ -39,8 +40,8 @@ def test_highway_figures_equal_the_serving_views_for_the_same_scenario(qtbot, ma
     x, y = shown.curve("ttft_p99").getOriginalDataset()
     p = serving.steady(w.store.scenario)
     assert road.point == p  # every figure: TTFT, TPOT, ITL, throughput, batch, queue, KV
-    assert f"{p.output_tokens_per_s:,.0f} tokens/s" in hv.readout.text()
-    assert f"{p.output_tokens_per_s:,.0f} tokens/s" in w.serving.summary.text()
+    assert f"{two_sig(p.output_tokens_per_s)} tokens/s" in hv.readout.text()
+    assert f"{two_sig(p.output_tokens_per_s)} tokens/s" in w.serving.summary.text()
     assert float(np.interp(9.0, x, y)) == pytest.approx(p.ttft_p99, rel=0.05)  # the curve passes the point
 
 

@@ -4,6 +4,7 @@ search's order, the map's cells and contour follow the target."""
 
 import numpy as np
 import pytest
+from by_hand import two_sig
 
 from explorer.core import serving
 from explorer.core.specs import presets
@@ -31,11 +32,11 @@ def test_the_cheapest_setup_meeting_the_target_heads_the_view(planner):
     rows = serving.plan(w.store.scenario)
     meeting = [r for r in rows if r.meets_slo and r.usd_per_million_output_tokens is not None]
     cheapest = min(meeting, key=lambda r: r.usd_per_million_output_tokens)  # a plain scan, here
-    assert f"${cheapest.usd_per_million_output_tokens:.3g}" in pv.headline.text()
-    assert f"{cheapest.tokens_per_s_per_gpu:,.0f} tokens/s per GPU" in pv.headline.text()
+    assert f"${two_sig(cheapest.usd_per_million_output_tokens)}" in pv.headline.text()
+    assert f"{two_sig(cheapest.tokens_per_s_per_gpu)} tokens/s per GPU" in pv.headline.text()
     proxy = pv.table.model()
     assert proxy.rowCount() == len(rows) and proxy.index(0, 0).data() == "1"  # the search's order
-    assert proxy.index(0, 7).data() == f"{cheapest.usd_per_million_output_tokens:.3g}"
+    assert proxy.index(0, 7).data() == two_sig(cheapest.usd_per_million_output_tokens)
     # every cell of the map: the cheapest meeting setup of that device and format
     m = pv.cells
     for i, hw in enumerate(m.devices):

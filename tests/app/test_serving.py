@@ -5,6 +5,7 @@ derived by hand (Little's law, the knee's admission limit)."""
 
 import numpy as np
 import pytest
+from by_hand import two_sig
 from PySide6.QtCore import Qt
 
 from explorer.core import serving
@@ -55,7 +56,7 @@ def test_dragging_the_load_moves_the_point_along_curves_from_the_core(qtbot, ser
     # Little's law in the closed loop by hand: N clients = throughput × E2E
     p = serving.steady(s)
     assert p.requests_per_s * p.e2e_s == pytest.approx(s.load, rel=1e-3)
-    assert f"{p.output_tokens_per_s:,.0f} tokens/s" in sv.summary.text()
+    assert f"{two_sig(p.output_tokens_per_s)} tokens/s" in sv.summary.text()
     x, y = sv.cards["batch"].curve("running").getOriginalDataset()
     assert np.allclose(y, c.mean_running)
     # the knee line sits at the core's knee; the batch is capped at the admission capacity

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from ...core.highway import traffic
-from ...core.physics.units import bandwidth, count, duration
+from ...core.physics.units import bandwidth, count, duration, rate
 
 
 def state_words(st: traffic.Road, fits: bool) -> tuple[str, str]:
@@ -33,7 +33,7 @@ def readout_text(st: traffic.Road, fits: bool, error_colour: str) -> str:
             f"more lane makes its memory-bound part × {traffic.lane_factor(st.open_lanes):.3f})")
     ttft = duration(p.ttft_p99) if math.isfinite(p.ttft_p99) else "unbounded"
     figures = (f"TTFT p99 <b>{ttft}</b> · TPOT <b>{duration(p.tpot_s)}</b> · "
-               f"<b>{p.output_tokens_per_s:,.0f} tokens/s</b> · {p.requests_per_s:.3g} requests/s")
+               f"<b>{rate(p.output_tokens_per_s)}</b> · {rate(p.requests_per_s, 'requests/s')}")
     if st.closed_loop:
         load = (f"Closed loop: {count(st.scenario.load)} clients, each waits for its reply; "
                 f"{p.queue_length:,.0f} wait on the on-ramp")

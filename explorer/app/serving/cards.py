@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ...core.physics.units import count, duration
+from ...core.physics.units import count, duration, rate, sig
 from ..plots.base import PlotCard, set_line_label
 from ..theme import colour
 from .data import ServingData, serving_data
@@ -208,8 +208,8 @@ class ThroughputCard(ServingCard):
 
     def describe(self, d: ServingData) -> None:
         p = d.point
-        self.set_heading(f"{count(p.output_tokens_per_s)} tokens/s · {p.requests_per_s:.3g} requests/s "
-                         f"({p.goodput_requests_per_s:.3g} good)")
+        self.set_heading(f"{rate(p.output_tokens_per_s)} · {rate(p.requests_per_s, 'requests/s')} "
+                         f"({sig(p.goodput_requests_per_s)} good)")
         self.heading.setToolTip("The road's fundamental diagram: completed requests per second against the load. "
                                 "It rises while the batch grows and levels off at the admission capacity; goodput "
                                 "counts only the requests meeting the latency target.")

@@ -8,7 +8,7 @@ from functools import lru_cache
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from ...core.physics.units import duration
+from ...core.physics.units import duration, sig
 from ...core.specs import presets
 
 COLUMNS = ("#", "Device", "GPUs", "Weights", "KV", "Runtime", "Meets target", "$ / M output tokens", "tokens/s per GPU",
@@ -42,10 +42,12 @@ def cell(i: int, r, column: int):
               LIMIT_WORDS.get(r.binding_limit, r.binding_limit))
     v = values[column]
     if column == 7:
-        return ("—" if v is None else f"{v:.3g}"), (float("inf") if v is None else v)
+        return ("—" if v is None else sig(v)), (float("inf") if v is None else v)
     if column in (10, 11):
         return duration(v), v
-    if column in (8, 9):
+    if column == 8:
+        return sig(v), v
+    if column == 9:
         return f"{v:,.0f}", v
     return str(v), v
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from ...core import serving
-from ...core.physics.units import duration
+from ...core.physics.units import duration, money, rate
 from ...core.serving.plan_map import PlanMap, plan_map
 from ...core.specs import presets
 from ..view_base import StoreView
@@ -140,8 +140,8 @@ class PlannerView(StoreView):
             usd = best.usd_per_million_output_tokens
             self.headline.setText(
                 f"Cheapest meeting {target} for {s.model.name} ({s.prompt:,} in / {s.generate:,} out): "
-                f"<b>{setup_text(best)}</b> — <b>${usd:.3g}</b> per million output tokens, "
-                f"<b>{best.tokens_per_s_per_gpu:,.0f} tokens/s per GPU</b> at {best.concurrency:,.0f} clients "
+                f"<b>{setup_text(best)}</b> — <b>{money(usd)}</b> per million output tokens, "
+                f"<b>{rate(best.tokens_per_s_per_gpu, 'tokens/s per GPU')}</b> at {best.concurrency:,.0f} clients "
                 f"(TTFT {duration(best.ttft_s)}, TPOT {duration(best.tpot_s)}; then the "
                 f"{LIMIT_WORDS.get(best.binding_limit, best.binding_limit)} binds)")
         self._fill_table(rows)
@@ -179,7 +179,7 @@ class PlannerView(StoreView):
                 rgba[j, i] = (c.red(), c.green(), c.blue(), 255)
                 r = m.best[i][j]
                 text = ("does not fit" if r is None else
-                        (f"${m.usd[i, j]:.3g}" if np.isfinite(m.usd[i, j]) else "no price") + f" · {r.devices}×"
+                        (money(m.usd[i, j]) if np.isfinite(m.usd[i, j]) else "no price") + f" · {r.devices}×"
                         + ("" if r.meets_slo else "\nmisses"))
                 label = pg.TextItem(text, color="#000000" if m.fits[i, j] else "#FFFFFF", anchor=(0.5, 0.5))
                 label.setPos(j + 0.5, i + 0.5)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from ...core.physics.units import duration
+from ...core.physics.units import duration, rate
 from ..view_base import StoreView
 from ..widgets import TextPane
 from .cards import BatchCard, KVCard, LatencyCard, ThroughputCard, knee_sentence
@@ -81,7 +81,7 @@ class ServingView(StoreView):
         ttft = duration(p.ttft_p99) if p.ttft_p99 != float("inf") else "unbounded (the queue grows)"
         self.summary.setText(
             f"<b>{self.load.text(s.load)}</b>: TTFT p99 <b>{ttft}</b> · TPOT p{s.slo_percentile} "
-            f"{duration(getattr(p, f'tpot_p{s.slo_percentile}'))} · {p.output_tokens_per_s:,.0f} tokens/s · "
+            f"{duration(getattr(p, f'tpot_p{s.slo_percentile}'))} · {rate(p.output_tokens_per_s)} · "
             f"{'meets' if p.meets_slo else '<b>misses</b>'} the target<br>{knee_sentence(d)}")
 
     # -- simulation ---------------------------------------------------------------------------
