@@ -68,6 +68,28 @@ def test_dragging_the_load_moves_the_point_along_curves_from_the_core(qtbot, ser
     assert w.store.scenario.load == 1.0 and bar.slider.value() == bar.position(1.0)
 
 
+def test_arrow_keys_move_the_load_a_client_or_ten_percent_at_a_time(qtbot, serving_window):
+    w = serving_window()
+    bar = w.serving.load
+    assert w.store.scenario.load == 1.0 and bar.value.text() == "1 client"
+    bar.slider.setFocus()
+    qtbot.keyClick(bar.slider, Qt.Key.Key_Right)
+    w.settle()
+    assert w.store.scenario.load == 2.0 and bar.value.text() == "2 clients"  # not 1/1000 of the log scale
+    for _ in range(8):
+        qtbot.keyClick(bar.slider, Qt.Key.Key_Right)
+    w.settle()
+    assert w.store.scenario.load == 10.0  # 2 → 3 → … → 10, one client a press
+    qtbot.keyClick(bar.slider, Qt.Key.Key_Right)
+    qtbot.keyClick(bar.slider, Qt.Key.Key_Left)
+    w.settle()
+    assert w.store.scenario.load == 10.0  # 10 → 11 → 10
+    for _ in range(12):
+        qtbot.keyClick(bar.slider, Qt.Key.Key_Left)
+    w.settle()
+    assert w.store.scenario.load == 1.0 and bar.value.text() == "1 client"  # never below one client
+
+
 def test_latency_target_lines_follow_the_workload_panel(qtbot, serving_window):
     w = serving_window()
     box = w.panels["workload"].controls["slo_ttft_ms"]

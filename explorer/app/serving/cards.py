@@ -267,5 +267,5 @@ class KVCard(ServingCard):
         return {"sim_kv": 100.0 * p.kv_occupancy}
 
     def describe(self, d: ServingData) -> None:
-        self.set_heading(f"{100 * d.point.kv_occupancy:.3g} % of the blocks")
+        self.set_heading(f"{sig(100 * d.point.kv_occupancy)} % of the blocks")
         self.heading.setToolTip("Share of the KV cache's blocks held by running requests (time average).")

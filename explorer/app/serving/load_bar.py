@@ -7,7 +7,11 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QHBoxLayout, QLabel, QSlider, QWidget
+
+from ...core.state.edit_rules import load_step
+
+ARROWS = {QAbstractSlider.SliderAction.SliderSingleStepAdd: True, QAbstractSlider.SliderAction.SliderSingleStepSub: False}
 
 STEPS = 1000
 
@@ -31,6 +35,7 @@ class LoadSlider(QWidget):
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.value)
         self.slider.valueChanged.connect(self._moved)
+        self.slider.actionTriggered.connect(self._action)
         self.slider.sliderPressed.connect(store.begin_gesture)
         self.slider.sliderReleased.connect(store.end_gesture)
 
@@ -43,7 +48,9 @@ class LoadSlider(QWidget):
         self.value.setText(self.text(load))
 
     def text(self, load: float) -> str:
-        return f"{int(load):,} clients" if self.kind == "concurrency" else f"{load:.3g} requests/s"
+        if self.kind == "concurrency":
+            return "1 client" if int(load) == 1 else f"{int(load):,} clients"
+        return f"{load:.3g} requests/s"
 
     def position(self, load: float) -> int:
         f = math.log(max(load, self.lo) / self.lo) / math.log(self.hi / self.lo)
@@ -52,6 +59,14 @@ class LoadSlider(QWidget):
     def load_at(self, pos: int) -> float:
         v = self.lo * (self.hi / self.lo) ** (pos / STEPS)
         return float(max(1, round(v))) if self.kind == "concurrency" else float(f"{v:.3g}")
+
+    def _action(self, action: int) -> None:
+        """An arrow key moves the load one step of core's rule, not one thousandth of
+        the log scale: the slider is put where that load sits before its value changes."""
+        up = ARROWS.get(QAbstractSlider.SliderAction(action))
+        if up is not None:
+            load = load_step(self.kind, self.store.scenario.load, up)
+            self.slider.setSliderPosition(self.position(min(max(load, self.lo), self.hi)))
 
     def _moved(self, pos: int) -> None:
         load = self.load_at(pos)

@@ -58,3 +58,17 @@ def weights_changes(old_weights: str, kv: str, compute: str, new_weights: str) -
     if compute == old_compute:
         out["compute"] = new_compute
     return out
+
+
+LOAD_KEY_STEP = 1.1  # one arrow key on the load slider: ±10 % of the load…
+
+
+def load_step(kind: str, load: float, up: bool) -> float:
+    """The load one arrow key moves to: ±10 %, and at least one whole client in a closed loop (the
+    slider's log scale alone would need many presses to get from 1 to 2 clients); a rate keeps three
+    significant figures. Never below one client or 0.001 requests/s (the scenario's lower bound)."""
+    if kind == "concurrency":
+        n = round(load)
+        return float(max(n + 1, round(n * LOAD_KEY_STEP)) if up else max(1, min(n - 1, round(n / LOAD_KEY_STEP))))
+    v = load * LOAD_KEY_STEP if up else load / LOAD_KEY_STEP
+    return max(0.001, float(f"{v:.3g}"))

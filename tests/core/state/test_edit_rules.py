@@ -1,11 +1,14 @@
 """Edit rules live in core once; the CLI and the GUI's panels use the same ones."""
 
+import pytest
+
 from explorer.cli import build_parser, scenario_from_args
 from explorer.core.physics.memory import state_bytes
 from explorer.core.specs import presets
 from explorer.core.state.appstate import AppState
 from explorer.core.state.edit_rules import (
     DEFAULT_WINDOW,
+    load_step,
     model_changes,
     weights_changes,
 )
@@ -62,3 +65,13 @@ def test_undo_texts_read_like_a_story():
     assert describe(AppState(s), AppState(s, pinned=s)) == "Pin as A"
     b = s.with_(batch=4)
     assert describe(AppState(b, pinned=s), AppState(s, pinned=b)) == "Swap A and B"
+
+
+@pytest.mark.parametrize(("kind", "load", "up", "expected"), [
+    ("concurrency", 1, True, 2), ("concurrency", 1, False, 1),  # one client more; never below one
+    ("concurrency", 9, True, 10), ("concurrency", 2, False, 1),
+    ("concurrency", 100, True, 110), ("concurrency", 110, False, 100),  # ±10 % once it is more than one
+    ("rate", 5.0, True, 5.5), ("rate", 5.5, False, 5.0), ("rate", 0.001, False, 0.001),
+])
+def test_one_arrow_key_moves_the_load_a_visible_step(kind, load, up, expected):
+    assert load_step(kind, load, up) == pytest.approx(expected)
