@@ -58,3 +58,22 @@ def test_a_tighter_target_shrinks_the_region_inside_the_contour(planner, qtbot):
     qtbot.waitUntil(lambda: not pv.busy(), timeout=120_000)
     assert int(pv.cells.meets.sum()) < loose
     assert np.all(pv.cells.meets <= pv.cells.fits)
+
+
+def test_every_cell_of_the_map_fits_its_words_at_1024x768(planner, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    w, pv = planner()
+    w.store.update(model=presets.model("llama-2-7b"), devices=1)  # cheap setups: "$0.056 · 1×", three digits
+    w.resize(1024, 768)
+    w.settle()
+    qtbot.waitUntil(lambda: not pv.busy(), timeout=120_000)
+    qtbot.wait(50)
+    vb = pv.map.getPlotItem().vb
+    cell_px = vb.width() / len(pv.cells.formats)  # the view box spans the formats (2 % padding aside)
+    assert pv.cell_text
+    for t in pv.cell_text:
+        metrics = QFontMetrics(t.textItem.font())
+        widest = max(metrics.horizontalAdvance(line) for line in t.textItem.toPlainText().split("\n"))
+        assert widest <= cell_px, (t.textItem.toPlainText(), widest, cell_px)
+        assert t.textItem.font().pointSizeF() >= 7  # still readable

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from ...core.physics.units import count, duration, rate, sig
+from ...core.text.load_words import load_words
 from ..plots.base import PlotCard, set_line_label
 from ..theme import colour
 from .data import ServingData, serving_data
@@ -135,7 +136,7 @@ def knee_sentence(d: ServingData) -> str:
     target = f"TTFT ≤ {duration(s.slo_ttft_ms / 1e3)}, TPOT ≤ {duration(s.slo_tpot_ms / 1e3)} at p{s.slo_percentile}"
     if k.load <= 0:
         return f"Even the lightest load misses the target ({target})."
-    return (f"Knee: up to {count(k.load)} {d.unit} meet the target ({target}); beyond, the "
+    return (f"Knee: up to {load_words(s.load_kind, k.load)} meet the target ({target}); beyond, the "
             f"{LIMIT_WORDS.get(k.binding_limit, k.binding_limit)} binds.")
 
 
@@ -179,7 +180,7 @@ class LatencyCard(ServingCard):
             line.setPos(self.view_xy(1, ms / 1e3)[1])
             set_line_label(line, f"{name} target {duration(ms / 1e3)} (p{s.slo_percentile})")
         p = d.point
-        self.set_heading(f"at {count(s.load)} {d.unit}: TTFT p99 {duration(p.ttft_p99)} · ITL p99 {duration(p.itl_p99)}")
+        self.set_heading(f"at {load_words(s.load_kind, s.load)}: TTFT p99 {duration(p.ttft_p99)} · ITL p99 {duration(p.itl_p99)}")
         self.heading.setToolTip(knee_sentence(d) + " TTFT: arrival to first token (queueing + prefill); ITL: the gap "
                                 "between two tokens of one request; TPOT: (E2E − TTFT) ÷ (output − 1).")
 

@@ -23,10 +23,6 @@ class ServingData:
     knee: serving.Knee  # refined by the core (finer than the curve's grid)
     point: serving.ServingPoint  # the steady state at the scenario's load
 
-    @property
-    def unit(self) -> str:
-        return "clients" if self.scenario.load_kind == "concurrency" else "requests/s"
-
 
 def load_free(s: Scenario) -> Scenario:
     """The scenario with its load set aside: the key of everything the load does not change."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QAbstractSlider, QHBoxLayout, QLabel, QSlider, QWidget
 
 from ...core.state.edit_rules import load_step
+from ...core.text.load_words import load_words
 
 ARROWS = {QAbstractSlider.SliderAction.SliderSingleStepAdd: True, QAbstractSlider.SliderAction.SliderSingleStepSub: False}
 
@@ -48,9 +49,7 @@ class LoadSlider(QWidget):
         self.value.setText(self.text(load))
 
     def text(self, load: float) -> str:
-        if self.kind == "concurrency":
-            return "1 client" if int(load) == 1 else f"{int(load):,} clients"
-        return f"{load:.3g} requests/s"
+        return load_words(self.kind, load)
 
     def position(self, load: float) -> int:
         f = math.log(max(load, self.lo) / self.lo) / math.log(self.hi / self.lo)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from ...core import serving
@@ -41,7 +41,7 @@ class PlannerView(StoreView):
     def __init__(self, store, parent: QWidget | None = None):
         super().__init__(store, parent)
         self.setObjectName("PlannerView")
-        self.headline = TextPane(lines=3)
+        self.headline = TextPane(lines=4)
         self.status = QLabel()
         self.model = PlanTableModel(self)
         self.proxy = sorted_view(self.model)
@@ -69,6 +69,7 @@ class PlannerView(StoreView):
         self.contour = pg.PlotCurveItem(pen=pg.mkPen("#000000", width=3), connect="pairs")
         self.map.addItem(self.contour)
         self.cell_text: list[pg.TextItem] = []
+        self.map.getPlotItem().vb.sigResized.connect(self._fit_cell_text)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.map)
         split.addWidget(self.table)
@@ -147,6 +148,22 @@ class PlannerView(StoreView):
         self._fill_table(rows)
         self._draw_map(plan_map(rows))
 
+    def _fit_cell_text(self, *_args) -> None:
+        """The cells' words shrink (down to 7 pt) until the widest fits its cell: at 1024×768 a cell
+        is ~80 px wide, narrower than "$0.056 · 1×" at the body size."""
+        if not self.cell_text or self.cells is None or not self.cells.formats:
+            return
+        cell_px = self.map.getPlotItem().vb.width() / len(self.cells.formats) - 6
+        font = QFont(self.font())
+        size = font.pointSizeF()
+        widest = max(QFontMetrics(font).horizontalAdvance(line) for t in self.cell_text
+                     for line in t.textItem.toPlainText().split("\n"))
+        if widest > cell_px > 0:
+            size = max(7.0, size * cell_px / widest)
+        font.setPointSizeF(size)
+        for t in self.cell_text:
+            t.setFont(font)
+
     def _fill_table(self, rows) -> None:
         self.model.set_rows(rows, self.theme.note)
         if rows and not self._sized:  # column widths from the first rows, once
@@ -190,6 +207,7 @@ class PlannerView(StoreView):
             i, j = m.devices.index(star.hardware), m.formats.index((star.weights, star.kv))
             label = self.cell_text[i * len(m.formats) + j]
             label.setText("★ " + label.textItem.toPlainText())
+        self._fit_cell_text()
         self.image.setImage(rgba, autoLevels=False)
         self.image.setRect(0, 0, len(m.formats), len(m.devices))
         segs = m.contour()

@@ -41,7 +41,7 @@ class ServingView(StoreView):
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(110)
         self.progress.setTextVisible(True)
-        self.summary = TextPane(lines=2)
+        self.summary = TextPane(lines=3)  # the knee sentence wraps at 1024×768
         self.load.slider.setMinimumWidth(160)
         self.cards = {"latency": LatencyCard(store), "throughput": ThroughputCard(store), "batch": BatchCard(store),
                       "kv": KVCard(store)}
