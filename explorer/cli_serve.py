@@ -134,22 +134,32 @@ def cmd_serve(a: argparse.Namespace) -> int:
     return 0
 
 
-def _ms(v) -> str:
-    return "unbounded" if v is None else f"{v * 1e3:,.1f} ms"
+def _t(v) -> str:
+    """A time at two significant figures (the JSON keeps full precision)."""
+    from .core.physics.units import UNBOUNDED, duration
+
+    return UNBOUNDED if v is None else duration(v)
 
 
 def _text(r: dict, s) -> str:
-    unit = "clients" if r["load_kind"] == "concurrency" else "requests/s"
-    lines = [f"{s.model.name} on {s.devices}× {s.hardware.name}, {r['load_kind']} {r['load']:g} {unit} "
+    from .core.physics.units import duration, rate, sig
+    from .core.text.serving_words import limit_words, load_words
+
+    def four(key: str) -> str:
+        return f"mean {_t(r[f'{key}_s'])}  p50 {_t(r[f'{key}_p50'])}  p90 {_t(r[f'{key}_p90'])}  p99 {_t(r[f'{key}_p99'])}"
+
+    queue = r["queue_length"]
+    lines = [f"{s.model.name} on {s.devices}× {s.hardware.name}, {r['load_kind']} {load_words(r['load_kind'], r['load'])} "
              f"({r['engine']})",
-             f"  TTFT   mean {_ms(r['ttft_s'])}  p50 {_ms(r['ttft_p50'])}  p90 {_ms(r['ttft_p90'])}  p99 {_ms(r['ttft_p99'])}",
-             f"  TPOT   mean {_ms(r['tpot_s'])}  p50 {_ms(r['tpot_p50'])}  p90 {_ms(r['tpot_p90'])}  p99 {_ms(r['tpot_p99'])}",
-             f"  ITL    mean {_ms(r['itl_s'])}  p50 {_ms(r['itl_p50'])}  p90 {_ms(r['itl_p90'])}  p99 {_ms(r['itl_p99'])}",
-             f"  E2E    mean {_ms(r['e2e_s'])}  p90 {_ms(r['e2e_p90'])}",
-             f"  throughput {r['output_tokens_per_s'] or 0:,.0f} output tokens/s, {r['requests_per_s'] or 0:,.2f} requests/s; "
-             f"goodput {r['goodput_requests_per_s'] or 0:,.2f} requests/s",
-             f"  running {r['mean_running']:,.1f}, KV {100 * (r['kv_occupancy'] or 0):.0f} % full, queue "
-             f"{r['queue_length'] if r['queue_length'] is not None else float('inf'):,.1f}",
-             f"  target TTFT ≤ {s.slo_ttft_ms:g} ms and TPOT ≤ {s.slo_tpot_ms:g} ms at p{s.slo_percentile}: "
-             f"{'met' if r['meets_slo'] else 'missed'}; knee at {r['knee']:g} {unit} (bound by {r['knee_binding_limit']})"]
+             f"  TTFT   {four('ttft')}",
+             f"  TPOT   {four('tpot')}",
+             f"  ITL    {four('itl')}",
+             f"  E2E    mean {_t(r['e2e_s'])}  p90 {_t(r['e2e_p90'])}",
+             f"  throughput {rate(r['output_tokens_per_s'] or 0, 'output tokens/s')}, "
+             f"{rate(r['requests_per_s'] or 0, 'requests/s')}; goodput {rate(r['goodput_requests_per_s'] or 0, 'requests/s')}",
+             f"  running {sig(r['mean_running'], 3)}, KV {sig(100 * (r['kv_occupancy'] or 0))} % full, queue "
+             f"{sig(queue, 3) if queue is not None else 'grows without bound'}",
+             f"  target TTFT ≤ {duration(s.slo_ttft_ms / 1e3)} and TPOT ≤ {duration(s.slo_tpot_ms / 1e3)} at "
+             f"p{s.slo_percentile}: {'met' if r['meets_slo'] else 'missed'}; knee at "
+             f"{load_words(r['load_kind'], r['knee'])} (bound by the {limit_words(r['knee_binding_limit'])})"]
     return "\n".join(lines)

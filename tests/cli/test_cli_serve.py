@@ -73,3 +73,19 @@ def test_serve_refuses_a_bad_trace_naming_the_row(tmp_path):
     f.write_text("arrival_s,input,output\n0,100,20\n0.1,lots,10\n")
     out = run(*BASE, "--trace", str(f))
     assert out.returncode == 2 and "row 3, input" in out.stderr
+
+
+def test_serve_text_speaks_in_words_at_two_significant_figures():
+    import re
+
+    out = run(*BASE, "--concurrency", "1")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "concurrency 1 client (" in text  # not "1 clients"
+    assert "(bound by the running-request limit)" in text or "(bound by the KV-cache capacity)" in text \
+        or "(bound by the compute)" in text or "(bound by the memory bandwidth)" in text
+    times = re.findall(r"(\d[\d,.]*) (?:ms|s)\b", text)
+    assert times
+    for t in times:  # two significant figures: at most two digits once leading zeros are gone
+        digits = t.replace(",", "").replace(".", "").lstrip("0")
+        assert len(digits.rstrip("0")) <= 2, t

@@ -11,13 +11,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from ...core.physics.units import count, duration, rate, sig
-from ...core.text.load_words import load_words
+from ...core.text.serving_words import limit_words, load_words
 from ..plots.base import PlotCard, set_line_label
 from ..theme import colour
 from .data import ServingData, serving_data
 
-LIMIT_WORDS = {"kv_capacity": "KV-cache capacity", "running_limit": "running-request limit",
-               "compute": "compute", "bandwidth": "memory bandwidth"}
 
 
 def load_label(kind: str) -> tuple[str, str]:
@@ -137,7 +135,7 @@ def knee_sentence(d: ServingData) -> str:
     if k.load <= 0:
         return f"Even the lightest load misses the target ({target})."
     return (f"Knee: up to {load_words(s.load_kind, k.load)} meet the target ({target}); beyond, the "
-            f"{LIMIT_WORDS.get(k.binding_limit, k.binding_limit)} binds.")
+            f"{limit_words(k.binding_limit)} binds.")
 
 
 class LatencyCard(ServingCard):

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QAbstractSlider, QHBoxLayout, QLabel, QSlider, QWidget
 
 from ...core.state.edit_rules import load_step
-from ...core.text.load_words import load_words
+from ...core.text.serving_words import load_words
 
 ARROWS = {QAbstractSlider.SliderAction.SliderSingleStepAdd: True, QAbstractSlider.SliderAction.SliderSingleStepSub: False}
 

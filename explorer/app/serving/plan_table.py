@@ -10,11 +10,10 @@ from PySide6.QtGui import QColor
 
 from ...core.physics.units import duration, sig
 from ...core.specs import presets
+from ...core.text.serving_words import limit_words
 
 COLUMNS = ("#", "Device", "GPUs", "Weights", "KV", "Runtime", "Meets target", "$ / M output tokens", "tokens/s per GPU",
            "clients", "TTFT", "TPOT", "Binds")
-LIMIT_WORDS = {"kv_capacity": "KV-cache capacity", "running_limit": "running-request limit",
-               "compute": "compute", "bandwidth": "memory bandwidth"}
 
 
 @lru_cache(maxsize=256)
@@ -39,7 +38,7 @@ def cell(i: int, r, column: int):
     usd = r.usd_per_million_output_tokens
     values = (i + 1, device_name(r.hardware), r.devices, format_name(r.weights), format_name(r.kv), r.runtime,
               "yes" if r.meets_slo else "no", usd, r.tokens_per_s_per_gpu, r.concurrency, r.ttft_s, r.tpot_s,
-              LIMIT_WORDS.get(r.binding_limit, r.binding_limit))
+              limit_words(r.binding_limit))
     v = values[column]
     if column == 7:
         return ("—" if v is None else sig(v)), (float("inf") if v is None else v)

@@ -16,9 +16,10 @@ from ...core import serving
 from ...core.physics.units import duration, money, rate
 from ...core.serving.plan_map import PlanMap, plan_map
 from ...core.specs import presets
+from ...core.text.serving_words import limit_words
 from ..view_base import StoreView
 from ..widgets import TextPane
-from .plan_table import LIMIT_WORDS, PlanTableModel, device_name, format_name, sorted_view
+from .plan_table import PlanTableModel, device_name, format_name, sorted_view
 from .worker import CallWorker, track
 
 # What the search depends on (the setup itself — device, count, formats, runtime — is what it varies).
@@ -144,7 +145,7 @@ class PlannerView(StoreView):
                 f"<b>{setup_text(best)}</b> — <b>{money(usd)}</b> per million output tokens, "
                 f"<b>{rate(best.tokens_per_s_per_gpu, 'tokens/s per GPU')}</b> at {best.concurrency:,.0f} clients "
                 f"(TTFT {duration(best.ttft_s)}, TPOT {duration(best.tpot_s)}; then the "
-                f"{LIMIT_WORDS.get(best.binding_limit, best.binding_limit)} binds)")
+                f"{limit_words(best.binding_limit)} binds)")
         self._fill_table(rows)
         self._draw_map(plan_map(rows))
 
