@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from ...core.highway.traffic import Road
+from ..plots.base import label_125
 from ..serving.data import serving_data
 from ..theme import colour
 
@@ -20,8 +21,8 @@ from ..theme import colour
 def latency_title() -> str:
     """The latency plot's title: its curves named in the text colour, each after a swatch of its
     line (a curve's colour as text would not read on every background)."""
-    return (f"<span style='color:{colour('sky')}'>━</span> TTFT p99 and "
-            f"<span style='color:{colour('orange')}'>━</span> TPOT vs load")
+    return (f"<span style='color:{colour('sky')}'>━</span> TTFT p99 "
+            f"<span style='color:{colour('orange')}'>━</span> TPOT")  # short: the plot is ~260 px wide at 1024×768
 
 
 def _plot(title: str) -> pg.PlotWidget:
@@ -29,6 +30,7 @@ def _plot(title: str) -> pg.PlotWidget:
     w.setMenuEnabled(False)
     w.setMouseEnabled(x=False, y=False)
     w.showGrid(x=True, y=True, alpha=0.15)
+    label_125(w.getPlotItem().getAxis("bottom"))  # clients on a log axis: 1, 2, 5 labelled
     w.setMinimumSize(240, 150)
     for side in ("left", "bottom"):
         w.getPlotItem().getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -7,6 +7,7 @@ import math
 
 from ...core.highway import traffic
 from ...core.physics.units import bandwidth, count, duration, rate
+from ...core.text.serving_words import load_words
 
 
 def state_words(st: traffic.Road, fits: bool) -> tuple[str, str]:
@@ -35,7 +36,7 @@ def readout_text(st: traffic.Road, fits: bool, error_colour: str) -> str:
     figures = (f"TTFT p99 <b>{ttft}</b> · TPOT <b>{duration(p.tpot_s)}</b> · "
                f"<b>{rate(p.output_tokens_per_s)}</b> · {rate(p.requests_per_s, 'requests/s')}")
     if st.closed_loop:
-        load = (f"Closed loop: {count(st.scenario.load)} clients, each waits for its reply; "
+        load = (f"Closed loop: {load_words('concurrency', st.scenario.load)}, each waiting for its reply; "
                 f"{p.queue_length:,.0f} wait on the on-ramp")
     elif st.rho is not None and st.rho >= 1:
         load = (f"Open loop: {st.demand:.3g} requests/s arrive, the road carries <b>{st.capacity:.3g}</b>: the "

@@ -24,6 +24,20 @@ from .overlay import PinnedOverlay
 from .ranges import finite, keep, snap
 
 
+def _mantissa(log10_value: float) -> int:
+    """The leading digit of 10**log10_value (a minor tick's 2 in 2·10¹)."""
+    v = 10 ** log10_value
+    return int(round(v / 10 ** np.floor(np.log10(v) + 1e-9)))
+
+
+def label_125(axis: pg.AxisItem) -> None:
+    """A log axis spanning a few decades labels its minor ticks at 1, 2 and 5 only (all nine crowd
+    into one another on a narrow plot: "6789101")."""
+    plain = axis.logTickStrings
+    axis.logTickStrings = lambda values, scale, spacing: [
+        s if _mantissa(v) in (1, 2, 5) else None for v, s in zip(values, plain(values, scale, spacing))]
+
+
 def set_line_label(line, text: str) -> None:
     """Set an InfiniteLine's label only when it changed (re-laying out text is not free)."""
     if line.label.format != text:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
+from ...core.text.serving_words import load_words
 from ..highway.diagram import latency_title
 from ..highway.view import HighwayView
 from .stage_text import px_font, style_stage_axes
@@ -38,7 +39,7 @@ class StageHighway(HighwayView):
         if st.point is not None and not st.closed_loop:
             self.road.queue_text = f"{st.demand:.1f}/s arrive"
         elif st.point is not None:
-            self.road.queue_text = f"{st.scenario.load:,.0f} clients"
+            self.road.queue_text = load_words("concurrency", st.scenario.load)
         self.road.update()
 
     def stage_fix(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from ...core.physics.units import count, duration, rate, sig
 from ...core.text.serving_words import limit_words, load_words
-from ..plots.base import PlotCard, set_line_label
+from ..plots.base import PlotCard, label_125, set_line_label
 from ..theme import colour
 from .data import ServingData, serving_data
 
@@ -40,10 +40,7 @@ class ServingCard(PlotCard):
         self.plot.addItem(self.now)
         self.plot.addItem(self.knee_line)
         # a log load axis spans 2–3 decades: its minor ticks are labelled at 1, 2 and 5 only
-        axis = self.plot.getPlotItem().getAxis("bottom")
-        plain = axis.logTickStrings
-        axis.logTickStrings = lambda values, scale, spacing: [
-            s if _mantissa(v) in (1, 2, 5) else None for v, s in zip(values, plain(values, scale, spacing))]
+        label_125(self.plot.getPlotItem().getAxis("bottom"))
         self.build()
         self.redraw()
 
@@ -120,12 +117,6 @@ class ServingCard(PlotCard):
 
     def describe(self, d: ServingData) -> None:
         """The heading's detail (the figure at the scenario's load)."""
-
-
-def _mantissa(log10_value: float) -> int:
-    """The leading digit of 10**log10_value (a minor tick's 2 in 2·10¹)."""
-    v = 10 ** log10_value
-    return int(round(v / 10 ** np.floor(np.log10(v) + 1e-9)))
 
 
 def knee_sentence(d: ServingData) -> str:
