@@ -77,3 +77,11 @@ def choice(name: str, v: Any, allowed: tuple[str, ...]) -> str | None:
 
 def collect(*problems: str | None) -> list[str]:
     return [p for p in problems if p]
+
+
+def refuse(name: Any, fallback: str, problems: list[str], error: type[Exception]) -> None:
+    """Raise ``error`` with every problem in one line, led by the spec's name when it is a short
+    printable one (a hostile or empty name would garble the message), else by ``fallback``."""
+    if problems:
+        who = name if isinstance(name, str) and name.isprintable() and 0 < len(name) <= 80 else fallback
+        raise error(f"{who}: " + "; ".join(problems))

@@ -12,6 +12,7 @@ from explorer.core.specs.checks import (
     collect,
     flag,
     number,
+    refuse,
     show,
     text,
 )
@@ -88,11 +89,7 @@ class HardwareSpec:
     __getstate__ = state_without_hash
 
     def __post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            who = self.name if isinstance(self.name, str) and self.name.isprintable() and 0 < len(self.name) <= 80 \
-                else "hardware"
-            raise HardwareError(f"{who}: " + "; ".join(problems))
+        refuse(self.name, "hardware", self.problems(), HardwareError)
         object.__setattr__(self, "tflops", FrozenMap(self.tflops))  # read-only: presets are shared values
         object.__setattr__(self, "sources", FrozenMap(self.sources))
 

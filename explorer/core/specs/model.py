@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
-from explorer.core.specs.checks import NOTE_MAX, choice, collect, flag, number, text
+from explorer.core.specs.checks import NOTE_MAX, choice, collect, flag, number, refuse, text
 from explorer.core.specs.fields import check_fields, custom_copy
 from explorer.core.specs.frozen import hash_once, state_without_hash
 
@@ -81,11 +81,7 @@ class ModelSpec:
     __getstate__ = state_without_hash
 
     def __post_init__(self) -> None:
-        problems = self.problems()
-        if problems:
-            who = self.name if isinstance(self.name, str) and self.name.isprintable() and 0 < len(self.name) <= 80 \
-                else "model"
-            raise SpecError(f"{who}: " + "; ".join(problems))
+        refuse(self.name, "model", self.problems(), SpecError)
 
     # -- validation ---------------------------------------------------------
     def problems(self) -> list[str]:
