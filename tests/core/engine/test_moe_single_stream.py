@@ -114,11 +114,71 @@ def test_expert_parallel_all_to_all_replaces_the_moe_all_reduce_and_is_latency_b
         == pytest.approx(float(decode_step_parts(rd, 200, 1)["comm_time"]))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, ~4x: the counted causes (kernels incl. FP8 activation "
-                                       "quantisation, whole experts, absorbed MLA, all-reduce latency) give SGLang "
-                                       "~120 tokens/s; fused-MoE / block-FP8 GEMMs at one token launch "
-                                       "ceil(N/128) programs per matrix, fewer than the 132 SMs (q_a 12, kv_a 5, "
-                                       "expert gate/up 4 at TP8), and run far below the fitted bandwidth: not modelled")
+# Grid under-fill of the block-FP8 GEMMs at one token (examined for issue #18, not modelled).
+# vLLM/SGLang run each DeepSeek-V3 linear layer as the Triton kernel w8a8_block_fp8_matmul, whose grid
+# is ⌈M/BLOCK_M⌉·⌈N/BLOCK_N⌉ programs (vllm model_executor/layers/quantization/utils/fp8_utils.py;
+# SGLang srt/layers/quantization/fp8_kernel.py): with no tuned config file BLOCK_N = the 128-wide weight
+# block; the tuned H200 files for these shapes (vllm .../utils/configs/N=…,K=…,device_name=NVIDIA_H200,
+# dtype=fp8_w8a8,block_shape=[128,128].json, key "1") pick BLOCK_N = 32 for the narrow matrices and 64
+# for the wide ones. fused_moe's gate/up runs one program per 128-wide slice of each active expert's
+# output (sglang .../fused_moe_triton/configs/E=257,N=256,device_name=NVIDIA_H200,…: BLOCK_SIZE_N 128 at
+# M = 1). Per GPU at tensor parallel 8 (q_a and kv_a are ReplicatedLinear in models/deepseek_v2.py of
+# both runtimes; the rest split 8 ways):
+#   matrix           N      K     layers  programs tuned / default
+_BLOCK_FP8_TP8 = [("q_a", 1536, 7168, 61, 48, 12), ("kv_a", 576, 7168, 61, 18, 5),
+                  ("q_b", 3072, 1536, 61, 96, 24), ("o", 7168, 2048, 61, 112, 56),
+                  ("shared gate/up", 512, 7168, 58, 16, 4), ("shared down", 7168, 256, 58, 112, 56),
+                  ("dense gate/up", 4608, 7168, 3, 36, 36), ("dense down", 7168, 2304, 3, 56, 56),
+                  ("routed gate/up ×8", 8 * 512, 7168, 58, 32, 32)]
+H200_SMS = 132  # NVIDIA H100 Tensor Core GPU Architecture whitepaper: 132 SMs on the SXM5 part (H200: same GH100)
+
+
+def _underfill_ms(column: int, share: float = 1.0) -> float:
+    """Extra ms a token if each program streams ``share`` of one SM's share of the fitted bandwidth
+    (η·B/132): a matrix of b bytes on c programs takes b/(η·B)·132/(c·share) instead of b/(η·B)."""
+    bw = 0.70 * 4.8e12  # SGLang's η_memory × the H200's 4.8 TB/s; FP8: one byte a weight
+    extra = 0.0
+    for row in _BLOCK_FP8_TP8:
+        n, k, layers, programs = row[1], row[2], row[3], row[column]
+        extra += layers * n * k / bw * max(0.0, H200_SMS / (programs * share) - 1)
+    return extra * 1e3
+
+
+def test_grid_underfill_of_block_fp8_gemms_cannot_close_the_deepseek_gap_at_one_sms_share():
+    # The program counts are ⌈N / BLOCK_N⌉ with the tiles above, by hand:
+    for _, n, _, _, tuned, default in _BLOCK_FP8_TP8[:6]:
+        assert default == -(-n // 128)
+        assert tuned == -(-n // (32 if n < 7168 else 64))
+    assert _BLOCK_FP8_TP8[-1][4] == 8 * (512 // 128)
+    # One matrix by hand: kv_a (576 × 7168 FP8 = 4.13 MB) at 3.36 TB/s is 1.23 µs on the whole chip;
+    # on 5 programs (default tiles) 132/5 × that = 32.4 µs, on 18 (tuned) 9.0 µs.
+    assert 576 * 7168 / 3.36e12 * 132 / 5 == pytest.approx(32.4e-6, rel=0.01)
+    tuned, default = _underfill_ms(4), _underfill_ms(5)
+    assert tuned == pytest.approx(3.05, abs=0.01) and default == pytest.approx(8.40, abs=0.01)
+    # Added to the model's time a token, neither brings DeepSeek-V3 within 30 % of the published 30.29:
+    ms = 1e3 / estimate(v3()).decode_tokens_per_s
+    assert ms == pytest.approx(8.14, abs=0.05)
+    for extra in (tuned, default):
+        assert 1e3 / (ms + extra) > 1.3 * PUBLISHED_TOKENS_PER_S  # 89 and 60 tokens/s vs 30.29
+    # Only if each program of the untuned tiles streamed about half a share (≈ 13 GB/s) would the gap
+    # close to 30 %: at half a share 8.14 + 18.1 ms → 38 tokens/s, inside 1.3 × 30.29 = 39.4; the tuned
+    # tiles stay outside even then (8.14 + 7.4 ms → 64 tokens/s). Little's law says a program streams
+    # more than a share, not less: the default tiles keep 2 stages × 128 × 128 B = 32 KB in flight, i.e.
+    # 32 KB / 13 GB/s = 2.5 µs of latency per round trip against ~400 cycles (0.23 µs at 1.755 GHz) for
+    # an H100 global-memory load (pmc.ncbi.nlm.nih.gov/articles/PMC10448217, Table 3: an approximate figure).
+    assert _underfill_ms(5, share=0.5) == pytest.approx(18.08, abs=0.01)
+    assert 1e3 / (ms + _underfill_ms(5, share=0.5)) < 1.3 * PUBLISHED_TOKENS_PER_S
+    assert 1e3 / (ms + _underfill_ms(4, share=0.5)) > 1.3 * PUBLISHED_TOKENS_PER_S
+    assert 32 * 1024 / 13e9 > 10 * 400 / 1.755e9
+
+
+@pytest.mark.xfail(strict=True, reason="known gap, ~4x: the model gives SGLang 8.1 ms a token (~123 tokens/s): "
+                                       "5.9 ms of kernels × τ (2,761 incl. FP8 activation quantisation), 1.4 ms "
+                                       "of bytes (whole experts, absorbed MLA), 0.8 ms of all-reduce latency; "
+                                       "published ~33 ms. Not modelled: block-FP8 / fused-MoE grid under-fill at "
+                                       "one token, 3.1 ms (tuned H200 tiles) to 8.4 ms (default 128-wide tiles) "
+                                       "at one SM's share of bandwidth per program (test above); 16-22 ms a "
+                                       "token remain without a named cause")
 def test_deepseek_v3_single_stream_within_30_percent_of_the_published_figure():
     got = estimate(v3()).decode_tokens_per_s
     assert got == pytest.approx(PUBLISHED_TOKENS_PER_S, rel=0.30)
