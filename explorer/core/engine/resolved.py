@@ -179,9 +179,12 @@ def _attn_share(s: Scenario, rt: Runtime, matmul_rate: float) -> float:
 
 def resolution_key(s: Scenario) -> tuple:
     """Every field of ``s`` that :func:`resolve` reads: all but the batch, the lengths, the KV-cache
-    switch and the serving fields (load, lengths' spread, latency targets)."""
-    return (s.model, s.hardware, s.weights, s.kv, s.compute, s.devices, s.parallel, s.runtime, s.eta_compute,
-            s.eta_memory, s.price_per_hour)
+    switch and the serving fields (load, lengths' spread, latency targets) — and the runtime profile
+    itself, not only its ID: a fit that swaps a profile's constants under the same ID (the
+    calibration scripts) must not be answered from the memo of the old one. The memo keeps the
+    profile alive (it is among the figures), so its id() cannot be reused while the entry lives."""
+    return (s.model, s.hardware, s.weights, s.kv, s.compute, s.devices, s.parallel, id(runtime_of(s)),
+            s.eta_compute, s.eta_memory, s.price_per_hour)
 
 
 _RESOLVED: dict[tuple, tuple[dict[str, Any], dict[Any, Any]]] = {}  # resolution_key → (figures, shared)

@@ -116,3 +116,23 @@ def test_per_key_estimate_figures_by_hand():
     # The trained context: a warning once prompt + generation exceed it, naming the length.
     long = estimate(s.with_(prompt=131_072))
     assert any("131,372 tokens exceeds" in w for w in long.warnings)
+
+
+def test_a_profile_swapped_under_the_same_id_is_not_answered_from_the_memo(monkeypatch):
+    """The calibration scripts fit a runtime's constants by swapping its profile under the same ID:
+    resolve()'s memo must not hand back the figures of the profile it replaced (it did, keyed by ID,
+    which made every fit a no-op). By hand: 5 ms more host time per pass adds 5 ms to a token."""
+    from dataclasses import replace as dc_replace
+
+    from explorer.core.engine.estimate import estimate
+    from explorer.core.specs import presets
+    from explorer.core.state.scenario import default_scenario
+
+    s = default_scenario().with_(runtime="vllm", hardware=presets.device("h100-sxm"), weights="bf16", kv="bf16",
+                                 compute="bf16")
+    before = estimate(s).tpot_s
+    table = dict(presets.runtimes())
+    table["vllm"] = dc_replace(table["vllm"], pass_ms=table["vllm"].pass_ms + 5.0)
+    monkeypatch.setattr(presets, "runtimes", lambda: table)
+    after = estimate(s).tpot_s
+    assert after - before == pytest.approx(5e-3, rel=1e-6)
