@@ -92,13 +92,6 @@ def _cached_tokens(m: ModelSpec, t: float) -> float:
     return held / m.layers
 
 
-def _causal_pairs(n: float, window: float | None) -> float:
-    if window is None:
-        return n * (n + 1) / 2
-    k = min(n, window)
-    return k * (k + 1) / 2 + max(n - window, 0.0) * window
-
-
 class _Consts:
     """What every pass of one resolution key shares (everything but the batch and the lengths):
     rates, link time, weight bytes."""
@@ -171,15 +164,15 @@ class _Consts:
                                                    self.act, self.link, r.link_latency, r.oneshot_latency))
         return t
 
-    def attn_prefill(self, n: float) -> float:
-        """flops.attention_flops_prefill."""
-        m = self.m
-        if m.attention == "linear":
-            return m.layers * n * 4.0 * m.heads * m.hd * m.hd
-        pairs = m.global_layers * _causal_pairs(n, None)
-        if m.sliding_layers:
-            pairs = pairs + m.sliding_layers * _causal_pairs(n, float(m.window))
-        return m.attn_flops_per_key * pairs
+    def pairs(self, n: float) -> float:
+        """Causal (query, key) pairs of an n-token prompt summed over layers: n(n+1)/2 in a global
+        layer; a sliding layer's keys stop at its window (flops.attention_flops_prefill's count)."""
+        pairs = self.lg * (n * (n + 1) / 2)
+        if self.ls:
+            w = float(self.window)
+            k = min(n, w)
+            pairs = pairs + self.ls * (k * (k + 1) / 2 + max(n - w, 0.0) * w)
+        return pairs
 
     def attn_decode(self, t: float) -> float:
         """flops.attention_flops_decode."""
@@ -200,7 +193,10 @@ class _Consts:
 
     def prefill_flops(self, n: float, batch: float) -> float:
         """flops.prefill_flops."""
-        return batch * (self.lin * n + self.head + self.attn_prefill(n)) if n > 0 else 0.0
+        if n <= 0:
+            return 0.0
+        attn = self.linear_attn * n if self.linear else self.afk * self.pairs(n)
+        return batch * (self.lin * n + self.head + attn)
 
     def score_traffic(self, n: float, batch: float) -> float:
         """passes._score_traffic."""
@@ -217,16 +213,9 @@ class _Consts:
         """passes.prefill_parts: one prefill pass over n prompt tokens of each of b sequences."""
         r = self.r
         tokens = n * b
-        if self.linear:  # flops.prefill_flops (n ≥ 1), attention_flops_prefill
-            work = b * (self.lin * n + self.head + self.linear_attn * n)
+        if self.linear:  # memory.kv_cache_bytes: a fixed state
             kv_bytes = b * self.state_kv
         else:
-            pairs = self.lg * (n * (n + 1) / 2)
-            if self.ls:
-                w = float(self.window)
-                k = min(n, w)
-                pairs = pairs + self.ls * (k * (k + 1) / 2 + max(n - w, 0.0) * w)
-            work = b * (self.lin * n + self.head + self.afk * pairs)
             held = self.lg * n
             if self.ls:
                 held = held + self.ls * min(n, self.window)
@@ -236,6 +225,7 @@ class _Consts:
         else:  # memory.weight_bytes_read of a dense model
             w_bytes = self.stream_read + min(tokens, self.vocab) * self.d_model * self.emb
         comm = self.comm_time(tokens) if self.devices > 1 else 0.0
+        work = self.prefill_flops(n, b)
         rate = self.rate * (tokens / (tokens + r.gemm_half) * r.prefill_format)
         scores = self.score_traffic(n, b) / self.kv_bw if self.score_passes else 0.0
         extra = r.prefill_overhead + scores + self.dequant_time
