@@ -32,6 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from explorer.core.engine import resolved  # noqa: E402
 from explorer.core.serving import meanfield  # noqa: E402
 from explorer.core.specs import presets  # noqa: E402
 from explorer.core.state.scenario import Scenario  # noqa: E402
@@ -94,9 +95,13 @@ class _runtime:
         table = dict(self.saved())
         table[self.id] = self.rt
         presets.runtimes = lambda: MappingProxyType(table)
+        # resolve() memoises its figures by the scenario's fields (the runtime's ID, not its values):
+        # without a clear, every trial would read the figures resolved from the shipped profile.
+        resolved._RESOLVED.clear()
 
     def __exit__(self, *exc):
         presets.runtimes = self.saved
+        resolved._RESOLVED.clear()
 
 
 def errors(rs, ttft, tpot) -> dict[str, np.ndarray]:
