@@ -121,8 +121,8 @@ class _runtime:
         table = dict(self.saved())
         table[self.id] = self.rt
         presets.runtimes = lambda: MappingProxyType(table)
-        # resolve() memoises its figures by the scenario's fields (the runtime's ID, not its values):
-        # without a clear, every trial would read the figures resolved from the shipped profile.
+        # resolve()'s memo keys on the runtime profile's identity, so a swapped profile is resolved
+        # afresh; the clear only keeps the memo small while a fit tries hundreds of profiles.
         resolved._RESOLVED.clear()
 
     def __exit__(self, *exc):

@@ -105,7 +105,8 @@ def cmd_serve(a: argparse.Namespace) -> int:
             trace = load_trace(a.trace)
         except TraceError as exc:
             raise UsageError(f"{a.trace}: {exc}") from None
-    knee = serving.knee(s)
+    sweep = parse_sweep(a.sweep, UsageError) if a.sweep else None
+    knee = serving.knee(s if sweep is None else s.with_(load_kind=sweep[0]))  # in the rows' unit
     simulate = a.requests is not None or trace is not None
 
     def point(sc):
@@ -119,8 +120,8 @@ def cmd_serve(a: argparse.Namespace) -> int:
         d["knee_binding_limit"] = knee.binding_limit
         return _json_safe(d)
 
-    if a.sweep:
-        kind, vals = parse_sweep(a.sweep, UsageError)
+    if sweep is not None:
+        kind, vals = sweep
         rows = [point(s.with_(load_kind=kind, load=float(v))) for v in vals]
     else:
         rows = [point(s)]

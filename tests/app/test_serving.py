@@ -166,3 +166,18 @@ def test_rate_load_and_ab_overlay(qtbot, serving_window):
     assert "requests/s" in w.serving.load.value.text()
     assert twin.getOriginalDataset()[0].size == 0  # A stays on clients: nothing to draw on a rate axis
     assert w.serving.cards["latency"].plot.getPlotItem().getAxis("bottom").labelText == "arrival rate"
+
+
+def test_arrow_keys_work_from_a_load_past_the_slider_span(qtbot, serving_window):
+    """A load typed in the Workload panel can lie past the slider's span: a key still moves it by the
+    rule (5,000 → 4,545 → 4,132 clients), not not at all."""
+    w = serving_window(load=5000.0)
+    bar = w.serving.load
+    assert bar.slider.value() == bar.slider.maximum()
+    bar.slider.setFocus()
+    qtbot.keyClick(bar.slider, Qt.Key.Key_Left)
+    w.settle()
+    assert w.store.scenario.load == 4545.0  # round(5,000 ÷ 1.1)
+    qtbot.keyClick(bar.slider, Qt.Key.Key_Left)
+    w.settle()
+    assert w.store.scenario.load == 4132.0

@@ -89,3 +89,13 @@ def test_serve_text_speaks_in_words_at_two_significant_figures():
     for t in times:  # two significant figures: at most two digits once leading zeros are gone
         digits = t.replace(",", "").replace(".", "").lstrip("0")
         assert len(digits.rstrip("0")) <= 2, t
+
+
+def test_a_rate_sweep_states_its_knee_in_requests_per_second():
+    """The knee of a rate sweep is the highest *rate* meeting the target, not a number of clients
+    printed with the rate's unit: below the road's capacity (2 rows: the second past it)."""
+    rows = json.loads(run(*BASE, "--sweep", "rate=1:200:2", "--json").stdout)
+    conc = json.loads(run(*BASE, "--concurrency", "16", "--json").stdout)
+    cap = max(r["requests_per_s"] for r in rows)  # what the road carries at most
+    assert rows[0]["knee"] <= cap * 1.0001  # a rate: at most the capacity in requests/s
+    assert conc["knee"] > cap * 1.5  # the closed loop's knee in clients is another number

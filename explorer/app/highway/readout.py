@@ -7,7 +7,7 @@ import math
 
 from ...core.highway import traffic
 from ...core.physics.units import bandwidth, count, duration, rate
-from ...core.text.serving_words import load_words
+from ...core.text.serving_words import load_words, rate_figure
 
 
 def state_words(st: traffic.Road, fits: bool) -> tuple[str, str]:
@@ -39,10 +39,10 @@ def readout_text(st: traffic.Road, fits: bool, error_colour: str) -> str:
         load = (f"Closed loop: {load_words('concurrency', st.scenario.load)}, each waiting for its reply; "
                 f"{p.queue_length:,.0f} wait on the on-ramp")
     elif st.rho is not None and st.rho >= 1:
-        load = (f"Open loop: {st.demand:.3g} requests/s arrive, the road carries <b>{st.capacity:.3g}</b>: the "
-                f"on-ramp queue grows by {st.queue_growth:.3g} requests/s without bound, while the cars on the road "
+        load = (f"Open loop: {load_words('rate', st.demand)} arrive, the road carries <b>{rate_figure(st.capacity)}</b>: the "
+                f"on-ramp queue grows by {load_words('rate', st.queue_growth)} without bound, while the cars on the road "
                 "keep moving")
     else:
-        load = (f"Open loop: {st.demand:.3g} requests/s arrive, the road carries up to <b>{st.capacity:.3g}</b> "
+        load = (f"Open loop: {load_words('rate', st.demand)} arrive, the road carries up to <b>{rate_figure(st.capacity)}</b> "
                 f"(ρ = {st.rho:.2f})")
     return prefix + f"{load}. {lanes}; {step}. {figures}."

@@ -60,12 +60,15 @@ class LoadSlider(QWidget):
         return float(max(1, round(v))) if self.kind == "concurrency" else float(f"{v:.3g}")
 
     def _action(self, action: int) -> None:
-        """An arrow key moves the load one step of core's rule, not one thousandth of
-        the log scale: the slider is put where that load sits before its value changes."""
+        """An arrow key moves the load one step of core's rule (one client, or 10 %), not one
+        thousandth of the log scale: Qt's own step is taken back and the exact load goes to the
+        store, whose redraw puts the slider there (also from a load past the slider's span)."""
         up = ARROWS.get(QAbstractSlider.SliderAction(action))
         if up is not None:
+            self.slider.setSliderPosition(self.slider.value())  # no valueChanged: the position stays
             load = load_step(self.kind, self.store.scenario.load, up)
-            self.slider.setSliderPosition(self.position(min(max(load, self.lo), self.hi)))
+            self.value.setText(self.text(load))
+            self.store.update(load=load)
 
     def _moved(self, pos: int) -> None:
         load = self.load_at(pos)

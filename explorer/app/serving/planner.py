@@ -16,7 +16,7 @@ from ...core import serving
 from ...core.physics.units import duration, money, rate
 from ...core.serving.plan_map import PlanMap, plan_map
 from ...core.specs import presets
-from ...core.text.serving_words import limit_words
+from ...core.text.serving_words import limit_words, load_words
 from ..view_base import StoreView
 from ..widgets import TextPane
 from .plan_table import PlanTableModel, device_name, format_name, sorted_view
@@ -143,17 +143,21 @@ class PlannerView(StoreView):
             self.headline.setText(
                 f"Cheapest meeting {target} for {s.model.name} ({s.prompt:,} in / {s.generate:,} out): "
                 f"<b>{setup_text(best)}</b> — <b>{money(usd)}</b> per million output tokens, "
-                f"<b>{rate(best.tokens_per_s_per_gpu, 'tokens/s per GPU')}</b> at {best.concurrency:,.0f} clients "
+                f"<b>{rate(best.tokens_per_s_per_gpu, 'tokens/s per GPU')}</b> at {load_words('concurrency', best.concurrency)} "
                 f"(TTFT {duration(best.ttft_s)}, TPOT {duration(best.tpot_s)}; then the "
                 f"{limit_words(best.binding_limit)} binds)")
         self._fill_table(rows)
         self._draw_map(plan_map(rows))
 
+    def restyle(self) -> None:
+        """A theme swap changes the body font: the cells' words fit again from it."""
+        self._fit_cell_text()
+
     def _fit_cell_text(self, *_args) -> None:
         """The cells' words shrink (down to 7 pt) until the widest fits its cell: at 1024×768 a cell
         is ~80 px wide, narrower than "$0.056 · 1×" at the body size."""
-        if not self.cell_text or self.cells is None or not self.cells.formats:
-            return
+        if not getattr(self, "cell_text", None) or self.cells is None or not self.cells.formats:
+            return  # nothing drawn yet (a restyle can come before the first search)
         cell_px = self.map.getPlotItem().vb.width() / len(self.cells.formats) - 6
         font = QFont(self.font())
         size = font.pointSizeF()

@@ -15,6 +15,7 @@ from typing import Any
 
 from explorer.core.specs import presets
 from explorer.core.specs.model import ModelSpec
+from explorer.core.state.scenario import LIMITS
 
 DEFAULT_WINDOW = 4096  # tokens: Mistral-7B's and Gemma-2's local window
 DEFAULT_ACTIVE_EXPERTS = 2  # Mixtral's top-2 routing
@@ -66,9 +67,11 @@ LOAD_KEY_STEP = 1.1  # one arrow key on the load slider: ±10 % of the load…
 def load_step(kind: str, load: float, up: bool) -> float:
     """The load one arrow key moves to: ±10 %, and at least one whole client in a closed loop (the
     slider's log scale alone would need many presses to get from 1 to 2 clients); a rate keeps three
-    significant figures. Never below one client or 0.001 requests/s (the scenario's lower bound)."""
+    significant figures. Never past the scenario's load limits (one client at the least)."""
+    lo, hi = LIMITS["load"]
     if kind == "concurrency":
         n = round(load)
-        return float(max(n + 1, round(n * LOAD_KEY_STEP)) if up else max(1, min(n - 1, round(n / LOAD_KEY_STEP))))
-    v = load * LOAD_KEY_STEP if up else load / LOAD_KEY_STEP
-    return max(0.001, float(f"{v:.3g}"))
+        v = float(max(n + 1, round(n * LOAD_KEY_STEP)) if up else max(1, min(n - 1, round(n / LOAD_KEY_STEP))))
+    else:
+        v = float(f"{(load * LOAD_KEY_STEP if up else load / LOAD_KEY_STEP):.3g}")
+    return min(max(v, lo), hi)

@@ -3,14 +3,32 @@
 
 from __future__ import annotations
 
+import math
+
+from explorer.core.physics.units import UNBOUNDED, rounded
+
+
+def rate_figure(x: float) -> str:
+    """A rate at three significant figures, trailing zeros dropped, thousands separated and never
+    an exponent: 11.46 -> "11.5", 5.5 -> "5.5", 1500 -> "1,500", 0.25 -> "0.25"."""
+    if not math.isfinite(x):
+        return UNBOUNDED if x > 0 else "—"
+    r = rounded(float(x), 3)
+    if r == 0:
+        return "0"
+    text = f"{r:,.{max(0, 2 - math.floor(math.log10(abs(r))))}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 def load_words(kind: str, load: float) -> str:
     """Clients are whole and counted ("1 client", "1,200 clients"); a rate keeps three significant
     figures (a slider position between two rates must read differently)."""
+    if not math.isfinite(load):
+        return UNBOUNDED if load > 0 else "—"
     if kind == "concurrency":
         n = int(round(load))
         return "1 client" if n == 1 else f"{n:,} clients"
-    return f"{load:.3g} requests/s"
+    return f"{rate_figure(load)} requests/s"
 
 
 LIMIT_WORDS = {"kv_capacity": "KV-cache capacity", "running_limit": "running-request limit",

@@ -72,6 +72,7 @@ def test_undo_texts_read_like_a_story():
     ("concurrency", 9, True, 10), ("concurrency", 2, False, 1),
     ("concurrency", 100, True, 110), ("concurrency", 110, False, 100),  # ±10 % once it is more than one
     ("rate", 5.0, True, 5.5), ("rate", 5.5, False, 5.0), ("rate", 0.001, False, 0.001),
+    ("rate", 1_000_000.0, True, 1_000_000.0), ("concurrency", 1_000_000, True, 1_000_000),  # the load's upper limit
 ])
 def test_one_arrow_key_moves_the_load_a_visible_step(kind, load, up, expected):
     assert load_step(kind, load, up) == pytest.approx(expected)
