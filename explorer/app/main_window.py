@@ -28,7 +28,7 @@ from .session import Session
 from .settings import Settings
 from .store import AppStore
 from .view_base import sync_all
-from . import wheel_guard
+from . import spin_undo, wheel_guard
 
 if TYPE_CHECKING:  # the tab views are imported when their tab is first opened (start-up time)
     from .highway.view import HighwayView
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.session = Session(self, settings, autosave_path)
         self.store.apply_theme()  # the session's theme, current before any view is built
         wheel_guard.install(QApplication.instance())  # a passing wheel never changes a control
+        spin_undo.install(QApplication.instance())  # Ctrl+Z in a spin box undoes the session's edit
         self.setWindowTitle(APP_NAME)
         self.resize(*DEFAULT_SIZE)
 

@@ -13,7 +13,15 @@ GUARDED = (QComboBox, QAbstractSpinBox, QAbstractSlider)
 
 class WheelGuard(QObject):
     def eventFilter(self, obj, event) -> bool:
-        if event.type() != QEvent.Type.Wheel or not isinstance(obj, GUARDED) or isinstance(obj, QScrollBar):
+        kind = event.type()
+        if kind == QEvent.Type.Polish:
+            # Before any wheel reaches it: a real (spontaneous) wheel event gives focus to a WheelFocus
+            # widget *before* event filters see it (QApplication::notify), and the control then takes
+            # that same wheel and the next ones — Qt's default for spin boxes, combos and sliders.
+            if isinstance(obj, GUARDED) and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            return False
+        if kind != QEvent.Type.Wheel or not isinstance(obj, GUARDED) or isinstance(obj, QScrollBar):
             return False
         if obj.hasFocus():
             return False

@@ -233,3 +233,26 @@ def test_closing_while_presenting_keeps_the_users_theme(make_window, qtbot):
     w.store.mark_clean()
     w.close()
     assert w.store.view.theme == "dark" and not w.presenter.presenting
+
+
+def test_closing_the_tour_brings_back_the_scenario_it_was_opened_over(make_window, qtbot):
+    """F5 opens the essay tour over the user's own scenario (Llama 2 13B, a 1,024-token prompt);
+    Esc leaves full screen and the tour stays on the desk; its close button brings the 13B back,
+    and one Ctrl+Z returns to where the tour was."""
+    from explorer.core.specs import presets
+
+    w = make_window()
+    w.store.update(model=presets.model("llama-2-13b"), prompt=1024)
+    p = w.presenter
+    _active(qtbot, w)
+    qtbot.keyClick(w, Qt.Key.Key_F5)
+    assert p.presenting and w.store.scenario.model.id != "llama-2-13b"  # the tour's first step
+    toured = w.store.scenario
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    assert not p.presenting and p.caption_bar.isVisible() and w.store.scenario == toured
+    p.caption_bar.close_button.click()
+    w.settle()
+    assert p.player is None and w.store.scenario.model.id == "llama-2-13b" and w.store.scenario.prompt == 1024
+    w.store.undo()
+    w.settle()
+    assert w.store.scenario == toured

@@ -54,7 +54,8 @@ class Presenter(QObject):
         self.caption_bar.prev_button.clicked.connect(self.previous)
         self.caption_bar.next_button.clicked.connect(self.next)
         self.caption_bar.play_button.clicked.connect(self.play)
-        self.caption_bar.close_button.clicked.connect(self.close_tour)
+        self.caption_bar.close_button.clicked.connect(self.end_tour)
+        self._before_tour = None  # the AppState a tour was opened over (its close brings it back)
         self.focus = Focus(window)
         self.blank = Blank(window)
         self.store.changed.connect(self._on_changed)
@@ -140,6 +141,8 @@ class Presenter(QObject):
 
     def start(self, tour: Tour, index: int = 0, resume: bool = False) -> None:
         """Open ``tour`` at step ``index``: its state applied, or (``resume``) the state kept as it is."""
+        if self.player is None:
+            self._before_tour = None if resume else self.store.state  # resumed: the session is the user's
         self._drop_player()
         if any(step.tab == "highway" for step in tour.steps):
             _ = self.window.highway  # built now, not in the middle of a step's animation
@@ -181,7 +184,17 @@ class Presenter(QObject):
             self.player.deleteLater()
         self.player = None
 
+    def end_tour(self) -> None:
+        """The caption bar's close: the tour goes and the scenarios it was opened over come back
+        (one undo entry; the tour's last scenario is one Ctrl+Z away). Nothing the user had is lost."""
+        before, self._before_tour = self._before_tour, None
+        if before is not None:
+            state = self.store.state
+            self.store.set_state(state.with_(scenario=before.scenario, pinned=before.pinned))
+        self.close_tour()
+
     def close_tour(self) -> None:
+        self._before_tour = None
         self._drop_player()
         self.store.set_view(tour=None, tour_step=0)  # a session saved now is not in a tour
         self.caption_bar.hide()
