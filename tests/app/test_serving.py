@@ -181,3 +181,23 @@ def test_arrow_keys_work_from_a_load_past_the_slider_span(qtbot, serving_window)
     qtbot.keyClick(bar.slider, Qt.Key.Key_Left)
     w.settle()
     assert w.store.scenario.load == 4132.0
+
+
+def test_page_keys_and_the_wheel_move_the_load_visibly(qtbot, serving_window):
+    """PageUp: five of the rule's steps (1 → 2 → 3 → 4 → 5 → 6 clients); a wheel notch on the
+    focused slider: one (6 → 7); PageDown back five (7 → 6 → 5 → 4 → 3 → 2)."""
+    from test_stage_keys import wheel
+
+    w = serving_window()
+    bar = w.serving.load
+    bar.slider.setFocus()
+    qtbot.waitUntil(bar.slider.hasFocus)
+    qtbot.keyClick(bar.slider, Qt.Key.Key_PageUp)
+    w.settle()
+    assert w.store.scenario.load == 6.0
+    wheel(bar.slider, 1)
+    w.settle()
+    assert w.store.scenario.load == 7.0
+    qtbot.keyClick(bar.slider, Qt.Key.Key_PageDown)
+    w.settle()
+    assert w.store.scenario.load == 2.0

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QAbstractSlider, QHBoxLayout, QLabel, QSlider, QWi
 from ...core.state.edit_rules import load_step
 from ...core.text.serving_words import load_words
 
-ARROWS = {QAbstractSlider.SliderAction.SliderSingleStepAdd: True, QAbstractSlider.SliderAction.SliderSingleStepSub: False}
+A = QAbstractSlider.SliderAction
+STEPS_OF = {A.SliderSingleStepAdd: (True, 1), A.SliderSingleStepSub: (False, 1),  # arrow keys
+            A.SliderPageStepAdd: (True, 5), A.SliderPageStepSub: (False, 5)}  # PageUp/Down, a click beside the handle
 
 STEPS = 1000
 
@@ -60,15 +62,23 @@ class LoadSlider(QWidget):
         return float(max(1, round(v))) if self.kind == "concurrency" else float(f"{v:.3g}")
 
     def _action(self, action: int) -> None:
-        """An arrow key moves the load one step of core's rule (one client, or 10 %), not one
-        thousandth of the log scale: Qt's own step is taken back and the exact load goes to the
-        store, whose redraw puts the slider there (also from a load past the slider's span)."""
-        up = ARROWS.get(QAbstractSlider.SliderAction(action))
-        if up is not None:
-            self.slider.setSliderPosition(self.slider.value())  # no valueChanged: the position stays
-            load = load_step(self.kind, self.store.scenario.load, up)
-            self.value.setText(self.text(load))
-            self.store.update(load=load)
+        """An arrow key or a wheel notch moves the load one step of core's rule (one client, or
+        10 %), PageUp/PageDown five, not a thousandth of the log scale (which at a few clients
+        changed nothing): Qt's own step is taken back and the exact load goes to the store, whose
+        redraw puts the slider there (also from a load past the slider's span)."""
+        act = A(action)
+        if act == A.SliderMove and not self.slider.isSliderDown():  # the wheel (a drag holds the handle down)
+            up, steps = self.slider.sliderPosition() > self.slider.value(), 1
+        elif act in STEPS_OF:
+            up, steps = STEPS_OF[act]
+        else:
+            return
+        self.slider.setSliderPosition(self.slider.value())  # no valueChanged: the position stays
+        load = self.store.scenario.load
+        for _ in range(steps):
+            load = load_step(self.kind, load, up)
+        self.value.setText(self.text(load))
+        self.store.update(load=load)
 
     def _moved(self, pos: int) -> None:
         load = self.load_at(pos)
