@@ -37,6 +37,7 @@ def test_the_cheapest_setup_meeting_the_target_heads_the_view(planner):
     proxy = pv.table.model()
     assert proxy.rowCount() == len(rows) and proxy.index(0, 0).data() == "1"  # the search's order
     assert proxy.index(0, 7).data() == two_sig(cheapest.usd_per_million_output_tokens)
+    assert proxy.index(0, 5).data() == presets.runtimes()[cheapest.runtime].name  # "vLLM", not "vllm"
     # every cell of the map: the cheapest meeting setup of that device and format
     m = pv.cells
     for i, hw in enumerate(m.devices):

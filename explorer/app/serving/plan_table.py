@@ -24,6 +24,13 @@ def device_name(hw_id: str) -> str:
         return hw_id
 
 
+@lru_cache(maxsize=64)
+def runtime_name(rt_id: str) -> str:
+    """"vLLM", "TensorRT-LLM" rather than the profile's ID (an unknown ID as it is)."""
+    rt = presets.runtimes().get(rt_id)
+    return rt.name if rt is not None else rt_id
+
+
 @lru_cache(maxsize=256)
 def format_name(key: str, short: bool = False) -> str:
     try:
@@ -36,7 +43,7 @@ def format_name(key: str, short: bool = False) -> str:
 def cell(i: int, r, column: int):
     """(shown text, sort value) of row ``r`` (the search's ``i``-th) in ``column``."""
     usd = r.usd_per_million_output_tokens
-    values = (i + 1, device_name(r.hardware), r.devices, format_name(r.weights), format_name(r.kv), r.runtime,
+    values = (i + 1, device_name(r.hardware), r.devices, format_name(r.weights), format_name(r.kv), runtime_name(r.runtime),
               "yes" if r.meets_slo else "no", usd, r.tokens_per_s_per_gpu, r.concurrency, r.ttft_s, r.tpot_s,
               limit_words(r.binding_limit))
     v = values[column]

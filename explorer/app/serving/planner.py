@@ -15,11 +15,10 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QSplitter, QTabl
 from ...core import serving
 from ...core.physics.units import duration, money, rate
 from ...core.serving.plan_map import PlanMap, plan_map
-from ...core.specs import presets
 from ...core.text.serving_words import limit_words, load_words
 from ..view_base import StoreView
 from ..widgets import TextPane
-from .plan_table import PlanTableModel, device_name, format_name, sorted_view
+from .plan_table import PlanTableModel, device_name, format_name, runtime_name, sorted_view
 from .worker import CallWorker, track
 
 # What the search depends on (the setup itself — device, count, formats, runtime — is what it varies).
@@ -27,7 +26,7 @@ DEPENDS = frozenset({"model", "prompt", "generate", "lengths", "length_spread", 
                      "slo_percentile", "load_kind", "load", "burstiness", "think_s", "kv_cache"})
 def setup_text(r) -> str:
     return (f"{r.devices}× {device_name(r.hardware)}, {format_name(r.weights)} weights / {format_name(r.kv)} KV, "
-            f"{presets.runtimes()[r.runtime].name if r.runtime in presets.runtimes() else r.runtime}")
+            f"{runtime_name(r.runtime)}")
 
 
 def search_key(s) -> tuple:

@@ -41,6 +41,9 @@ class ServingView(StoreView):
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(110)
         self.progress.setTextVisible(True)
+        self.progress.setValue(0)
+        self.progress.setFormat("not run")  # an empty bar reads as a text field
+        self.progress.setToolTip("The simulation's progress (Simulate runs it at this load)")
         self.summary = TextPane(lines=3)  # the knee sentence wraps at 1024×768
         self.load.slider.setMinimumWidth(160)
         self.cards = {"latency": LatencyCard(store), "throughput": ThroughputCard(store), "batch": BatchCard(store),
