@@ -3,9 +3,11 @@ takes, how a prompt is chunked, and how many KV blocks there are to admit reques
 
 Admission is FCFS and gated twice: by the running-request limit (vLLM ``max_num_seqs``, SGLang
 ``max_running_requests``, TensorRT-LLM ``max_batch_size``, llama.cpp ``--parallel`` slots) and by free
-KV blocks. The blocks are what the usable memory holds beside the weights and the activation reserve:
+KV blocks. The blocks are what the usable memory holds beside the weights and the activation reserve
+— the same usable memory and reserve as the single-stream estimate's "fits · max batch" (resolve), or
+the runtime's own pool where it sizes one (SGLang ``--mem-fraction-static``):
 
-    blocks = ⌊(memory_fraction · capacity − reserve − weights ÷ devices) · kv_ways ÷ (block_size · KV bytes per token)⌋
+    blocks = ⌊(usable − reserve − weights ÷ devices) · kv_ways ÷ (block_size · KV bytes per token)⌋
 
 and a request that runs to the end holds ⌈(input + output) ÷ block_size⌉ of them, so at most
 ⌊blocks ÷ that⌋ requests fit at once. When the blocks run out mid-generation, the newest running
@@ -19,8 +21,6 @@ from dataclasses import dataclass
 
 from explorer.core.engine.resolved import Resolved, resolve
 from explorer.core.physics import memory
-from explorer.core.physics.units import GiB
-from explorer.core.specs import presets
 from explorer.core.state.scenario import Scenario
 
 
@@ -55,10 +55,11 @@ def scheduler(s: Scenario, r: Resolved | None = None) -> Scheduler:
     r = r or resolve(s)
     rt = r.runtime
     m = s.model
-    category = presets.efficiency(s.hardware.category)
-    fraction = rt.memory_fraction or float(category["usable_fraction"])
-    usable = s.hardware.capacity_bytes * fraction
-    reserve = float(category["reserve_gib"]) * GiB
+    # The same memory the single-stream estimate's "fits · max batch" counts (resolve: the runtime's
+    # usable share of addressable memory and its reserve), unless the runtime sizes its own pool
+    # (SGLang --mem-fraction-static): one answer to "how many fit" on every view.
+    usable = s.hardware.addressable_bytes * rt.memory_fraction if rt.memory_fraction else r.usable_bytes
+    reserve = r.reserve_bytes
     room = memory.kv_room(usable, memory.weight_bytes(m, r.weights), reserve, s.devices, r.kv_ways)
     per_token = memory.kv_bytes_per_token(m, r.kv) if s.kv_cache else 0.0
     block_bytes = rt.block_size * per_token
