@@ -60,7 +60,10 @@ class HardwarePanel(Panel):
             self.figure_boxes[field] = box
         self.tflops_boxes: dict[str, QDoubleSpinBox] = {}
         for key in TFLOPS_KEYS:
-            box = field_box(f"hardware.tflops.{key}", f"Dense peak {key.upper()} throughput (no sparsity)",
+            tip = f"Dense peak {key.upper()} throughput (no sparsity)" + (
+                ", accumulating in FP32 (GeForce cards run FP16 accumulation at twice this rate; the Precision "
+                "panel and the formula inspector say which peak the runtime uses)" if key in ("fp16", "bf16") else "")
+            box = field_box(f"hardware.tflops.{key}", tip,
                             "TFLOPS" if key.startswith(("fp", "tf", "bf")) else "TOPS", special="— not listed", step=0.1)
             box.valueChanged.connect(lambda _v, k=key: self._edit_tflops(k))
             form.addRow(f"Peak {key.upper()}", box)
