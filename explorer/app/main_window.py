@@ -7,7 +7,7 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QApplication, QDockWidget, QGridLayout, QMainWindow, QMessageBox,
                                QSizePolicy, QTabWidget, QUndoView, QVBoxLayout, QWidget)
 
@@ -39,6 +39,12 @@ if TYPE_CHECKING:  # the tab views are imported when their tab is first opened (
 
 DEFAULT_SIZE = (1280, 720)
 TAB_KEYS = TABS  # ViewState.tab for each tab, in order (core.state.view_rules)
+
+
+# (full, short) title of each tab, in TAB_KEYS order; the same mnemonic in both
+TAB_TITLES = (("&Overview", "&Overview"), ("Hi&ghway (bandwidth)", "Hi&ghway"), ("This &post as input", "This &post"),
+              ("&Measured vs modelled", "&Measured"), ("&Serving under load", "&Serving"),
+              ("Plan a &deployment", "&Deployment"))
 
 
 class MainWindow(QMainWindow):
@@ -74,13 +80,11 @@ class MainWindow(QMainWindow):
         for i in range(2):  # four equal cards, whatever their headings and legends ask for
             grid.setColumnStretch(i, 1)
             grid.setRowStretch(i, 1)
-        self.tabs.addTab(overview, "&Overview")
+        self.tabs.addTab(overview, TAB_TITLES[0][0])
         # Tabs whose view is built when first opened (keeps start-up fast): self._<name> is the view
         # (None until then), self._<name>_page the tab page, and the property <name> builds it.
         self._lazy_pages: dict[QWidget, str] = {}
-        for name, title in (("highway", "Hi&ghway (bandwidth)"), ("post", "This &post as input"),
-                            ("validation", "&Measured vs modelled"), ("serving", "&Serving under load"),
-                            ("planner", "Plan a &deployment")):
+        for name, (title, _short) in zip(("highway", "post", "validation", "serving", "planner"), TAB_TITLES[1:]):
             page = QWidget()
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
             # A hidden tab must not set the window's minimum, nor its width (a tour builds the highway).
@@ -89,6 +93,9 @@ class MainWindow(QMainWindow):
             setattr(self, f"_{name}_page", page)
             self._lazy_pages[page] = name
             self.tabs.addTab(page, title)
+        for i, (title, _short) in enumerate(TAB_TITLES):
+            self.tabs.setTabToolTip(i, title.replace("&", ""))
+        self.tabs.installEventFilter(self)  # resized: the titles that fit (see _title_tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(central)
 
@@ -164,6 +171,21 @@ class MainWindow(QMainWindow):
             getattr(self, name).show()  # the property builds the view on first use
         if 0 <= index < len(TAB_KEYS):
             self.store.set_view(tab=TAB_KEYS[index])
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.tabs and event.type() == QEvent.Type.Resize:
+            self._title_tabs()
+        return super().eventFilter(obj, event)
+
+    def _title_tabs(self) -> None:
+        """Full titles where they fit, short ones where not (at 1024×768 the six full titles need
+        the tab bar's scroll arrows, and the bar then slides under the pointer as tabs are picked)."""
+        metrics = self.tabs.tabBar().fontMetrics()
+        need = sum(metrics.horizontalAdvance(full.replace("&", "")) + 28 for full, _ in TAB_TITLES)
+        use = 0 if need <= self.tabs.width() else 1
+        for i, titles in enumerate(TAB_TITLES):
+            if self.tabs.tabText(i) != titles[use]:
+                self.tabs.setTabText(i, titles[use])
 
     def _show_tab(self) -> None:
         """The tab the store's view names (a tour step, an opened session)."""

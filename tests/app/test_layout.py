@@ -45,3 +45,18 @@ def test_one_line_readouts_fit_their_tiles_at_1024x768(make_window):
     assert right <= w.width()
     for key, pane in w.readouts.values.items():
         assert pane.mapTo(w, pane.rect().topRight()).x() <= w.width(), key
+
+
+def test_the_six_tabs_fit_a_1024_projector_without_scroll_arrows(make_window, qtbot):
+    """At 1024×768 the full titles need scroll arrows (the bar then slides under the pointer as a
+    tab is picked): the short titles fit whole; at 1280×720 the full ones are back."""
+    w = make_window(size=(1024, 768))
+    w.settle()
+    bar = w.tabs.tabBar()
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())][-1] == "&Deployment"
+    assert bar.sizeHint().width() <= w.tabs.width()  # every tab whole, nothing to scroll
+    assert w.tabs.tabToolTip(5) == "Plan a deployment"
+    w.resize(1280, 720)
+    w.settle()
+    qtbot.waitUntil(lambda: w.tabs.tabText(5) == "Plan a &deployment")
+    assert bar.sizeHint().width() <= w.tabs.width()
