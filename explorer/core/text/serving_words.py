@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import math
 
-from explorer.core.physics.units import UNBOUNDED, rounded
+from explorer.core.physics.units import UNBOUNDED, sig
 
 
 def rate_figure(x: float) -> str:
     """A rate at three significant figures, trailing zeros dropped, thousands separated and never
-    an exponent: 11.46 -> "11.5", 5.5 -> "5.5", 1500 -> "1,500", 0.25 -> "0.25"."""
-    if not math.isfinite(x):
-        return UNBOUNDED if x > 0 else "—"
-    r = rounded(float(x), 3)
-    if r == 0:
-        return "0"
-    text = f"{r:,.{max(0, 2 - math.floor(math.log10(abs(r))))}f}"
+    an exponent: 11.46 -> "11.5", 5.5 -> "5.5", 1500 -> "1,500", 0.25 -> "0.25" (units.sig's
+    rounding, "unbounded" and "—" included)."""
+    text = sig(x, 3)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
